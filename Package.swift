@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+// The layers of ../shared/DESIGN.md: a lower module never imports a higher one.
+import PackageDescription
+
+let package = Package(
+  name: "regsh",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "regsh", targets: ["regsh"]),
+    .library(name: "JMESPath", targets: ["JMESPath"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    .target(
+      name: "JMESPath",
+      dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+    ),
+    .target(
+      name: "RegistryAPI",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+    ),
+    .target(
+      name: "MetadataCache",
+      dependencies: ["RegistryAPI", "JMESPath", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    .target(name: "ImageActions", dependencies: ["RegistryAPI", "MetadataCache"]),
+    .systemLibrary(
+      name: "CLibedit",
+      pkgConfig: "libedit",
+      providers: [.apt(["libedit-dev"])]
+    ),
+    .target(
+      name: "Shell",
+      dependencies: [
+        "JMESPath", "RegistryAPI", "MetadataCache", "ImageActions", "CLibedit",
+        .product(name: "Yams", package: "Yams"),
+      ]
+    ),
+    .executableTarget(
+      name: "regsh",
+      dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    .testTarget(name: "JMESPathTests", dependencies: ["JMESPath"]),
+    .testTarget(name: "ShellTests", dependencies: ["Shell", "JMESPath", "regsh"]),
+  ]
+)

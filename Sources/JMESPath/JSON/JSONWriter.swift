@@ -1,0 +1,172 @@
+/// Writes `JSON` values as text: indented (2 spaces, as `jp` and az print) or compact.
+public struct JSONWriter {
+  public enum Style: Sendable {
+    /// One member per line, indented by `indent` spaces.
+    case pretty(indent: Int)
+    /// No whitespace at all, as `jp -c` prints.
+    case compact
+  }
+
+  public var style: Style
+  /// Escapes every non-ASCII character as `\uXXXX` (for consumers that want 7-bit text).
+  public var asciiOnly: Bool
+
+  public init(style: Style = .pretty(indent: 2), asciiOnly: Bool = false) {
+    self.style = style
+    self.asciiOnly = asciiOnly
+  }
+
+  /// The value as UTF-8 bytes, without a trailing newline.
+  public func bytes(_ value: JSON) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(256)
+    write(value, into: &out)
+    return out
+  }
+
+  public func string(_ value: JSON) -> String {
+    String(decoding: bytes(value), as: UTF8.self)
+  }
+
+  public func write(_ value: JSON, into out: inout [UInt8]) {
+    write(value, level: 0, into: &out)
+  }
+
+  func write(_ value: JSON, level: Int, into out: inout [UInt8]) {
+    switch value {
+    case .null: out.append(contentsOf: "null".utf8)
+    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+    case .int(let i): Self.writeInt(i, into: &out)
+    case .double(let d): Self.writeDouble(d, into: &out)
+    case .string(let s): Self.writeString(s, asciiOnly: asciiOnly, into: &out)
+    case .array(let elements):
+      if elements.isEmpty {
+        out.append(contentsOf: "[]".utf8)
+        return
+      }
+      out.append(UInt8(ascii: "["))
+      for (i, element) in elements.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        newline(level + 1, into: &out)
+        write(element, level: level + 1, into: &out)
+      }
+      newline(level, into: &out)
+      out.append(UInt8(ascii: "]"))
+    case .object(let members):
+      if members.isEmpty {
+        out.append(contentsOf: "{}".utf8)
+        return
+      }
+      out.append(UInt8(ascii: "{"))
+      var first = true
+      for (key, member) in members {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        newline(level + 1, into: &out)
+        Self.writeString(key, asciiOnly: asciiOnly, into: &out)
+        out.append(UInt8(ascii: ":"))
+        if case .pretty = style { out.append(UInt8(ascii: " ")) }
+        write(member, level: level + 1, into: &out)
+      }
+      newline(level, into: &out)
+      out.append(UInt8(ascii: "}"))
+    }
+  }
+
+  @inline(__always)
+  func newline(_ level: Int, into out: inout [UInt8]) {
+    guard case .pretty(let indent) = style else { return }
+    out.append(UInt8(ascii: "\n"))
+    for _ in 0..<(level * indent) { out.append(UInt8(ascii: " ")) }
+  }
+
+  static func writeInt(_ value: Int, into out: inout [UInt8]) {
+    if value == 0 {
+      out.append(UInt8(ascii: "0"))
+      return
+    }
+    var magnitude = value.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, enough for 20 digits
+    let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+      var n = 0
+      while magnitude > 0 {
+        buffer[23 - n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        n += 1
+      }
+      return n
+    }
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    withUnsafeBytes(of: &digits) { buffer in
+      out.append(contentsOf: buffer[(24 - count)...])
+    }
+  }
+
+  /// Shortest text that reads back as the same Double. Infinity and NaN have no JSON
+  /// spelling; they print as null rather than as invalid JSON.
+  static func writeDouble(_ value: Double, into out: inout [UInt8]) {
+    guard value.isFinite else {
+      out.append(contentsOf: "null".utf8)
+      return
+    }
+    if value.rounded() == value, abs(value) < 1e16 {
+      writeInt(Int(value), into: &out)
+      return
+    }
+    out.append(contentsOf: value.description.utf8)
+  }
+
+  static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+  static func writeString(_ value: String, asciiOnly: Bool, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    var value = value
+    value.withUTF8 { bytes in
+      var runStart = 0
+      var i = 0
+      while i < bytes.count {
+        let b = bytes[i]
+        if b >= 0x20 && b != 0x22 && b != 0x5C && (b < 0x80 || !asciiOnly) {
+          i += 1
+          continue
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+        if b >= 0x80 {
+          // asciiOnly: decode this scalar and escape it (as a surrogate pair above the BMP).
+          var iterator = bytes[i...].makeIterator()
+          var decoder = UTF8()
+          guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { break }
+          i += UTF8.width(scalar)
+          for unit in String(scalar).utf16 { appendUnicodeEscape(unit, into: &out) }
+        } else {
+          switch b {
+          case 0x22: out.append(contentsOf: "\\\"".utf8)
+          case 0x5C: out.append(contentsOf: "\\\\".utf8)
+          case 0x0A: out.append(contentsOf: "\\n".utf8)
+          case 0x0D: out.append(contentsOf: "\\r".utf8)
+          case 0x09: out.append(contentsOf: "\\t".utf8)
+          case 0x08: out.append(contentsOf: "\\b".utf8)
+          case 0x0C: out.append(contentsOf: "\\f".utf8)
+          default: appendUnicodeEscape(UInt16(b), into: &out)
+          }
+          i += 1
+        }
+        runStart = i
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+
+  static func appendUnicodeEscape(_ unit: UInt16, into out: inout [UInt8]) {
+    out.append(contentsOf: "\\u".utf8)
+    for shift in stride(from: 12, through: 0, by: -4) {
+      out.append(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
+    }
+  }
+}
+
+extension JSON: CustomStringConvertible {
+  /// Compact JSON text.
+  public var description: String { JSONWriter(style: .compact).string(self) }
+}

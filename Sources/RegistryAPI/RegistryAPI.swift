@@ -1,0 +1,2 @@
+/// The `RegistryAPI` layer of DESIGN.md: references, digests, transport, auth, endpoints.
+public enum RegistryAPIModule {}
