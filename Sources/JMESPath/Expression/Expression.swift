@@ -22,7 +22,8 @@ public struct Expression: Sendable {
   let root: Node
 
   /// Compiles `source`; a syntax error, unknown function or wrong argument count is thrown here.
-  public init(_ source: String, options: JMESPathOptions = JMESPathOptions()) throws(JMESPathError) {
+  public init(_ source: String, options: JMESPathOptions = JMESPathOptions()) throws(JMESPathError)
+  {
     self.source = source
     self.options = options
     self.root = try Parser.parse(source, functions: .builtin)
@@ -35,7 +36,9 @@ public struct Expression: Sendable {
 }
 
 /// Compiles and evaluates in one step.
-public func search(_ expression: String, in document: JSON, options: JMESPathOptions = JMESPathOptions())
+public func search(
+  _ expression: String, in document: JSON, options: JMESPathOptions = JMESPathOptions()
+)
   throws(JMESPathError) -> JSON
 {
   try Expression(expression, options: options).evaluate(document)

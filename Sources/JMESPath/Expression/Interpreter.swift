@@ -83,7 +83,8 @@ struct Interpreter: Sendable {
       return try function.call(arguments, self)
     case .expressionReference:
       // Outside a function argument an expression reference has no value of its own.
-      throw JMESPathError(.invalidType, "an expression reference (&…) can only be a function argument")
+      throw JMESPathError(
+        .invalidType, "an expression reference (&…) can only be a function argument")
     }
   }
 
@@ -140,10 +141,15 @@ struct Interpreter: Sendable {
   func slice(_ value: JSON, start: Int?, stop: Int?, step: Int) -> JSON {
     switch value {
     case .array(let elements):
-      return .array(sliceIndices(count: elements.count, start: start, stop: stop, step: step).map { elements[$0] })
+      return .array(
+        sliceIndices(count: elements.count, start: start, stop: stop, step: step).map {
+          elements[$0]
+        })
     case .string(let string) where options.sliceStrings:
       let scalars = Array(string.unicodeScalars)
-      let picked = sliceIndices(count: scalars.count, start: start, stop: stop, step: step).map { scalars[$0] }
+      let picked = sliceIndices(count: scalars.count, start: start, stop: stop, step: step).map {
+        scalars[$0]
+      }
       return .string(String(String.UnicodeScalarView(picked)))
     default:
       return .null

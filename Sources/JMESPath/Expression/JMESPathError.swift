@@ -30,7 +30,8 @@ public struct JMESPathError: Error, CustomStringConvertible, Sendable, Equatable
     guard let position else { return nil }
     let scalars = Array(expression.unicodeScalars)
     // Tabs and newlines would misplace the caret; show them as spaces.
-    let line = String(String.UnicodeScalarView(scalars.map { $0 == "\n" || $0 == "\t" || $0 == "\r" ? " " : $0 }))
+    let line = String(
+      String.UnicodeScalarView(scalars.map { $0 == "\n" || $0 == "\t" || $0 == "\r" ? " " : $0 }))
     let column = min(position, scalars.count)
     return line + "\n" + String(repeating: " ", count: column) + "^"
   }

@@ -75,7 +75,8 @@ struct Lexer {
       }
       throw JMESPathError(.syntax, "'=' is not an operator; did you mean '=='?", position: start)
     default:
-      throw JMESPathError(.syntax, "unexpected character '\(c.escaped(asASCII: true))'", position: start)
+      throw JMESPathError(
+        .syntax, "unexpected character '\(c.escaped(asASCII: true))'", position: start)
     }
   }
 
@@ -101,7 +102,9 @@ struct Lexer {
   }
 
   /// Scans to the closing delimiter, honouring backslash escapes; returns the raw content.
-  mutating func delimited(_ delimiter: Unicode.Scalar, name: String) throws(JMESPathError) -> ArraySlice<Unicode.Scalar> {
+  mutating func delimited(_ delimiter: Unicode.Scalar, name: String) throws(JMESPathError)
+    -> ArraySlice<Unicode.Scalar>
+  {
     let start = index
     index += 1
     while let c = peek() {
@@ -127,7 +130,8 @@ struct Lexer {
     do {
       parsed = try JSONReader.parse(text)
     } catch {
-      throw JMESPathError(.syntax, "invalid quoted identifier \(text): \(error.message)", position: start)
+      throw JMESPathError(
+        .syntax, "invalid quoted identifier \(text): \(error.message)", position: start)
     }
     guard case .string(let s) = parsed else {
       throw JMESPathError(.syntax, "invalid quoted identifier \(text)", position: start)
@@ -177,7 +181,8 @@ struct Lexer {
       return try JSONReader.parse(String(text))
     } catch {
       throw JMESPathError(
-        .syntax, "invalid JSON in literal: \(error.message) (a string literal needs quotes: `\"text\"`)",
+        .syntax,
+        "invalid JSON in literal: \(error.message) (a string literal needs quotes: `\"text\"`)",
         position: start)
     }
   }

@@ -34,7 +34,8 @@ struct Parser {
   mutating func advance() { if index < tokens.count - 1 { index += 1 } }
 
   func unexpected(_ context: String) -> JMESPathError {
-    JMESPathError(.syntax, "unexpected \(current.kind.display) \(context)", position: current.position)
+    JMESPathError(
+      .syntax, "unexpected \(current.kind.display) \(context)", position: current.position)
   }
 
   mutating func match(_ kind: TokenKind, _ context: String) throws(JMESPathError) {
@@ -52,7 +53,8 @@ struct Parser {
     defer { depth -= 1 }
     if depth > Self.maximumDepth {
       throw JMESPathError(
-        .syntax, "expression nested deeper than \(Self.maximumDepth) levels", position: current.position)
+        .syntax, "expression nested deeper than \(Self.maximumDepth) levels",
+        position: current.position)
     }
     var left = try nud()
     var chain = 0
@@ -62,7 +64,8 @@ struct Parser {
       chain += 1
       if depth + chain > Self.maximumDepth {
         throw JMESPathError(
-          .syntax, "expression nested deeper than \(Self.maximumDepth) levels", position: current.position)
+          .syntax, "expression nested deeper than \(Self.maximumDepth) levels",
+          position: current.position)
       }
     }
     return left
@@ -192,8 +195,10 @@ struct Parser {
 
   /// `function-expression`: the name must be an unquoted identifier known to the table.
   mutating func functionCall(_ left: Node, at token: Token) throws(JMESPathError) -> Node {
-    guard case .field(let name) = left, index > 0, case .unquotedIdentifier = tokens[index - 1].kind else {
-      throw JMESPathError(.syntax, "only a function name can be called with '('", position: token.position)
+    guard case .field(let name) = left, index > 0, case .unquotedIdentifier = tokens[index - 1].kind
+    else {
+      throw JMESPathError(
+        .syntax, "only a function name can be called with '('", position: token.position)
     }
     let namePosition = tokens[index - 1].position
     advance()  // (

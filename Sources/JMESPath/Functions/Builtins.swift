@@ -27,7 +27,9 @@ let builtinFunctions: [FunctionDefinition] = [
   FunctionDefinition("ends_with", [[.string], [.string]]) { args, _ in
     let subject = Array(args.value(0).stringValue!.utf8)
     let suffix = Array(args.value(1).stringValue!.utf8)
-    return .bool(subject.count >= suffix.count && subject[(subject.count - suffix.count)...].elementsEqual(suffix))
+    return .bool(
+      subject.count >= suffix.count
+        && subject[(subject.count - suffix.count)...].elementsEqual(suffix))
   },
   FunctionDefinition("floor", [[.number]]) { args, _ in
     rounded(args.value(0), .down)
@@ -47,7 +49,8 @@ let builtinFunctions: [FunctionDefinition] = [
     default: return .null
     }
   },
-  FunctionDefinition("map", [[.expressionReference], [.array]]) { args, interpreter throws(JMESPathError) in
+  FunctionDefinition("map", [[.expressionReference], [.array]]) {
+    args, interpreter throws(JMESPathError) in
     let expression = args.expression(0)
     var results: [JSON] = []
     for element in args.value(1).arrayValue! {
@@ -58,7 +61,8 @@ let builtinFunctions: [FunctionDefinition] = [
   FunctionDefinition("max", [[.arrayOfNumbers, .arrayOfStrings]]) { args, _ in
     args.value(0).arrayValue!.max(by: jmespathLess) ?? .null
   },
-  FunctionDefinition("max_by", [[.array], [.expressionReference]]) { args, interpreter throws(JMESPathError) in
+  FunctionDefinition("max_by", [[.array], [.expressionReference]]) {
+    args, interpreter throws(JMESPathError) in
     let keyed = try sortKeys(args, interpreter, function: "max_by")
     return keyed.max { jmespathLess($0.key, $1.key) }?.element ?? .null
   },
@@ -72,7 +76,8 @@ let builtinFunctions: [FunctionDefinition] = [
   FunctionDefinition("min", [[.arrayOfNumbers, .arrayOfStrings]]) { args, _ in
     args.value(0).arrayValue!.min(by: jmespathLess) ?? .null
   },
-  FunctionDefinition("min_by", [[.array], [.expressionReference]]) { args, interpreter throws(JMESPathError) in
+  FunctionDefinition("min_by", [[.array], [.expressionReference]]) {
+    args, interpreter throws(JMESPathError) in
     let keyed = try sortKeys(args, interpreter, function: "min_by")
     return keyed.min { jmespathLess($0.key, $1.key) }?.element ?? .null
   },
@@ -82,7 +87,8 @@ let builtinFunctions: [FunctionDefinition] = [
   },
   FunctionDefinition("reverse", [[.string, .array]]) { args, _ in
     switch args.value(0) {
-    case .string(let s): return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed())))
+    case .string(let s):
+      return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed())))
     case .array(let a): return .array(a.reversed())
     default: return .null
     }
@@ -90,7 +96,8 @@ let builtinFunctions: [FunctionDefinition] = [
   FunctionDefinition("sort", [[.arrayOfNumbers, .arrayOfStrings]]) { args, _ in
     .array(stableSorted(args.value(0).arrayValue!, by: jmespathLess))
   },
-  FunctionDefinition("sort_by", [[.array], [.expressionReference]]) { args, interpreter throws(JMESPathError) in
+  FunctionDefinition("sort_by", [[.array], [.expressionReference]]) {
+    args, interpreter throws(JMESPathError) in
     let keyed = try sortKeys(args, interpreter, function: "sort_by")
     return .array(stableSorted(keyed) { jmespathLess($0.key, $1.key) }.map(\.element))
   },
@@ -109,7 +116,8 @@ let builtinFunctions: [FunctionDefinition] = [
     case .int, .double: return args.value(0)
     case .string(let s):
       // Only text that is a JSON number converts; anything else is null, as the spec says.
-      guard let first = s.utf8.first, first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39),
+      guard let first = s.utf8.first,
+        first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39),
         let parsed = try? JSONReader.parse(s), parsed.isNumber
       else { return .null }
       return parsed
@@ -167,11 +175,15 @@ private func sortKeys(
     let key = try interpreter.evaluate(expression, element)
     guard key.isNumber || key.stringValue != nil else {
       throw JMESPathError(
-        .invalidType, "\(function)() expected the expression to return a number or a string, but received \(key.typeName)")
+        .invalidType,
+        "\(function)() expected the expression to return a number or a string, but received \(key.typeName)"
+      )
     }
     if let kind, kind != key.typeName {
       throw JMESPathError(
-        .invalidType, "\(function)() expected the expression to return one type, but received both \(kind) and \(key.typeName)")
+        .invalidType,
+        "\(function)() expected the expression to return one type, but received both \(kind) and \(key.typeName)"
+      )
     }
     kind = key.typeName
     keyed.append((key, element))

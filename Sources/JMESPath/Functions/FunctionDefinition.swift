@@ -66,11 +66,15 @@ public final class FunctionDefinition: Sendable {
   public let parameters: [[ParameterType]]
   /// The last parameter may repeat (at least once), as in `merge` and `not_null`.
   public let variadic: Bool
-  let body: @Sendable (_ arguments: [FunctionArgument], _ interpreter: Interpreter) throws(JMESPathError) -> JSON
+  let body:
+    @Sendable (_ arguments: [FunctionArgument], _ interpreter: Interpreter) throws(JMESPathError) ->
+      JSON
 
   init(
     _ name: String, _ parameters: [[ParameterType]], variadic: Bool = false,
-    body: @escaping @Sendable (_ arguments: [FunctionArgument], _ interpreter: Interpreter) throws(JMESPathError) -> JSON
+    body:
+      @escaping @Sendable (_ arguments: [FunctionArgument], _ interpreter: Interpreter)
+      throws(JMESPathError) -> JSON
   ) {
     self.name = name
     self.parameters = parameters
@@ -91,10 +95,13 @@ public final class FunctionDefinition: Sendable {
       variadic ? "at least \(parameters.count)" : "\(parameters.count)"
     let noun = parameters.count == 1 && !variadic ? "argument" : "arguments"
     throw JMESPathError(
-      .invalidArity, "\(name)() takes \(expected) \(noun) but received \(count); usage: \(signature)")
+      .invalidArity,
+      "\(name)() takes \(expected) \(noun) but received \(count); usage: \(signature)")
   }
 
-  func call(_ arguments: [FunctionArgument], _ interpreter: Interpreter) throws(JMESPathError) -> JSON {
+  func call(_ arguments: [FunctionArgument], _ interpreter: Interpreter) throws(JMESPathError)
+    -> JSON
+  {
     try checkArity(arguments.count)
     for (i, argument) in arguments.enumerated() {
       let accepted = parameters[min(i, parameters.count - 1)]
@@ -142,7 +149,8 @@ func editDistance(_ a: String, _ b: String) -> Int {
   for i in 1...a.count {
     var row = [i] + Array(repeating: 0, count: b.count)
     for j in 1...b.count {
-      row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      row[j] = min(
+        previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
     }
     previous = row
   }

@@ -34,13 +34,12 @@ extension JSONReader {
     var index = 0
     /// Scratch stacks shared by every nesting level, so building a container does not
     /// allocate a temporary array per container.
-    var valueStack: [JSON] = []
+    let valueStack = ValueStack()
     var keyStack: [String] = []
     var scratch: [UInt8] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
       self.bytes = bytes
-      valueStack.reserveCapacity(64)
       keyStack.reserveCapacity(64)
     }
 
@@ -79,9 +78,15 @@ extension JSONReader {
       case UInt8(ascii: "\""): return .string(try parseString())
       case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
       case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
-      case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-      case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-      case UInt8(ascii: "n"): try expectWord("null"); return .null
+      case UInt8(ascii: "t"):
+        try expectWord("true")
+        return .bool(true)
+      case UInt8(ascii: "f"):
+        try expectWord("false")
+        return .bool(false)
+      case UInt8(ascii: "n"):
+        try expectWord("null")
+        return .null
       case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
       default: throw error("unexpected \(describeByte(index)), expected a value")
       }
@@ -111,18 +116,17 @@ extension JSONReader {
       let base = valueStack.count
       while true {
         skipWhitespace()
-        valueStack.append(try parseValue(depth: depth))
+        valueStack.push(try parseValue(depth: depth))
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input inside an array") }
         let b = bytes[index]
         index += 1
         if b == UInt8(ascii: ",") { continue }
         if b == UInt8(ascii: "]") { break }
-        throw error("expected ',' or ']' in an array, found \(describeByte(index - 1))", at: index - 1)
+        throw error(
+          "expected ',' or ']' in an array, found \(describeByte(index - 1))", at: index - 1)
       }
-      let elements = Array(valueStack[base...])
-      valueStack.removeSubrange(base...)
-      return .array(elements)
+      return .array(valueStack.popArray(from: base))
     }
 
     mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSON {
@@ -136,6 +140,7 @@ extension JSONReader {
         return .object([:])
       }
       let base = valueStack.count
+      let keyBase = keyStack.count
       while true {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -148,17 +153,58 @@ extension JSONReader {
         }
         index += 1
         skipWhitespace()
-        valueStack.append(try parseValue(depth: depth))
+        valueStack.push(try parseValue(depth: depth))
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input inside an object") }
         let b = bytes[index]
         index += 1
         if b == UInt8(ascii: ",") { continue }
         if b == UInt8(ascii: "}") { break }
-        throw error("expected ',' or '}' in an object, found \(describeByte(index - 1))", at: index - 1)
+        throw error(
+          "expected ',' or '}' in an object, found \(describeByte(index - 1))", at: index - 1)
       }
-      let keys = keyStack[base...]
-      let values = valueStack[base...]
+      // Through a buffer pointer: a live ArraySlice of the key stack would make the
+      // removeSubrange below copy the whole stack, which is quadratic on large documents.
+      let object = keyStack.withUnsafeBufferPointer { allKeys in
+        makeObject(keys: UnsafeBufferPointer(rebasing: allKeys[keyBase...]), valuesFrom: base)
+      }
+      keyStack.removeSubrange(keyBase...)
+      return .object(object)
+    }
+
+    /// Objects of one document mostly repeat a few key sets (every manifest has the same
+    /// keys). Copying a template made for that key set shares its key storage, so each
+    /// object allocates only its values.
+    var templates: [JSONObject] = []
+
+    mutating func makeObject(keys: UnsafeBufferPointer<String>, valuesFrom base: Int) -> JSONObject
+    {
+      guard keys.count <= 16 else { return uniquedObject(keys: keys, valuesFrom: base) }
+      var found = -1
+      // String == is Swift's canonical equivalence, the same rule OrderedDictionary keys use.
+      for (t, template) in templates.enumerated() where template.count == keys.count {
+        if template.keys.elementsEqual(keys) {
+          found = t
+          break
+        }
+      }
+      if found < 0 {
+        guard Self.keysAreUnique(keys) else { return uniquedObject(keys: keys, valuesFrom: base) }
+        if templates.count == 32 { templates.removeFirst() }
+        templates.append(
+          JSONObject(uncheckedUniqueKeys: keys, values: repeatElement(JSON.null, count: keys.count))
+        )
+        found = templates.count - 1
+      }
+      var object = templates[found]
+      object.values.withUnsafeMutableBufferPointer { target in
+        valueStack.moveValues(from: base, into: target)
+      }
+      return object
+    }
+
+    func uniquedObject(keys: UnsafeBufferPointer<String>, valuesFrom base: Int) -> JSONObject {
+      let values = valueStack.values(from: base)
       let object: JSONObject
       if Self.keysAreUnique(keys) {
         object = JSONObject(uncheckedUniqueKeys: keys, values: values)
@@ -166,17 +212,26 @@ extension JSONReader {
         // A repeated key keeps its first position and its last value, as Python's json does.
         object = JSONObject(zip(keys, values), uniquingKeysWith: { _, last in last })
       }
-      keyStack.removeSubrange(base...)
-      valueStack.removeSubrange(base...)
-      return .object(object)
+      valueStack.drop(from: base)
+      return object
     }
 
-    static func keysAreUnique(_ keys: ArraySlice<String>) -> Bool {
+    @inline(__always)
+    static func hasSpecialByte(_ word: UInt64) -> Bool {
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+      let control = (word &- ones &* 0x20) & ~word & highs
+      return control != 0 || word & highs != 0 || hasZeroByte(word ^ (ones &* 0x22))
+        || hasZeroByte(word ^ (ones &* 0x5C))
+    }
+
+    static func keysAreUnique(_ keys: UnsafeBufferPointer<String>) -> Bool {
       if keys.count <= 12 {
-        var i = keys.startIndex
-        while i < keys.endIndex {
+        var i = 0
+        while i < keys.count {
           var j = i + 1
-          while j < keys.endIndex {
+          while j < keys.count {
             if keys[i] == keys[j] { return false }
             j += 1
           }
@@ -191,6 +246,14 @@ extension JSONReader {
       let start = index
       index += 1  // opening quote
       var ascii = true
+      // Eight bytes at a time while none is a quote, a backslash, a control character or
+      // non-ASCII: registry strings (digests, timestamps) are long and plain.
+      let raw = UnsafeRawPointer(bytes.baseAddress!)
+      while index + 8 <= bytes.count {
+        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        if Self.hasSpecialByte(word) { break }
+        index += 8
+      }
       while index < bytes.count {
         let b = bytes[index]
         if b == UInt8(ascii: "\"") {
@@ -259,7 +322,8 @@ extension JSONReader {
           }
           for unit in UTF8.encode(Unicode.Scalar(scalar)!)! { scratch.append(unit) }
         default:
-          throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))' in a string", at: index - 2)
+          throw error(
+            "invalid escape '\\\(Character(Unicode.Scalar(e)))' in a string", at: index - 2)
         }
       }
       throw error("unterminated string", at: start)
@@ -316,18 +380,25 @@ extension JSONReader {
       if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
         isInteger = false
         index += 1
-        if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+        if index < bytes.count,
+          bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
+        {
           index += 1
         }
         let exponentStart = index
         while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
-        if index == exponentStart { throw error("invalid number: expected a digit in the exponent") }
+        if index == exponentStart {
+          throw error("invalid number: expected a digit in the exponent")
+        }
       }
       if isInteger, !overflow {
         if !negative, integer <= UInt64(Int.max) { return .int(Int(integer)) }
-        if negative, integer <= UInt64(Int.max) + 1 { return .int(Int(truncatingIfNeeded: 0 &- integer)) }
+        if negative, integer <= UInt64(Int.max) + 1 {
+          return .int(Int(truncatingIfNeeded: 0 &- integer))
+        }
       }
-      let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+      let text = String(
+        decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
       guard let d = Double(text), d.isFinite else {
         throw error("number out of range", at: start)
       }
