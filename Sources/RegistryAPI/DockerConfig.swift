@@ -4,9 +4,14 @@ import Foundation
 public struct DockerConfig: CredentialProvider {
   /// The directory holding `config.json`.
   public let configDirectory: URL
+  /// Where `docker-credential-*` helpers are looked up; nil means `$PATH`.
+  public let helperSearchPath: String?
 
-  /// Uses `config.json` inside `configDirectory`.
-  public init(configDirectory: URL) { self.configDirectory = configDirectory }
+  /// Uses `config.json` inside `configDirectory`, and helpers from `helperSearchPath` (default `$PATH`).
+  public init(configDirectory: URL, helperSearchPath: String? = nil) {
+    self.configDirectory = configDirectory
+    self.helperSearchPath = helperSearchPath
+  }
 
   /// `$DOCKER_CONFIG`, else `~/.docker`.
   public static func defaultDirectory(
@@ -29,8 +34,9 @@ public struct DockerConfig: CredentialProvider {
     let object = try load()
     let key = Self.normalize(server)
     if let helper = Self.helper(for: key, in: object) {
-      if let credential = try await CredentialHelper(name: helper).get(
-        serverURL: Self.helperServerURL(key))
+      if let credential = try await CredentialHelper(name: helper, searchPath: helperSearchPath)
+        .get(
+          serverURL: Self.helperServerURL(key))
       {
         return credential
       }
@@ -66,7 +72,7 @@ public struct DockerConfig: CredentialProvider {
     var object = try load()
     let key = Self.normalize(server)
     if let helper = Self.helper(for: key, in: object) {
-      try await CredentialHelper(name: helper).store(
+      try await CredentialHelper(name: helper, searchPath: helperSearchPath).store(
         serverURL: Self.helperServerURL(key), username: username, secret: password)
       // The helper holds the secret; an empty entry tells docker the server is logged in.
       var auths = object["auths"] as? [String: Any] ?? [:]
@@ -90,7 +96,8 @@ public struct DockerConfig: CredentialProvider {
     let key = Self.normalize(server)
     var removed = false
     if let helper = Self.helper(for: key, in: object) {
-      removed = try await CredentialHelper(name: helper).erase(serverURL: Self.helperServerURL(key))
+      removed = try await CredentialHelper(name: helper, searchPath: helperSearchPath).erase(
+        serverURL: Self.helperServerURL(key))
     }
     if var auths = object["auths"] as? [String: Any] {
       for existing in auths.keys where Self.normalize(existing) == key {
@@ -176,6 +183,7 @@ public struct DockerConfig: CredentialProvider {
 /// A `docker-credential-NAME` program, spoken to over stdin/stdout as docker does.
 struct CredentialHelper {
   let name: String
+  let searchPath: String?
 
   func get(serverURL: String) async throws -> Credential? {
     let (status, output, errorOutput) = try await run("get", input: Data(serverURL.utf8))
@@ -220,7 +228,7 @@ struct CredentialHelper {
   /// Runs the helper off the cooperative pool; its output is never logged because it holds the secret.
   private func run(_ verb: String, input: Data) async throws -> (Int32, Data, Data) {
     let program = "docker-credential-\(name)"
-    guard let executable = Self.find(program) else {
+    guard let executable = Self.find(program, in: searchPath) else {
       throw RegistryError.credentialHelper(helper: name, reason: "\(program) is not on PATH")
     }
     return try await withCheckedThrowingContinuation { continuation in
@@ -250,8 +258,9 @@ struct CredentialHelper {
     }
   }
 
-  static func find(_ program: String) -> URL? {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+  static func find(_ program: String, in searchPath: String?) -> URL? {
+    let path =
+      searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
     for directory in path.split(separator: ":") {
       let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(program)
       if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }

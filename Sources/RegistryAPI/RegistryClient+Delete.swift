@@ -22,7 +22,8 @@ extension RegistryClient {
     guard try await headManifest(repository: repository, reference: tag) != nil else {
       throw RegistryError.status(
         404, method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)",
-        errors: [RegistryErrorEntry(code: "MANIFEST_UNKNOWN", message: "tag \(tag) does not exist")])
+        errors: [RegistryErrorEntry(code: "MANIFEST_UNKNOWN", message: "tag \(tag) does not exist")]
+      )
     }
     do {
       _ = try await request(
@@ -32,7 +33,8 @@ extension RegistryClient {
         expecting: [202, 200])
       return .deletedByRegistry
     } catch let error as RegistryError where Self.meansTagDeleteUnsupported(error) {
-      return .replacedAndDeleted(throwaway: try await untagByReplacement(repository: repository, tag: tag))
+      return .replacedAndDeleted(
+        throwaway: try await untagByReplacement(repository: repository, tag: tag))
     }
   }
 
@@ -61,7 +63,8 @@ extension RegistryClient {
     guard let original = try await headManifest(repository: repository, reference: tag) else {
       throw RegistryError.status(
         404, method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)",
-        errors: [RegistryErrorEntry(code: "MANIFEST_UNKNOWN", message: "tag \(tag) does not exist")])
+        errors: [RegistryErrorEntry(code: "MANIFEST_UNKNOWN", message: "tag \(tag) does not exist")]
+      )
     }
     let config = try await uploadBlob(
       repository: repository, data: Data("{}".utf8), mediaType: MediaType.ociEmpty)
@@ -81,7 +84,8 @@ extension RegistryClient {
         repository: repository, reference: original.digest.description)
       {
         _ = try? await putManifest(
-          repository: repository, reference: tag, data: restored.data, mediaType: restored.mediaType)
+          repository: repository, reference: tag, data: restored.data, mediaType: restored.mediaType
+        )
       }
       throw error
     }

@@ -14,10 +14,13 @@ extension RegistryClient {
         headers: ["Accept": MediaType.ociIndex], scopes: [Self.scope(repository, "pull")]),
       expecting: [200, 404])
     var descriptors: [Descriptor]
-    if response.statusCode == 200, let index = try? JSONDecoder().decode(ImageIndex.self, from: data) {
+    if response.statusCode == 200,
+      let index = try? JSONDecoder().decode(ImageIndex.self, from: data)
+    {
       descriptors = index.manifests
       // A registry that ignored the filter says so by not echoing OCI-Filters-Applied.
-      let filtered = response.value(forHTTPHeaderField: "OCI-Filters-Applied")?.contains("artifactType")
+      let filtered = response.value(forHTTPHeaderField: "OCI-Filters-Applied")?.contains(
+        "artifactType")
       if let artifactType, filtered != true {
         descriptors = descriptors.filter { $0.artifactType == artifactType }
       }
