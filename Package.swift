@@ -47,6 +47,11 @@ let package = Package(
       dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .testTarget(name: "JMESPathTests", dependencies: ["JMESPath"]),
+    .testTarget(
+      name: "RegistryAPITests",
+      dependencies: ["RegistryAPI"],
+      resources: [.copy("Resources/fake_registry.py")]
+    ),
     .testTarget(name: "ShellTests", dependencies: ["Shell", "JMESPath", "regsh"]),
   ]
 )

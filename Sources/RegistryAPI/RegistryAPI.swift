@@ -1,2 +1,0 @@
-/// The `RegistryAPI` layer of DESIGN.md: references, digests, transport, auth, endpoints.
-public enum RegistryAPIModule {}

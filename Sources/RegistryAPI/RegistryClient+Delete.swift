@@ -1,0 +1,94 @@
+import Foundation
+
+/// How `deleteTag` removed a tag.
+public enum TagDeletion: Sendable, Hashable {
+  /// The registry deleted the tag itself (`DELETE /v2/<name>/manifests/<tag>`).
+  case deletedByRegistry
+  /// The registry cannot delete tags: a throwaway manifest was pushed onto the tag and deleted by digest.
+  case replacedAndDeleted(throwaway: Digest)
+}
+
+extension RegistryClient {
+  /// Removes `tag` from `repository`, leaving the manifest it pointed at in place (untag).
+  ///
+  /// Registries without tag deletion (distribution 2.8 answers 400 DIGEST_INVALID) get the
+  /// fallback: a unique throwaway manifest is pushed onto the tag and then deleted by digest,
+  /// which takes the tag with it. The fallback only starts after a probe shows that the registry
+  /// accepts deletes, so the tag is never left pointing at the throwaway.
+  @discardableResult
+  public func deleteTag(repository: String, tag: String) async throws -> TagDeletion {
+    try Reference.validateRepository(repository)
+    try Reference.validateTag(tag)
+    guard try await headManifest(repository: repository, reference: tag) != nil else {
+      throw RegistryError.status(
+        404, method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)",
+        errors: [RegistryErrorEntry(code: "MANIFEST_UNKNOWN", message: "tag \(tag) does not exist")]
+      )
+    }
+    do {
+      _ = try await request(
+        RegistryRequest(
+          method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)",
+          scopes: [Self.scope(repository, "delete")]),
+        expecting: [202, 200])
+      return .deletedByRegistry
+    } catch let error as RegistryError where Self.meansTagDeleteUnsupported(error) {
+      return .replacedAndDeleted(
+        throwaway: try await untagByReplacement(repository: repository, tag: tag))
+    }
+  }
+
+  /// Distribution 2.8 answers a tag DELETE with 400 DIGEST_INVALID; others with 400/404/405 UNSUPPORTED-like codes.
+  static func meansTagDeleteUnsupported(_ error: RegistryError) -> Bool {
+    guard case .status(let status, _, _, let errors) = error, status == 400 || status == 404 else {
+      return false
+    }
+    let codes = Set(errors.map(\.code))
+    return codes.contains("DIGEST_INVALID") || codes.contains("UNSUPPORTED")
+      || (status == 400 && codes.isEmpty)
+  }
+
+  /// Proves deletes are enabled by deleting a digest that cannot exist: 404 means allowed, 405 disabled.
+  public func checkDeletesEnabled(repository: String) async throws {
+    let impossible = Digest.sha256(of: Data("regsh delete probe \(UUID().uuidString)".utf8))
+    do {
+      try await deleteManifest(repository: repository, digest: impossible)
+    } catch let error as RegistryError where error.isNotFound {
+      return
+    }
+  }
+
+  private func untagByReplacement(repository: String, tag: String) async throws -> Digest {
+    try await checkDeletesEnabled(repository: repository)
+    guard let original = try await headManifest(repository: repository, reference: tag) else {
+      throw RegistryError.status(
+        404, method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)",
+        errors: [RegistryErrorEntry(code: "MANIFEST_UNKNOWN", message: "tag \(tag) does not exist")]
+      )
+    }
+    let config = try await uploadBlob(
+      repository: repository, data: Data("{}".utf8), mediaType: MediaType.ociEmpty)
+    let throwaway = ImageManifest(
+      artifactType: "application/vnd.regsh.untag.v1",
+      config: config, layers: [],
+      annotations: [
+        "dev.regsh.untag": "\(repository):\(tag)",
+        "dev.regsh.nonce": UUID().uuidString,
+      ])
+    let pushed = try await putManifest(repository: repository, reference: tag, manifest: throwaway)
+    do {
+      try await deleteManifest(repository: repository, digest: pushed.digest)
+    } catch {
+      // Put the tag back where it was rather than leave it on the throwaway.
+      if let restored = try? await manifest(
+        repository: repository, reference: original.digest.description)
+      {
+        _ = try? await putManifest(
+          repository: repository, reference: tag, data: restored.data, mediaType: restored.mediaType
+        )
+      }
+      throw error
+    }
+    return pushed.digest
+  }
+}

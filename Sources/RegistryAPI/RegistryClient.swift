@@ -1,0 +1,158 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// How a `RegistryClient` talks to its registry.
+public struct RegistryOptions: Sendable {
+  /// Allow plain HTTP to a non-loopback host (`--insecure`).
+  public var insecure: Bool
+  /// Seconds a request may wait for the registry before it fails (per attempt).
+  public var timeout: TimeInterval
+  /// Requests in flight at once, across every call on this client.
+  public var maxConcurrency: Int
+  /// When and how often to try again.
+  public var retry: RetryPolicy
+  /// `n` for catalog and tag listing; nil lets the registry choose.
+  public var pageSize: Int?
+  /// Whether to use the ACR endpoints; `.automatic` decides by the host name (see `RegistryClient.isACR`).
+  public var flavor: Flavor
+
+  /// Which API family the registry offers beyond the distribution spec.
+  public enum Flavor: Sendable {
+    case automatic, distribution, acr
+  }
+
+  /// Defaults: HTTPS, 30 s timeout, 8 concurrent requests, 4 attempts.
+  public init(
+    insecure: Bool = false, timeout: TimeInterval = 30, maxConcurrency: Int = 8,
+    retry: RetryPolicy = RetryPolicy(), pageSize: Int? = nil, flavor: Flavor = .automatic
+  ) {
+    self.insecure = insecure
+    self.timeout = timeout
+    self.maxConcurrency = max(1, maxConcurrency)
+    self.retry = retry
+    self.pageSize = pageSize
+    self.flavor = flavor
+  }
+}
+
+/// Retries with exponential backoff on 429, 5xx and dropped connections; `Retry-After` wins when sent.
+public struct RetryPolicy: Sendable {
+  /// Total attempts including the first; 1 disables retries.
+  public var maxAttempts: Int
+  /// The first backoff delay in seconds; it doubles per attempt.
+  public var initialDelay: TimeInterval
+  /// The cap for any single delay, including one asked for by `Retry-After`.
+  public var maxDelay: TimeInterval
+
+  /// Defaults: 4 attempts, 0.5 s doubling, at most 30 s.
+  public init(maxAttempts: Int = 4, initialDelay: TimeInterval = 0.5, maxDelay: TimeInterval = 30) {
+    self.maxAttempts = max(1, maxAttempts)
+    self.initialDelay = initialDelay
+    self.maxDelay = maxDelay
+  }
+
+  func delay(afterAttempt attempt: Int) -> TimeInterval {
+    min(maxDelay, initialDelay * pow(2, Double(attempt - 1)))
+  }
+}
+
+/// A client for one registry: OCI distribution endpoints, plus ACR's where the registry is an Azure Container Registry.
+///
+/// Safe to share between tasks; requests from all callers share one concurrency bound and one token cache.
+public final class RegistryClient: Sendable {
+  /// The registry's base URL, e.g. `https://myregistry.azurecr.io`.
+  public let baseURL: URL
+  /// The login server, `host[:port]`: the key for credentials.
+  public let server: String
+  /// The options this client was created with.
+  public let options: RegistryOptions
+
+  let http: any HTTPClient
+  let limiter: ConcurrencyLimiter
+  let auth: AuthHandler
+
+  /// Creates a client for a login server (`host[:port]`) or a URL (`https://host`, `http://127.0.0.1:5000`).
+  ///
+  /// A bare loopback host uses http, any other bare host https; plain HTTP to a non-loopback host needs `options.insecure`.
+  public init(
+    server: String, options: RegistryOptions = RegistryOptions(),
+    credentials: any CredentialProvider = ChainedCredentials.standard(),
+    http: (any HTTPClient)? = nil
+  ) throws {
+    let url: URL
+    if server.contains("://") {
+      guard let parsed = URL(string: server), parsed.host != nil,
+        parsed.scheme == "http" || parsed.scheme == "https"
+      else {
+        throw RegistryError.invalidReference(server, part: .registry, reason: "not an http(s) URL")
+      }
+      url = parsed
+    } else {
+      try Reference.validateRegistry(server, in: server)
+      let host = Self.hostOnly(server)
+      let scheme = Self.isLoopback(host) || options.insecure ? "http" : "https"
+      guard let parsed = URL(string: "\(scheme)://\(server)") else {
+        throw RegistryError.invalidReference(server, part: .registry, reason: "not a host name")
+      }
+      url = parsed
+    }
+    let host = url.host ?? ""
+    if url.scheme == "http" && !options.insecure && !Self.isLoopback(host) {
+      throw RegistryError.insecureNotAllowed(host: host)
+    }
+    var root = URLComponents(url: url, resolvingAgainstBaseURL: false)!
+    root.path = ""
+    root.query = nil
+    root.user = nil
+    root.password = nil
+    self.baseURL = root.url!
+    self.server = root.port.map { "\(host):\($0)" } ?? host
+    self.options = options
+    let client =
+      http
+      ?? URLSession.registrySession(
+        timeout: options.timeout, maxConcurrency: options.maxConcurrency)
+    self.http = client
+    self.limiter = ConcurrencyLimiter(limit: options.maxConcurrency)
+    self.auth = AuthHandler(
+      server: self.server, credentials: credentials, http: client, insecure: options.insecure,
+      timeout: options.timeout)
+  }
+
+  /// Whether the ACR endpoints apply: set explicitly by `options.flavor`, else true for `*.azurecr.io` (and the sovereign clouds' `azurecr.*`).
+  ///
+  /// ACR answers the distribution API exactly like other registries and sends no header that
+  /// marks it, so the host name is the only reliable sign without an extra request.
+  public var isACR: Bool {
+    switch options.flavor {
+    case .acr: true
+    case .distribution: false
+    case .automatic:
+      Self.hostOnly(server).lowercased().split(separator: ".").contains("azurecr")
+    }
+  }
+
+  /// Checks that the registry speaks the v2 API and that regsh may use it (`GET /v2/`).
+  public func ping() async throws {
+    _ = try await request(.init(method: "GET", path: "/v2/"), expecting: [200])
+  }
+
+  static func isLoopback(_ host: String) -> Bool {
+    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+    return bare == "localhost" || bare.hasPrefix("127.") || bare == "::1"
+  }
+
+  static func hostOnly(_ server: String) -> String {
+    if server.hasPrefix("["), let close = server.firstIndex(of: "]") {
+      return String(server[...close])
+    }
+    return server.split(separator: ":").first.map(String.init) ?? server
+  }
+
+  static func scope(_ repository: String, _ actions: String) -> String {
+    "repository:\(repository):\(actions)"
+  }
+}

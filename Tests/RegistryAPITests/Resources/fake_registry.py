@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""A stand-in registry for what the real one cannot show: ACR's /acr/v1 API behind a Bearer
+token server (mode "acr"), and failures on demand (mode "flaky": 429, 500, dropped connections,
+slow answers). It binds 127.0.0.1 on a free port, prints the port, and exits when stdin closes,
+so it never outlives the test process."""
+import base64, json, sys, threading, time, urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MODE = sys.argv[1]
+USER, PASSWORD = "acruser", "acr-secret-pw"
+lock = threading.Lock()
+counts = {}
+token_requests = []
+tokens = set()
+
+def ts(i):
+    return "2024-01-%02dT10:00:00.%07dZ" % (i + 1, 1234567 + i)
+
+ATTRS = {"deleteEnabled": True, "writeEnabled": True, "readEnabled": True, "listEnabled": True}
+REPOS = ["hello-world", "marketing/campaign10-18/web", "product-returns/web-submission"]
+
+def digest(i):
+    return "sha256:" + ("%064x" % (0xabc000 + i))
+
+MANIFESTS = []
+for i in range(5):
+    m = {"digest": digest(i), "imageSize": 1000 + i, "createdTime": ts(i), "lastUpdateTime": ts(i),
+         "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+         "architecture": "amd64", "os": "linux", "changeableAttributes": dict(ATTRS)}
+    if i in (1, 3):
+        m["tags"] = ["v%d" % i]
+    if i == 4:
+        m["tags"] = ["latest"]
+        m["mediaType"] = "application/vnd.oci.image.index.v1+json"
+        del m["architecture"], m["os"]
+    MANIFESTS.append(m)
+TAGS = [{"name": t, "digest": m["digest"], "createdTime": m["createdTime"],
+         "lastUpdateTime": m["lastUpdateTime"], "signed": False,
+         "changeableAttributes": dict(ATTRS)} for m in MANIFESTS for t in m.get("tags", [])]
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, status, body=None, headers=None):
+        data = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        self.send_response(status)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def error(self, status, code, message, headers=None):
+        self.send(status, {"errors": [{"code": code, "message": message, "detail": None}]}, headers)
+
+    def count(self, key):
+        with lock:
+            counts[key] = counts.get(key, 0) + 1
+            return counts[key]
+
+    def do_GET(self): self.route()
+    def do_HEAD(self): self.route()
+    def do_DELETE(self): self.route()
+    def do_PATCH(self): self.route()
+
+    def route(self):
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        path = url.path
+        if path == "/_stats":
+            with lock:
+                return self.send(200, {"counts": counts, "token_requests": token_requests})
+        if MODE == "flaky":
+            return self.flaky(path)
+        if path == "/oauth2/token":
+            return self.token(query)
+        auth = self.headers.get("Authorization", "")
+        if not (auth.startswith("Bearer ") and auth[7:] in tokens):
+            realm = "http://127.0.0.1:%d/oauth2/token" % self.server.server_port
+            return self.error(401, "UNAUTHORIZED", "authentication required",
+                              {"WWW-Authenticate": 'Bearer realm="%s",service="fake.azurecr.io"' % realm})
+        self.count(self.command + " " + path)
+        if path == "/v2/":
+            return self.send(200, {})
+        if path == "/acr/v1/_catalog":
+            return self.page(REPOS, query, "repositories", lambda r: r, {})
+        for repo in REPOS:
+            prefix = "/acr/v1/%s/" % repo
+            if path.startswith(prefix):
+                return self.acr(repo, path[len(prefix):], query)
+        return self.error(404, "NAME_UNKNOWN", "repository name not known to registry")
+
+    def acr(self, repo, rest, query):
+        head = {"registry": "fake.azurecr.io", "imageName": repo}
+        if rest == "_manifests":
+            items = sorted(MANIFESTS, key=lambda m: m["lastUpdateTime"], reverse=query.get("orderby") == "timedesc")
+            return self.page(items, query, "manifests", lambda m: m["digest"], head)
+        if rest == "_tags":
+            items = sorted(TAGS, key=lambda t: t["lastUpdateTime"], reverse=query.get("orderby") == "timedesc")
+            if "orderby" not in query:
+                items = sorted(TAGS, key=lambda t: t["name"])
+            return self.page(items, query, "tags", lambda t: t["name"], head)
+        if rest.startswith("_tags/"):
+            name = rest[len("_tags/"):]
+            tag = next((t for t in TAGS if t["name"] == name), None)
+            if tag is None:
+                return self.error(404, "TAG_UNKNOWN", "the specified tag does not exist")
+            if self.command == "DELETE":
+                if not tag["changeableAttributes"]["deleteEnabled"]:
+                    return self.error(405, "OPERATION_NOT_ALLOWED", "the tag is locked")
+                TAGS.remove(tag)
+                for m in MANIFESTS:
+                    if name in m.get("tags", []):
+                        m["tags"].remove(name)
+                        if not m["tags"]:
+                            del m["tags"]
+                return self.send(202)
+            if self.command == "PATCH":
+                tag["changeableAttributes"].update(self.body())
+                return self.send(200, dict(head, tag=tag))
+            return self.send(200, dict(head, tag=tag))
+        if rest.startswith("_manifests/"):
+            d = rest[len("_manifests/"):]
+            m = next((m for m in MANIFESTS if m["digest"] == d), None)
+            if m is None:
+                return self.error(404, "MANIFEST_UNKNOWN", "manifest unknown")
+            if self.command == "PATCH":
+                m["changeableAttributes"].update(self.body())
+            return self.send(200, dict(head, manifest=m))
+        return self.error(404, "NAME_UNKNOWN", "not found")
+
+    def body(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        return json.loads(self.rfile.read(length) or b"{}")
+
+    def page(self, items, query, key, key_of, head):
+        n = int(query.get("n", "100"))
+        start = 0
+        if "last" in query:
+            keys = [key_of(i) for i in items]
+            start = keys.index(query["last"]) + 1 if query["last"] in keys else len(items)
+        chunk = items[start:start + n]
+        headers = {}
+        if start + n < len(items):
+            params = {"last": key_of(chunk[-1]), "n": str(n)}
+            if "orderby" in query:
+                params["orderby"] = query["orderby"]
+            headers["Link"] = '<%s?%s>; rel="next"' % (urllib.parse.urlsplit(self.path).path, urllib.parse.urlencode(params))
+        return self.send(200, dict(head, **{key: chunk}), headers)
+
+    def token(self, query):
+        auth = self.headers.get("Authorization", "")
+        ok = auth == "Basic " + base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
+        scopes = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("scope", [])
+        with lock:
+            token_requests.append({"service": query.get("service"), "scopes": scopes, "ok": ok})
+        if not ok:
+            return self.error(401, "UNAUTHORIZED", "bad credentials")
+        token = "tok-%d" % len(token_requests)
+        tokens.add(token)
+        return self.send(200, {"access_token": token, "expires_in": 300})
+
+    def flaky(self, path):
+        n = self.count(path)
+        if path == "/v2/":
+            return self.send(200, {})
+        if path == "/v2/r429/tags/list" and n == 1:
+            return self.error(429, "TOOMANYREQUESTS", "slow down", {"Retry-After": "1"})
+        if path == "/v2/r500/tags/list" and n == 1:
+            return self.error(500, "UNKNOWN", "boom")
+        if path == "/v2/always500/tags/list":
+            return self.error(503, "UNAVAILABLE", "down for maintenance")
+        if path == "/v2/drop/tags/list" and n == 1:
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        if path == "/v2/slow/tags/list":
+            time.sleep(5)
+        name = path.split("/")[2]
+        return self.send(200, {"name": name, "tags": ["b", "a"]})
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+threading.Thread(target=server.serve_forever, daemon=True).start()
+print(server.server_port, flush=True)
+sys.stdin.read()  # returns when the test process closes the pipe or dies
