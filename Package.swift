@@ -40,6 +40,9 @@ let package = Package(
       dependencies: [
         "JMESPath", "RegistryAPI", "MetadataCache", "ImageActions", "CLibedit",
         .product(name: "Yams", package: "Yams"),
+        // The shell's commands are ArgumentParser commands, so one definition serves the
+        // command line, the REPL and the generated completion scripts.
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
@@ -47,11 +50,15 @@ let package = Package(
       dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .testTarget(name: "JMESPathTests", dependencies: ["JMESPath"]),
-    .testTarget(
-      name: "RegistryAPITests",
+    // What the test targets share: live registries, fixtures, and running regsh itself.
+    .target(
+      name: "TestSupport",
       dependencies: ["RegistryAPI"],
+      path: "Tests/TestSupport",
       resources: [.copy("Resources/fake_registry.py")]
     ),
-    .testTarget(name: "ShellTests", dependencies: ["Shell", "JMESPath", "regsh"]),
+    .testTarget(name: "RegistryAPITests", dependencies: ["RegistryAPI", "TestSupport"]),
+    .testTarget(name: "MetadataCacheTests", dependencies: ["MetadataCache", "JMESPath", "TestSupport", "regsh"]),
+    .testTarget(name: "ShellTests", dependencies: ["Shell", "JMESPath", "TestSupport", "regsh"]),
   ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `regsh query` as DESIGN.md's command-line contract states it, run as a real process.

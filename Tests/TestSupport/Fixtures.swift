@@ -3,27 +3,27 @@ import Foundation
 @testable import RegistryAPI
 
 /// The registry content the integration tests work on, pushed with RegistryAPI's own push code.
-struct Fixtures {
-  static let repositories = [
+public struct Fixtures {
+  public static let repositories = [
     "hello-world", "marketing/campaign10-18/api", "marketing/campaign10-18/web",
     "product-returns/web-submission",
   ]
 
   /// The layer every image shares.
-  var baseLayer: Descriptor
+  public var baseLayer: Descriptor
   /// `hello-world:latest` before the second push: now untagged.
-  var untaggedManifest: Descriptor
+  public var untaggedManifest: Descriptor
   /// `hello-world:latest` (also tagged `v2`).
-  var latestManifest: Descriptor
+  public var latestManifest: Descriptor
   /// `hello-world:v1`.
-  var v1Manifest: Descriptor
+  public var v1Manifest: Descriptor
   /// `marketing/campaign10-18/web:multi`, an index of two untagged platform manifests.
-  var index: Descriptor
-  var indexChildren: [Descriptor]
+  public var index: Descriptor
+  public var indexChildren: [Descriptor]
   /// A signature-like artifact whose subject is `hello-world:v1`.
-  var signature: Descriptor
+  public var signature: Descriptor
 
-  static func push(to client: RegistryClient) async throws -> Fixtures {
+  public static func push(to client: RegistryClient) async throws -> Fixtures {
     let base = try await client.uploadBlob(
       repository: "hello-world", data: Data("base layer shared by every image".utf8),
       mediaType: MediaType.ociLayerGzip)

@@ -8,15 +8,15 @@ import Testing
 #endif
 
 /// Whether the live-registry tests can run, and why not.
-enum LiveRegistry {
+public enum LiveRegistry {
   /// Debian's distribution 2.8 binary.
-  static let binary: String? = ["/usr/bin/docker-registry", "/usr/local/bin/docker-registry"]
+  public static let binary: String? = ["/usr/bin/docker-registry", "/usr/local/bin/docker-registry"]
     .first { FileManager.default.isExecutableFile(atPath: $0) }
 
   /// `.ci/run` sets REGSH_REQUIRE_REGISTRY=1: then a missing registry fails the tests instead of skipping them.
-  static let required = ProcessInfo.processInfo.environment["REGSH_REQUIRE_REGISTRY"] == "1"
+  public static let required = ProcessInfo.processInfo.environment["REGSH_REQUIRE_REGISTRY"] == "1"
 
-  static let enabled: Bool = {
+  public static let enabled: Bool = {
     if binary == nil {
       let message =
         required
@@ -27,22 +27,22 @@ enum LiveRegistry {
     return binary != nil || required
   }()
 
-  static let skipReason: Comment =
+  public static let skipReason: Comment =
     "docker-registry is not installed (apt-get install docker-registry); set REGSH_REQUIRE_REGISTRY=1 to make this a failure"
 
-  static let htpasswdAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/htpasswd")
+  public static let htpasswdAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/htpasswd")
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-  var description: String
-  init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+  public var description: String
+  public init(_ description: String) { self.description = description }
 }
 
 /// A directory removed when the value goes away.
-final class TemporaryDirectory: @unchecked Sendable {
-  let url: URL
+public final class TemporaryDirectory: @unchecked Sendable {
+  public let url: URL
 
-  init() throws {
+  public init() throws {
     url = FileManager.default.temporaryDirectory.appendingPathComponent(
       "regsh-registryapi-\(UUID().uuidString)", isDirectory: true)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -52,7 +52,7 @@ final class TemporaryDirectory: @unchecked Sendable {
 }
 
 /// A loopback port nobody is listening on right now.
-func freeLoopbackPort() throws -> Int {
+public func freeLoopbackPort() throws -> Int {
   let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
   guard fd >= 0 else { throw TestFailure("socket() failed") }
   defer { close(fd) }
@@ -71,12 +71,12 @@ func freeLoopbackPort() throws -> Int {
 }
 
 /// A child process whose lifetime is tied to a stdin pipe: when the test process ends, even by a crash, the pipe closes and the child exits.
-final class ChildProcess: @unchecked Sendable {
-  let process = Process()
+public final class ChildProcess: @unchecked Sendable {
+  public let process = Process()
   private let stdin = Pipe()
-  let stdout = Pipe()
+  public let stdout = Pipe()
 
-  init(_ executable: String, _ arguments: [String], log: URL?) throws {
+  public init(_ executable: String, _ arguments: [String], log: URL?) throws {
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.standardInput = stdin
@@ -90,7 +90,7 @@ final class ChildProcess: @unchecked Sendable {
     try process.run()
   }
 
-  func stop() {
+  public func stop() {
     try? stdin.fileHandleForWriting.close()
     if process.isRunning { process.terminate() }
     process.waitUntilExit()
@@ -100,17 +100,17 @@ final class ChildProcess: @unchecked Sendable {
 }
 
 /// Debian's docker-registry (distribution 2.8) on a free loopback port with its own storage directory.
-final class TestRegistry: @unchecked Sendable {
-  let directory: TemporaryDirectory
-  let port: Int
-  let storage: URL
+public final class TestRegistry: @unchecked Sendable {
+  public let directory: TemporaryDirectory
+  public let port: Int
+  public let storage: URL
   private let child: ChildProcess
   private let pidFile: URL
 
-  var server: String { "127.0.0.1:\(port)" }
+  public var server: String { "127.0.0.1:\(port)" }
 
   /// Starts a registry; `basicAuth` adds htpasswd auth for that user.
-  init(deletes: Bool = true, basicAuth: (user: String, password: String)? = nil) async throws {
+  public init(deletes: Bool = true, basicAuth: (user: String, password: String)? = nil) async throws {
     guard let binary = LiveRegistry.binary else {
       throw TestFailure("docker-registry is not installed (REGSH_REQUIRE_REGISTRY=1 requires it)")
     }
@@ -180,7 +180,7 @@ final class TestRegistry: @unchecked Sendable {
   }
 
   /// Kills the registry process outright, as a crash would.
-  func kill() {
+  public func kill() {
     if let text = try? String(contentsOf: pidFile, encoding: .utf8),
       let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
     {
@@ -189,19 +189,19 @@ final class TestRegistry: @unchecked Sendable {
   }
 
   /// Where the registry keeps a blob's bytes on disk.
-  func blobFile(_ digest: Digest) -> URL {
+  public func blobFile(_ digest: Digest) -> URL {
     storage.appendingPathComponent(
       "docker/registry/v2/blobs/\(digest.algorithm)/\(digest.hex.prefix(2))/\(digest.hex)/data")
   }
 
-  func client(
+  public func client(
     credentials: any CredentialProvider = AnonymousCredentials(),
     options: RegistryOptions = RegistryOptions(timeout: 10), http: (any HTTPClient)? = nil
   ) throws -> RegistryClient {
     try RegistryClient(server: server, options: options, credentials: credentials, http: http)
   }
 
-  static func htpasswdLine(user: String, password: String) throws -> String {
+  public static func htpasswdLine(user: String, password: String) throws -> String {
     let result = try run("/usr/bin/htpasswd", ["-Bbn", user, password])
     guard result.status == 0 else {
       throw TestFailure("htpasswd failed (apt-get install apache2-utils)")
@@ -213,15 +213,15 @@ final class TestRegistry: @unchecked Sendable {
 }
 
 /// fake_registry.py: ACR's API behind a token server ("acr"), or failures on demand ("flaky").
-final class FakeRegistry: @unchecked Sendable {
-  let port: Int
+public final class FakeRegistry: @unchecked Sendable {
+  public let port: Int
   private let child: ChildProcess
-  static let username = "acruser"
-  static let password = "acr-secret-pw"
+  public static let username = "acruser"
+  public static let password = "acr-secret-pw"
 
-  var server: String { "127.0.0.1:\(port)" }
+  public var server: String { "127.0.0.1:\(port)" }
 
-  init(mode: String) throws {
+  public init(mode: String) throws {
     guard let script = Bundle.module.url(forResource: "fake_registry", withExtension: "py") else {
       throw TestFailure("fake_registry.py is missing from the test bundle")
     }
@@ -238,7 +238,7 @@ final class FakeRegistry: @unchecked Sendable {
   }
 
   /// The server's counters: requests per path, token requests with their scopes.
-  func stats() async throws -> [String: Any] {
+  public func stats() async throws -> [String: Any] {
     let (data, _) = try await URLSession.shared.data(from: URL(string: "http://\(server)/_stats")!)
     return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
   }
@@ -258,13 +258,13 @@ extension FileHandle {
 
 /// Runs a program to completion and returns its status and standard output as text.
 @discardableResult
-func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+public func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
   let (status, data) = try runRaw(executable, arguments)
   return (status, String(decoding: data, as: UTF8.self))
 }
 
 /// Runs a program and returns its raw standard output.
-func runRaw(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
+public func runRaw(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: executable)
   process.arguments = arguments

@@ -1,15 +1,15 @@
 import Foundation
 
 /// Runs the built `regsh` executable as a user would, and captures what it prints.
-struct RegshProcess {
-  struct Result {
-    let status: Int32
-    let stdout: String
-    let stderr: String
+public struct RegshProcess {
+  public struct Result {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
   }
 
   /// `regsh` sits next to the test bundle in the build directory (or at $REGSH_BINARY).
-  static let executable: URL = {
+  public static let executable: URL = {
     if let path = ProcessInfo.processInfo.environment["REGSH_BINARY"] {
       return URL(fileURLWithPath: path)
     }
@@ -26,7 +26,7 @@ struct RegshProcess {
     return directory.appendingPathComponent("regsh")
   }()
 
-  static func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:])
+  public static func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:])
     throws -> Result
   {
     let process = Process()
@@ -61,7 +61,20 @@ struct RegshProcess {
       stderr: String(decoding: err, as: UTF8.self))
   }
 
-  static func run(_ arguments: [String], stdin: String) throws -> Result {
-    try run(arguments, stdin: Data(stdin.utf8))
+  public static func run(_ arguments: [String], stdin: String, environment: [String: String] = [:]) throws -> Result {
+    try run(arguments, stdin: Data(stdin.utf8), environment: environment)
+  }
+
+  /// Starts regsh without waiting for it; its output goes nowhere. For kill and concurrency tests.
+  public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
   }
 }

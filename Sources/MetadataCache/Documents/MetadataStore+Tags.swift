@@ -1,0 +1,74 @@
+import GRDB
+import JMESPath
+
+extension MetadataStore {
+  /// `show-tags` / `tags`: the tag names, sorted; with `--detail`, az's tag objects.
+  public func tagDocuments(registryId: Int64, repository: String, options: DocumentOptions = DocumentOptions())
+    throws -> JSON
+  {
+    try read { db in
+      let order =
+        switch options.order {
+        case .timeAscending: "ORDER BY updated ASC, t.name"
+        case .timeDescending: "ORDER BY updated DESC, t.name"
+        case nil: "ORDER BY t.name"
+        }
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT t.name, t.digest, COALESCE(t.registryCreated, t.sinceTime) AS created,
+            COALESCE(t.registryUpdated, t.sinceTime) AS updated, t.signed, t.changeableAttributes
+          FROM tag t JOIN repository r ON r.id = t.repositoryId
+          WHERE r.registryId = ? AND r.name = ? AND t.untilTime IS NULL
+          \(order) \(options.limitClause)
+          """, arguments: [registryId, repository])
+      guard options.detail else { return .array(rows.map { .string($0[0]) }) }
+      return .array(
+        rows.map { row in
+          var tag: JSONObject = [
+            "name": .string(row[0]), "digest": .string(row[1]), "createdTime": .string(row[2]),
+            "lastUpdateTime": .string(row[3]),
+          ]
+          if let signed: Bool = row[4] { tag["signed"] = .bool(signed) }
+          if let attributes: String = row[5], let value = try? JSONReader.parse(attributes) {
+            tag["changeableAttributes"] = value
+          }
+          return .object(tag)
+        })
+    }
+  }
+
+  /// `repositories` / `az acr repository list`: the names, sorted.
+  public func repositoryDocuments(registryId: Int64, top: Int? = nil) throws -> JSON {
+    let names = try repositoryNames(registryId: registryId)
+    return .array(names.prefix(top ?? names.count).map { .string($0) })
+  }
+
+  /// Which digest `tag` points at now, per the cache.
+  public func digest(registryId: Int64, repository: String, tag: String) throws -> String? {
+    try read { db in
+      try String.fetchOne(
+        db,
+        sql: """
+          SELECT t.digest FROM tag t JOIN repository r ON r.id = t.repositoryId
+          WHERE r.registryId = ? AND r.name = ? AND t.name = ? AND t.untilTime IS NULL
+          """, arguments: [registryId, repository, tag])
+    }
+  }
+
+  /// Every position a tag has held, oldest first: `[{digest, since, until}]`.
+  public func tagHistory(registryId: Int64, repository: String, tag: String) throws -> JSON {
+    try read { db in
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT t.digest, t.sinceTime, t.untilTime FROM tag t JOIN repository r ON r.id = t.repositoryId
+          WHERE r.registryId = ? AND r.name = ? AND t.name = ? ORDER BY t.id
+          """, arguments: [registryId, repository, tag])
+      return .array(
+        rows.map { row in
+          .object(["digest": .string(row[0]), "since": .string(row[1]), "until": (row[2] as String?).map(JSON.string) ?? .null])
+        })
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// The durable cache: one SQLite file in WAL mode, shared safely by several regsh processes
+/// (one syncing while another queries). Each repository's sync commits in one transaction,
+/// so a killed sync leaves the last complete state.
+public final class MetadataStore: Sendable {
+  public let path: String
+  let pool: DatabasePool
+
+  /// Opens (creating if needed) the cache at `url`. A file that is not SQLite, or that a
+  /// newer regsh wrote, is an error and is left as it is.
+  public init(url: URL) throws {
+    path = url.path
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Self.checkHeader(of: url)
+    var configuration = Configuration()
+    // A second process waits for the writer instead of failing at once.
+    configuration.busyMode = .timeout(30)
+    configuration.foreignKeysEnabled = true
+    configuration.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    }
+    do {
+      pool = try DatabasePool(path: url.path, configuration: configuration)
+      let migrator = Schema.migrator
+      if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+        throw CacheError.newerSchema(path: url.path)
+      }
+      try migrator.migrate(pool)
+    } catch let error as CacheError {
+      throw error
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+      throw CacheError.notACache(path: url.path)
+    } catch let error as DatabaseError {
+      throw CacheError.unreadable(path: url.path, reason: error.message ?? "\(error.resultCode)")
+    }
+  }
+
+  /// Opens the cache where `location` says.
+  public convenience init(location: CacheLocation = CacheLocation()) throws {
+    try self.init(url: location.cacheFile)
+  }
+
+  /// SQLite's own check, before GRDB touches the file: its first 16 bytes.
+  static func checkHeader(of url: URL) throws {
+    guard let handle = try? FileHandle(forReadingFrom: url) else { return }
+    defer { try? handle.close() }
+    let header = (try? handle.read(upToCount: 16)) ?? Data()
+    if header.isEmpty { return }
+    if header != Data("SQLite format 3\0".utf8) { throw CacheError.notACache(path: url.path) }
+  }
+
+  func read<T>(_ body: (Database) throws -> T) throws -> T {
+    try pool.read(body)
+  }
+
+  func write<T>(_ body: (Database) throws -> T) throws -> T {
+    try pool.write(body)
+  }
+}

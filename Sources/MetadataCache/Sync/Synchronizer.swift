@@ -1,0 +1,198 @@
+import Foundation
+import RegistryAPI
+
+/// What a sync did, for the summary line and for tests.
+public struct SyncReport: Sendable {
+  public var repositories: [String] = []
+  public var failed: [(repository: String, reason: String)] = []
+  /// Manifests GET from the registry (new digests only).
+  public var manifestsFetched = 0
+  /// Tag and digest HEAD requests.
+  public var headRequests = 0
+  public var manifestsGone = 0
+}
+
+/// Progress of a running sync, for a progress bar.
+public struct SyncProgress: Sendable {
+  public var repositoriesDone: Int
+  public var repositoriesTotal: Int
+  public var manifestsDone: Int
+  public var startedAt: Date
+}
+
+/// Brings the cache up to date with a registry: catalog, then tags, then a HEAD per tag;
+/// a manifest (and its config) is fetched only when its digest is new. Untagged manifests
+/// stay in the cache, checked with HEAD, until the registry answers 404.
+public struct Synchronizer: Sendable {
+  public let store: MetadataStore
+  public let registry: RegistryInfo
+  public let client: RegistryClient
+  public var concurrency: Int
+  public var onProgress: (@Sendable (SyncProgress) -> Void)?
+
+  public init(store: MetadataStore, registry: RegistryInfo, client: RegistryClient, concurrency: Int = 8) {
+    self.store = store
+    self.registry = registry
+    self.client = client
+    self.concurrency = max(1, concurrency)
+  }
+
+  /// Syncs the named repositories, or every repository in the catalog when `repositories` is nil.
+  public func sync(repositories names: [String]? = nil) async throws -> SyncReport {
+    guard let registryId = registry.id else { throw CacheError.unknownRegistry(registry.name) }
+    var report = SyncReport()
+    let repositories: [String]
+    if let names {
+      repositories = names
+    } else {
+      repositories = client.isACR ? try await client.acrCatalog() : try await client.catalog()
+      try store.markRepositoriesGone(registryId: registryId, except: Set(repositories))
+    }
+    let started = Date()
+    var manifestsDone = 0
+    for (i, repository) in repositories.enumerated() {
+      do {
+        let known = try store.knownManifests(registryId: registryId, repository: repository)
+        let snapshot = try await self.snapshot(repository: repository, known: known, report: &report)
+        try store.apply(snapshot, registryId: registryId, repository: repository)
+        report.repositories.append(repository)
+        report.manifestsGone += snapshot.gone.count
+        manifestsDone += snapshot.present.count
+      } catch {
+        report.failed.append((repository, "\(error)"))
+        try? store.recordSyncFailure(registryId: registryId, repository: repository, reason: "\(error)")
+      }
+      onProgress?(
+        SyncProgress(
+          repositoriesDone: i + 1, repositoriesTotal: repositories.count, manifestsDone: manifestsDone,
+          startedAt: started))
+    }
+    return report
+  }
+
+  func snapshot(repository: String, known: [String: KnownManifest], report: inout SyncReport) async throws
+    -> RepositorySnapshot
+  {
+    var snapshot = RepositorySnapshot()
+    if client.isACR {
+      // ACR lists untagged manifests itself, with timestamps and locks.
+      for manifest in try await client.acrManifests(repository: repository) {
+        snapshot.acrManifests[manifest.digest.description] = manifest
+        snapshot.present.insert(manifest.digest.description)
+      }
+      for tag in try await client.acrTags(repository: repository) {
+        snapshot.tags[tag.name] = tag.digest.description
+        snapshot.acrTags[tag.name] = tag
+      }
+    } else {
+      let tags = try await client.tags(repository: repository)
+      let heads = try await concurrentMap(tags) { tag in
+        try await client.headManifest(repository: repository, reference: tag)
+      }
+      report.headRequests += tags.count
+      for (tag, head) in zip(tags, heads) {
+        guard let head else { continue }  // deleted between the listing and the HEAD
+        snapshot.tags[tag] = head.digest.description
+        snapshot.present.insert(head.digest.description)
+      }
+    }
+
+    // Fetch what is new, following index children (which are untagged) level by level.
+    var queue = Array(snapshot.present.filter { known[$0]?.isUsable != true }).sorted()
+    var reached = snapshot.present
+    var children: [String] = []
+    for digest in snapshot.present { children += known[digest]?.children ?? [] }
+    while !queue.isEmpty || !children.isEmpty {
+      let fetched = try await concurrentMap(queue) { digest in
+        try await fetchManifest(repository: repository, digest: digest)
+      }
+      report.manifestsFetched += fetched.count
+      snapshot.fetched += fetched
+      for manifest in fetched { children += manifest.children.map(\.digest) }
+      let newChildren = Set(children).subtracting(reached)
+      children = []
+      reached.formUnion(newChildren)
+      snapshot.present.formUnion(newChildren)
+      queue = newChildren.filter { known[$0]?.isUsable != true }.sorted()
+      for digest in newChildren { children += known[digest]?.children ?? [] }
+    }
+
+    // Known manifests nothing points at any more: still served (untagged), or gone?
+    if !client.isACR {
+      let unreached = known.filter { !$0.value.isGone && !reached.contains($0.key) }.map(\.key).sorted()
+      let heads = try await concurrentMap(unreached) { digest in
+        try await client.headManifest(repository: repository, reference: digest)
+      }
+      report.headRequests += unreached.count
+      for (digest, head) in zip(unreached, heads) {
+        if head == nil { snapshot.gone.insert(digest) } else { snapshot.present.insert(digest) }
+      }
+    } else {
+      for (digest, manifest) in known where !manifest.isGone && !snapshot.present.contains(digest) {
+        snapshot.gone.insert(digest)
+      }
+    }
+    return snapshot
+  }
+
+  /// GETs one manifest (verified against its digest) and, for an image, its config.
+  func fetchManifest(repository: String, digest: String) async throws -> FetchedManifest {
+    let response = try await client.manifest(repository: repository, reference: digest)
+    var fetched = FetchedManifest(digest: digest, mediaType: response.mediaType, raw: response.data)
+    switch try response.decoded() {
+    case .image(let manifest):
+      fetched.artifactType = manifest.artifactType
+      fetched.subjectDigest = manifest.subject?.digest.description
+      fetched.configDigest = manifest.config.digest.description
+      fetched.blobs.append((-1, manifest.config.digest.description, manifest.config.size, manifest.config.mediaType))
+      for (i, layer) in manifest.layers.enumerated() {
+        fetched.blobs.append((i, layer.digest.description, layer.size, layer.mediaType))
+      }
+      if Self.isImageConfig(manifest.config.mediaType), manifest.config.size < 4 << 20 {
+        let data = try await client.blob(repository: repository, digest: manifest.config.digest)
+        if let config = try? JSONDecoder().decode(ImageConfiguration.self, from: data) {
+          fetched.configCreated = config.created.flatMap(Timestamp.normalize)
+          fetched.architecture = config.architecture
+          fetched.os = config.os
+          fetched.variant = config.variant
+        }
+      }
+    case .index(let index):
+      fetched.artifactType = index.artifactType
+      fetched.subjectDigest = index.subject?.digest.description
+      for child in index.manifests {
+        let platform = child.platform.map { [$0.os, $0.architecture, $0.variant].compactMap { $0 }.joined(separator: "/") }
+        fetched.children.append((child.digest.description, child.mediaType, child.size, platform))
+      }
+    }
+    return fetched
+  }
+
+  static func isImageConfig(_ mediaType: String) -> Bool {
+    mediaType == MediaType.ociConfig || mediaType == MediaType.dockerConfig
+  }
+
+  /// Runs `body` over `items` with at most `concurrency` at once, keeping the order.
+  func concurrentMap<T: Sendable, R: Sendable>(
+    _ items: [T], _ body: @escaping @Sendable (T) async throws -> R
+  ) async throws -> [R] {
+    try await withThrowingTaskGroup(of: (Int, R).self) { group in
+      var results = [R?](repeating: nil, count: items.count)
+      var next = 0
+      while next < min(concurrency, items.count) {
+        let i = next
+        group.addTask { (i, try await body(items[i])) }
+        next += 1
+      }
+      while let (i, result) = try await group.next() {
+        results[i] = result
+        if next < items.count {
+          let j = next
+          group.addTask { (j, try await body(items[j])) }
+          next += 1
+        }
+      }
+      return results.map { $0! }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import JMESPath
+import MetadataCache
+
+/// `az acr repository …`: the documented Azure CLI commands, flags and output, so an az
+/// script runs with `az` replaced by `regsh az`.
+public struct AzCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "az", abstract: "Azure CLI compatible commands (az acr repository …).",
+    subcommands: [AcrCommand.self])
+  public init() {}
+}
+
+public struct AcrCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "acr", abstract: "Manage container registries.", subcommands: [AcrRepositoryCommand.self])
+  public init() {}
+}
+
+public struct AcrRepositoryCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "repository", abstract: "Manage repositories (image names) of a registry.",
+    subcommands: [AzRepositoryList.self, AzShowTags.self, AzShowManifests.self])
+  public init() {}
+}
+
+/// `--name/-n` and `--repository`, as az spells them.
+struct AzRegistryOption: ParsableArguments {
+  @Option(name: [.customLong("name"), .customShort("n")], help: "The registry name or login server.")
+  var name: String?
+}
+
+/// `az acr repository list`: the repository names, read live from the registry.
+public struct AzRepositoryList: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List repositories in a registry.",
+    discussion: "Example:\n  regsh az acr repository list --name myregistry -o tsv")
+
+  @OptionGroup var registry: AzRegistryOption
+  @Option(help: "Limit the number of items in the results.") var top: Int?
+  @OptionGroup public var output: OutputOptions
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry.name)
+    let client = try session.client(for: info)
+    var names = client.isACR ? try await client.acrCatalog() : try await client.catalog()
+    names.sort()
+    if let top { names = Array(names.prefix(max(0, top))) }
+    return CommandResult(.array(names.map { .string($0) }), output: output)
+  }
+}
+
+/// `az acr repository show-tags`: refreshes the repository, then lists its tags.
+public struct AzShowTags: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "show-tags", abstract: "Show tags for a repository.",
+    discussion: "Example:\n  regsh az acr repository show-tags -n myregistry --repository acr-helloworld --orderby time_desc --top 3")
+
+  @OptionGroup var registry: AzRegistryOption
+  @Option(help: "The name of the repository.") var repository: String
+  @OptionGroup var listing: ListingOptions
+  @OptionGroup public var output: OutputOptions
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry.name)
+    try await session.refresh(info, repository: repository)
+    let value = try session.store().tagDocuments(
+      registryId: info.id!, repository: repository, options: try listing.documentOptions())
+    return CommandResult(value, output: output)
+  }
+}
+
+/// `az acr repository show-manifests`: refreshes the repository, then lists its manifests,
+/// untagged ones with `"tags": null`.
+public struct AzShowManifests: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "show-manifests", abstract: "Show manifests of a repository.",
+    discussion: """
+      Example:
+        regsh az acr repository show-manifests -n myregistry --repository acr-helloworld --query "[?tags==null].digest" -o tsv
+      """)
+
+  @OptionGroup var registry: AzRegistryOption
+  @Option(help: "The name of the repository.") var repository: String
+  @OptionGroup var listing: ListingOptions
+  @OptionGroup public var output: OutputOptions
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry.name)
+    try await session.refresh(info, repository: repository)
+    let value = try session.store().manifestDocuments(
+      registryId: info.id!, repository: repository, options: try listing.documentOptions())
+    return CommandResult(value, output: output)
+  }
+}
+
+extension Session {
+  /// az commands show the registry as it is now: the repository is synced before reading.
+  func refresh(_ registry: RegistryInfo, repository: String) async throws {
+    let report = try await sync(registry, repositories: [repository])
+    if let failure = report.failed.first { throw ShellError.failed(failure.reason) }
+  }
+}

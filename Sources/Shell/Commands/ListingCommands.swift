@@ -1,0 +1,120 @@
+import ArgumentParser
+import JMESPath
+import MetadataCache
+
+/// `--orderby`, `--top` and `--detail`, as az spells them.
+public struct ListingOptions: ParsableArguments {
+  @Option(help: "time_asc or time_desc.")
+  var orderby: String?
+
+  @Option(help: "At most this many items.")
+  var top: Int?
+
+  @Flag(help: "The full record of each item.")
+  var detail = false
+
+  public init() {}
+
+  func documentOptions() throws -> DocumentOptions {
+    var order: DocumentOptions.Order?
+    if let orderby {
+      guard let parsed = DocumentOptions.Order(rawValue: orderby) else {
+        throw ShellError.usage("--orderby must be time_asc or time_desc, not '\(orderby)'")
+      }
+      order = parsed
+    }
+    if let top, top < 0 { throw ShellError.usage("--top must not be negative") }
+    return DocumentOptions(order: order, top: top, detail: detail)
+  }
+}
+
+/// `repositories`: the repositories of the registry, from the cache.
+public struct RepositoriesCommand: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "repositories", abstract: "List the registry's repositories (from the cache).",
+    discussion: "Example:\n  repositories --query \"[?starts_with(@, 'marketing/')]\"")
+
+  @Option(name: [.customLong("registry"), .customShort("n"), .customLong("name")], help: "The registry (default: the one chosen with `use`).")
+  var registry: String?
+
+  @Option(help: "At most this many repositories.")
+  var top: Int?
+
+  @OptionGroup public var output: OutputOptions
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry)
+    // A registry never synced has an empty cache: fill it first.
+    if try session.store().repositoryNames(registryId: info.id!).isEmpty, info.url != "bench.invalid" {
+      try await session.sync(info, repositories: nil)
+    }
+    return CommandResult(try session.store().repositoryDocuments(registryId: info.id!, top: top), output: output)
+  }
+}
+
+/// `tags REPO`: a repository's tags, from the cache.
+public struct TagsCommand: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "tags", abstract: "List a repository's tags (from the cache).",
+    discussion: "Example:\n  tags acr-helloworld --detail --orderby time_desc --top 3")
+
+  @Argument(help: "The repository.")
+  var repository: String
+
+  @Option(name: [.customLong("registry"), .customShort("n"), .customLong("name")], help: "The registry (default: the one chosen with `use`).")
+  var registry: String?
+
+  @OptionGroup var listing: ListingOptions
+  @OptionGroup public var output: OutputOptions
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry)
+    try await session.syncIfNeverSynced(info, repository: repository)
+    let value = try session.store().tagDocuments(
+      registryId: info.id!, repository: repository, options: try listing.documentOptions())
+    return CommandResult(value, output: output)
+  }
+}
+
+/// `manifests REPO` / `manifests --all`: manifests with their tags, untagged ones included.
+public struct ManifestsCommand: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "manifests", abstract: "List manifests with their tags, untagged ones included (from the cache).",
+    discussion: """
+      Without --detail each item is {digest, tags, timestamp}, with "tags": null when untagged.
+
+      Examples:
+        manifests acr-helloworld --query "[?tags==null].digest"
+        manifests --all --query "length([?tags==null])"
+      """)
+
+  @Argument(help: "The repository (or --all).")
+  var repository: String?
+
+  @Flag(help: "Every repository's manifests, each with a repository field.")
+  var all = false
+
+  @Option(name: [.customLong("registry"), .customShort("n"), .customLong("name")], help: "The registry (default: the one chosen with `use`).")
+  var registry: String?
+
+  @OptionGroup var listing: ListingOptions
+  @OptionGroup public var output: OutputOptions
+
+  public init() {}
+
+  public mutating func validate() throws {
+    if all == (repository != nil) { throw ValidationError("name a repository, or pass --all") }
+  }
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry)
+    if let repository { try await session.syncIfNeverSynced(info, repository: repository) }
+    let value = try session.store().manifestDocuments(
+      registryId: info.id!, repository: repository, options: try listing.documentOptions())
+    return CommandResult(value, output: output)
+  }
+}

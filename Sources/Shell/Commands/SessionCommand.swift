@@ -1,0 +1,35 @@
+import ArgumentParser
+import JMESPath
+
+/// A command of the shell. One ArgumentParser definition serves `regsh NAME …` on the
+/// command line, `NAME …` in the REPL or a script, and the completion scripts.
+public protocol SessionCommand: AsyncParsableCommand {
+  /// Runs the command; `input` is the result of the previous pipeline stage, if any.
+  /// Returns the document to print or to hand to the next stage.
+  mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult
+}
+
+/// What a command produced and how it should be printed when it ends the pipeline.
+public struct CommandResult {
+  public var value: JSON?
+  public var output: OutputOptions
+  /// A process exit status other than 0 that is not an error (az's cancelled prompt).
+  public var status: Int32
+
+  public init(_ value: JSON?, output: OutputOptions = OutputOptions(), status: Int32 = 0) {
+    self.value = value
+    self.output = output
+    self.status = status
+  }
+
+  public static var nothing: CommandResult { CommandResult(nil) }
+}
+
+extension SessionCommand {
+  /// From the system command line: a fresh session, the result printed, errors on stderr.
+  public mutating func run() async throws {
+    let session = Session()
+    let status = await session.run(self)
+    if status != 0 { throw ExitCode(status) }
+  }
+}

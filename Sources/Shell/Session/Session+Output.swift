@@ -1,0 +1,30 @@
+import JMESPath
+
+/// A `--query` that failed: printed with the expression and a caret under the column.
+struct ExpressionFailure: Error, CustomStringConvertible {
+  let error: JMESPathError
+  let expression: String
+  var description: String { QueryCommand.describe(error, in: expression) }
+}
+
+extension Session {
+  /// Applies `--query`, remembers the result as `_`, and prints it in the `-o` format.
+  func emit(_ result: CommandResult) throws {
+    guard var value = result.value else { return }
+    var fromQuery = false
+    if let expression = result.output.query {
+      do {
+        value = try Expression(expression).evaluate(value)
+      } catch {
+        throw ExpressionFailure(error: error, expression: expression)
+      }
+      fromQuery = true
+    }
+    lastResult = value
+    print(try render(value, format: result.output.output, fromQuery: fromQuery), terminator: "")
+  }
+
+  func print(_ text: String, terminator: String) {
+    ByteIO.write(text + terminator)
+  }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import JMESPath
+import MetadataCache
+import RegistryAPI
+
+/// The state one regsh process works with: where its files are, the cache, the registry
+/// chosen with `use`, and the last result (what a bare expression queries, also `_`).
+public final class Session {
+  public let location: CacheLocation
+  public let environment: [String: String]
+  /// The registry that commands without `--name`/`--registry` address.
+  public var currentRegistry: String?
+  public var lastResult: JSON?
+  /// Whether standard error is a terminal (progress bars) and standard output (colour).
+  public let stderrIsTerminal: Bool
+  public let stdoutIsTerminal: Bool
+
+  private var openedStore: MetadataStore?
+
+  public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    self.environment = environment
+    location = CacheLocation(environment: environment)
+    stderrIsTerminal = isatty(STDERR_FILENO) == 1
+    stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+    currentRegistry = environment["REGSH_REGISTRY"]
+  }
+
+  /// The cache, opened on first use (a command that needs none never touches the file).
+  public func store() throws -> MetadataStore {
+    if let openedStore { return openedStore }
+    let store = try MetadataStore(location: location)
+    openedStore = store
+    return store
+  }
+
+  public func print(_ text: String) {
+    ByteIO.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+  }
+
+  public func printError(_ text: String) {
+    ByteIO.write(text.hasSuffix("\n") ? text : text + "\n", to: ByteIO.standardError)
+  }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import JMESPath
+import MetadataCache
+import TestSupport
+import Testing
+
+/// The cache file itself: what happens with bad files, and the synthetic benchmark registry.
+struct CacheFileTests {
+  @Test func aFileThatIsNotSQLiteIsAnErrorAndLeftUntouched() throws {
+    let home = try TemporaryDirectory()
+    let file = home.url.appendingPathComponent("cache.sqlite")
+    let garbage = Data("this is not a database, but somebody's notes\n".utf8)
+    try garbage.write(to: file)
+    #expect {
+      try MetadataStore(url: file)
+    } throws: { error in
+      guard case CacheError.notACache(let path) = error else { return false }
+      return path == file.path && "\(error)".contains(file.path)
+    }
+    #expect(try Data(contentsOf: file) == garbage)
+  }
+
+  @Test func aCacheFromANewerRegshIsAnErrorAndLeftUntouched() throws {
+    let home = try TemporaryDirectory()
+    let file = home.url.appendingPathComponent("cache.sqlite")
+    _ = try MetadataStore(url: file)
+    let sqlite = try run("/usr/bin/env", ["python3", "-c", """
+      import sqlite3, sys
+      c = sqlite3.connect(sys.argv[1]); c.execute("INSERT INTO grdb_migrations VALUES ('v99: from the future')"); c.commit()
+      """, file.path])
+    #expect(sqlite.status == 0, "\(sqlite.output)")
+    let before = try Data(contentsOf: file)
+    #expect {
+      try MetadataStore(url: file)
+    } throws: { error in
+      if case CacheError.newerSchema = error { return true }
+      return false
+    }
+    #expect(try Data(contentsOf: file) == before)
+  }
+
+  @Test func benchPopulateFillsRealisticDocuments() throws {
+    let home = try TemporaryDirectory()
+    let store = try MetadataStore(url: home.url.appendingPathComponent("cache.sqlite"))
+    try store.populateBenchmark(manifests: 1_000, repositories: 10)
+    let bench = try #require(try store.registry(named: "bench"))
+    let all = try store.manifestDocuments(registryId: bench.id!, repository: nil)
+    #expect(all.arrayValue?.count == 1_000)
+    let untagged = try Expression("length([?tags==null])").evaluate(all).numberValue!
+    #expect(untagged > 200 && untagged < 400, "about 30% untagged, got \(untagged)")
+    #expect(try Expression("[0].keys(@)").evaluate(all) == ["digest", "repository", "tags", "timestamp"])
+    #expect(try store.repositoryDocuments(registryId: bench.id!).arrayValue?.count == 10)
+  }
+
+  @Test(arguments: [
+    ("2018-07-12T15:52:00Z", "2018-07-12T15:52:00.0000000Z"),
+    ("2018-07-12T15:52:00.2075864Z", "2018-07-12T15:52:00.2075864Z"),
+    ("2018-07-12T15:52:00.123456789Z", "2018-07-12T15:52:00.1234567Z"),
+    ("2018-07-12T17:52:00.5+02:00", "2018-07-12T15:52:00.5000000Z"),
+  ])
+  func timestampsNormalizeToSevenFractionalDigits(_ input: String, _ expected: String) {
+    #expect(Timestamp.normalize(input) == expected)
+  }
+
+  @Test func nonTimestampsDoNotNormalize() {
+    #expect(Timestamp.normalize("yesterday") == nil)
+    #expect(Timestamp.normalize("2018-13-45") == nil)
+  }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import JMESPath
+import MetadataCache
+import RegistryAPI
+import TestSupport
+import Testing
+
+/// Sync against a live docker-registry (distribution 2.8) that the test starts itself.
+@Suite(.enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason), .serialized)
+struct SyncTests {
+  /// A registry with the fixtures pushed, a fresh cache, and a synchronizer between them.
+  struct World {
+    let registry: TestRegistry
+    let fixtures: Fixtures
+    let home: TemporaryDirectory
+    let store: MetadataStore
+    let info: RegistryInfo
+
+    init() async throws {
+      registry = try await TestRegistry()
+      fixtures = try await Fixtures.push(to: try registry.client())
+      home = try TemporaryDirectory()
+      store = try MetadataStore(url: home.url.appendingPathComponent("cache.sqlite"))
+      info = try store.addRegistry(RegistryInfo(name: "test", url: registry.server))
+    }
+
+    @discardableResult
+    func sync(_ repositories: [String]? = nil) async throws -> SyncReport {
+      try await Synchronizer(store: store, registry: info, client: try registry.client()).sync(repositories: repositories)
+    }
+
+    func manifests(_ repository: String?, detail: Bool = false) throws -> JSON {
+      try store.manifestDocuments(registryId: info.id!, repository: repository, options: DocumentOptions(detail: detail))
+    }
+
+    func untagged(_ repository: String, _ expression: String = "[?tags==null].digest") throws -> [String] {
+      try Expression(expression).evaluate(try manifests(repository)).arrayValue!.map { $0.stringValue! }
+    }
+  }
+
+  @Test func syncListsEveryRepositoryAndRemembersUntaggedManifests() async throws {
+    let world = try await World()
+    let report = try await world.sync()
+    #expect(report.failed.isEmpty, "\(report.failed)")
+    #expect(try world.store.repositoryDocuments(registryId: world.info.id!) == .array(Fixtures.repositories.map { .string($0) }))
+    // `latest` was pushed twice: the first manifest is left untagged, and all three
+    // spellings of "untagged" select it (and only manifests with no tags).
+    let byNull = try world.untagged("hello-world")
+    #expect(byNull.contains(world.fixtures.untaggedManifest.digest.description))
+    #expect(!byNull.contains(world.fixtures.latestManifest.digest.description))
+    #expect(try world.untagged("hello-world", "[?tags[0]==null].digest") == byNull)
+    #expect(try world.untagged("hello-world", "[?!tags].digest") == byNull)
+    // The tag-schema fallback index for the signature is tagged; the signature itself is not.
+    #expect(byNull.contains(world.fixtures.signature.digest.description))
+  }
+
+  @Test func indexChildrenAreCachedAsUntaggedAndReferenced() async throws {
+    let world = try await World()
+    try await world.sync(["marketing/campaign10-18/web"])
+    let detail = try world.manifests("marketing/campaign10-18/web", detail: true)
+    let index = try Expression("[?digest=='\(world.fixtures.index.digest)'] | [0]").evaluate(detail)
+    #expect(index["children"].arrayValue?.count == 2)
+    for child in world.fixtures.indexChildren {
+      let record = try Expression("[?digest=='\(child.digest)'] | [0]").evaluate(detail)
+      #expect(record["tags"] == .null)
+      #expect(record["referencedBy"] == [.string(world.fixtures.index.digest.description)])
+      #expect(record["architecture"] == .string(child.platform!.architecture))
+    }
+  }
+
+  @Test func secondSyncOfAnUnchangedRegistryFetchesNoManifest() async throws {
+    let world = try await World()
+    let first = try await world.sync()
+    #expect(first.manifestsFetched > 0)
+    let second = try await world.sync()
+    #expect(second.manifestsFetched == 0)
+    #expect(second.failed.isEmpty)
+  }
+
+  @Test func repushedTagLeavesTheOldDigestUntagged() async throws {
+    let world = try await World()
+    try await world.sync(["hello-world"])
+    let client = try world.registry.client()
+    let previous = world.fixtures.latestManifest.digest.description
+    // Point `latest` at v1's manifest: the manifest `latest` had keeps its `v2` tag, so
+    // push v2 elsewhere too, leaving that manifest with no tag at all.
+    let v1 = try await client.manifest(repository: "hello-world", reference: "v1")
+    try await client.putManifest(repository: "hello-world", reference: "latest", data: v1.data, mediaType: v1.mediaType)
+    try await client.putManifest(repository: "hello-world", reference: "v2", data: v1.data, mediaType: v1.mediaType)
+    try await world.sync(["hello-world"])
+    #expect(try world.untagged("hello-world").contains(previous))
+    let history = try world.store.tagHistory(registryId: world.info.id!, repository: "hello-world", tag: "latest")
+    #expect(history.arrayValue?.map { $0["digest"] }.last == .string(v1.digest.description))
+    #expect(history.arrayValue?.first?["until"] != JSON.null)
+  }
+
+  @Test func manifestDeletedBehindRegshsBackIsMarkedGone() async throws {
+    let world = try await World()
+    try await world.sync(["hello-world"])
+    let victim = world.fixtures.untaggedManifest.digest.description
+    #expect(try world.untagged("hello-world").contains(victim))
+    let deleted = try run(
+      "/usr/bin/skopeo", ["delete", "--tls-verify=false", "docker://\(world.registry.server)/hello-world@\(victim)"])
+    #expect(deleted.status == 0, "\(deleted.output)")
+    let report = try await world.sync(["hello-world"])
+    #expect(report.manifestsGone == 1)
+    #expect(try !world.untagged("hello-world").contains(victim))
+  }
+
+  @Test func aRepositoryWithGarbageFailsAloneAndTheOthersSync() async throws {
+    let world = try await World()
+    // Corrupt the api image's config blob on disk: its digest no longer matches.
+    let client = try world.registry.client()
+    let api = try await client.manifest(repository: "marketing/campaign10-18/api", reference: "v3")
+    guard case .image(let manifest) = try api.decoded() else { throw TestFailure("not an image") }
+    try Data("tampered".utf8).write(to: world.registry.blobFile(manifest.config.digest))
+    let report = try await world.sync()
+    #expect(report.failed.map(\.repository) == ["marketing/campaign10-18/api"])
+    #expect(report.failed.first?.reason.contains("digest") == true)
+    #expect(report.repositories.count == Fixtures.repositories.count - 1)
+    #expect(try world.manifests("hello-world").arrayValue?.isEmpty == false)
+  }
+}
