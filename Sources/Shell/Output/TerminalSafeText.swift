@@ -39,10 +39,12 @@ enum TerminalSafeText {
   /// JSON text is plain ASCII punctuation, so any DEL or C1 character sits inside a string,
   /// where `\u0085` means the same character: the result is the same JSON value.
   static func escapeJSON(_ json: String) -> String {
-    guard json.unicodeScalars.contains(where: isControl) else { return json }
+    // Below U+0020 JSON text holds only the pretty layout's own line breaks.
+    let isUnescaped = { (scalar: Unicode.Scalar) in scalar.value >= 0x7F && scalar.value <= 0x9F }
+    guard json.unicodeScalars.contains(where: isUnescaped) else { return json }
     var out = String.UnicodeScalarView()
     for scalar in json.unicodeScalars {
-      if isControl(scalar) {
+      if isUnescaped(scalar) {
         out.append(contentsOf: unicodeEscape(scalar).unicodeScalars)
       } else {
         out.append(scalar)
