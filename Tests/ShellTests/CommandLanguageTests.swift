@@ -108,6 +108,11 @@ struct CommandLanguageTests {
     #expect(pipelines.map(\.stages) == c.pipelines)
   }
 
+  @Test func aBareExpressionQueriesThePreviousResult() throws {
+    let pipelines = try Self.language.parse("manifests r; [?tags==null].digest | delete")
+    #expect(pipelines.map(\.queriesPreviousResult) == [false, true])
+  }
+
   @Test func stageColumnsPointIntoTheLine() throws {
     let line = "manifests r | [?tags==null] | [0].digest | delete --yes"
     let pipeline = try #require(try Self.language.parse(line).first)

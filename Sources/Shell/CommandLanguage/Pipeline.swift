@@ -23,4 +23,10 @@ public struct Pipeline: Equatable, Sendable {
     self.stages = stages
     self.stageColumns = stageColumns
   }
+
+  /// The pipeline starts with an expression, so its input is the previous result.
+  public var queriesPreviousResult: Bool {
+    if case .expression = stages.first { return true }
+    return false
+  }
 }
