@@ -433,6 +433,19 @@ struct OutputFormatTests {
     #expect(OutputRenderer(format: .yaml).render(c.document) == c.expected)
   }
 
+  /// libyaml alone would write emoji as `"\U0001F680"`; PyYAML (and so az) prints them.
+  /// From PyYAML 6.0.3 as above; the private-use character checks that the stand-ins regsh
+  /// uses while emitting never collide with the document's own.
+  @Test func printsEmojiAsPyYAML() {
+    let document: JSON = [
+      "description": "ship it \u{1F680}", "labels": ["\u{1F433} whale", "\u{E000} private"],
+    ]
+    #expect(
+      OutputRenderer(format: .yaml).render(document)
+        == Self.lines(
+          "description: ship it \u{1F680}", "labels:", "- \u{1F433} whale", "- \u{E000} private"))
+  }
+
   // MARK: json, jsonl, csv, none
 
   static let otherCases: [Case] = [

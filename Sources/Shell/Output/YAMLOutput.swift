@@ -14,7 +14,10 @@ import Yams
 struct YAMLOutput {
   func render(_ value: JSON) -> String {
     do {
-      let yaml = try Yams.serialize(node: Self.node(value), allowUnicode: true)
+      let standIns = AstralStandIns(for: value)
+      var yaml = try Yams.serialize(
+        node: Self.node(value, text: { standIns?.substitute($0) ?? $0 }), allowUnicode: true)
+      if let standIns { yaml = standIns.restore(yaml) }
       // PyYAML ends a document whose root is a plain scalar with the `...` marker; libyaml
       // no longer does. Quoted scalars and collections are closed already.
       switch value {
@@ -28,16 +31,20 @@ struct YAMLOutput {
     }
   }
 
-  static func node(_ value: JSON) -> Node {
+  /// The YAML node for `value`, its strings passed through `text` first.
+  static func node(_ value: JSON, text: (String) -> String) -> Node {
     switch value {
     case .null: return Node("null", Tag(.null))
     case .bool(let b): return Node(b ? "true" : "false", Tag(.bool))
     case .int(let i): return Node(String(i), Tag(.int))
     case .double(let d): return Node(floatText(d), Tag(.float))
-    case .string(let s): return .scalar(string(s))
-    case .array(let elements): return .sequence(Node.Sequence(elements.map(node)))
+    case .string(let s): return .scalar(string(text(s)))
+    case .array(let elements):
+      return .sequence(Node.Sequence(elements.map { node($0, text: text) }))
     case .object(let members):
-      return .mapping(Node.Mapping(members.map { (Node.scalar(string($0.key)), node($0.value)) }))
+      return .mapping(
+        Node.Mapping(
+          members.map { (Node.scalar(string(text($0.key))), node($0.value, text: text)) }))
     }
   }
 
