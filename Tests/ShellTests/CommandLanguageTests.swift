@@ -108,6 +108,27 @@ struct CommandLanguageTests {
     #expect(pipelines.map(\.stages) == c.pipelines)
   }
 
+  /// Any word survives quoting the way a script quotes it for sh: in single quotes (a
+  /// quote written `'\''`) or in double quotes (`"`, `\`, `$` and backtick escaped).
+  @Test(arguments: [
+    "", "a b", "it's", #"say "hi""#, "x|y", "a;b", "a||b", "[?a", "`x", #"\"#, "$HOME", "tab\there",
+    "new\nline", "é 日本", "}])",
+  ])
+  func quotedWordsComeBackAsTheyWere(_ word: String) throws {
+    var single = "'"
+    var double = "\""
+    for character in word {
+      single += character == "'" ? #"'\''"# : String(character)
+      double += "\"\\$`".contains(character) ? "\\" + String(character) : String(character)
+    }
+    single += "'"
+    double += "\""
+    for quoted in [single, double] {
+      let pipelines = try Self.language.parse("tags \(quoted) \(quoted)")
+      #expect(pipelines.map(\.stages) == [[Self.command("tags", word, word)]], "\(quoted)")
+    }
+  }
+
   @Test func aBareExpressionQueriesThePreviousResult() throws {
     let pipelines = try Self.language.parse("manifests r; [?tags==null].digest | delete")
     #expect(pipelines.map(\.queriesPreviousResult) == [false, true])
