@@ -73,6 +73,7 @@ struct CommandLanguageTests {
     Case(#"tags '' """#, [command("tags", "", "")]),
     Case("tags 'a|b' \"c;d\" e\\|f", [command("tags", "a|b", "c;d", "e|f")]),
     Case("tags a\\\nb", [command("tags", "ab")]),
+    Case("tags a \\\n b \\\n", [command("tags", "a", "b")]),
     // Unquoted brackets and backticks in an argument are kept as JMESPath text.
     Case(
       "manifests r --query [?tags==null].digest -o tsv",

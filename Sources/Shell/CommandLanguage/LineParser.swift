@@ -121,7 +121,12 @@ struct LineParser {
   mutating func parseCommandStage(name: String) throws(CommandLanguageError) -> [String] {
     var words: [String] = []
     while true {
-      skipBlanks()
+      // A backslash-newline between words joins lines and is no word of its own.
+      while true {
+        skipBlanks()
+        guard scalar(at: position) == "\\", scalar(at: position + 1) == "\n" else { break }
+        position += 2
+      }
       guard let s = scalar(at: position), s != ";", !isPipe(at: position) else { return words }
       words.append(try parseWord())
     }
