@@ -41,7 +41,7 @@ enum TerminalSafeText {
   static func escapeJSON(_ json: String) -> String {
     // Below U+0020 JSON text holds only the pretty layout's own line breaks.
     let isUnescaped = { (scalar: Unicode.Scalar) in scalar.value >= 0x7F && scalar.value <= 0x9F }
-    guard json.unicodeScalars.contains(where: isUnescaped) else { return json }
+    guard holdsDELOrC1(json) else { return json }
     var out = String.UnicodeScalarView()
     for scalar in json.unicodeScalars {
       if isUnescaped(scalar) {
@@ -51,6 +51,18 @@ enum TerminalSafeText {
       }
     }
     return String(out)
+  }
+
+  /// Whether `text` holds U+007F–U+009F, checked on its UTF-8 bytes: `-o json` of a large
+  /// result is megabytes that almost never hold one.
+  static func holdsDELOrC1(_ text: String) -> Bool {
+    var previous: UInt8 = 0
+    for byte in text.utf8 {
+      // C1 characters are 0xC2 0x80...0x9F in UTF-8; 0xC2 is never a continuation byte.
+      if byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) { return true }
+      previous = byte
+    }
+    return false
   }
 
   /// `\u00XX` for a control character (all of them lie below U+0100).
