@@ -601,6 +601,26 @@ struct OutputFormatTests {
         + "  \(key)x y\(reset): 1\n  \(key)'true'\(reset):\n  - 'a: b'\n")
   }
 
+  // MARK: Combining marks
+
+  /// A quote, or a line break, followed by a combining mark is one Swift Character; the
+  /// formats work on Unicode scalars so that it still counts. yaml from PyYAML 6.0.3.
+  @Test func combiningMarksDoNotHideQuotesOrLineStarts() {
+    let quoteThenMark: JSON = ["a\"\u{301}b"]
+    #expect(OutputRenderer(format: .csv).render(quoteThenMark) == Self.crlf("\"a\"\"\u{301}b\""))
+    #expect(OutputRenderer(format: .yaml).render("\u{301}x") == Self.lines("\u{301}x", "..."))
+    let keys: JSON = ["\u{301}?\u{1F600}\tß,": 1, "\u{301}k": "\u{1F600}"]
+    let yaml = Self.lines(#""\#u{301}?\U0001F600\tß,": 1"#, "\u{301}k: \u{1F600}")
+    #expect(OutputRenderer(format: .yaml).render(keys) == yaml)
+    let key = ANSIColor.key.rawValue
+    let reset = ANSIColor.reset
+    #expect(
+      OutputRenderer(format: .yamlc, color: true).render(keys)
+        == Self.lines(
+          key + #""\#u{301}?\U0001F600\tß,""# + reset + ": 1",
+          key + "\u{301}k" + reset + ": \u{1F600}"))
+  }
+
   // MARK: Hostile registries
 
   /// A tag and an annotation that try to clear the screen, set the window title and use the

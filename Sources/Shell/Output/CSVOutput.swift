@@ -60,12 +60,16 @@ struct CSVOutput {
   /// The field as RFC 4180 writes it: in double quotes, inner quotes doubled, when it holds
   /// a comma or a quote (line breaks never reach here: they are escaped).
   static func quoted(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" }) else { return text }
-    var out = "\""
-    for character in text {
-      if character == "\"" { out.append("\"") }
-      out.append(character)
+    // By scalar: a quote followed by a combining mark is one Character, yet still a quote.
+    guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" }) else { return text }
+    var out = String.UnicodeScalarView()
+    out.append("\"")
+    for scalar in text.unicodeScalars {
+      if scalar == "\"" { out.append("\"") }
+      out.append(scalar)
     }
-    return out + "\""
+    out.append("\"")
+    return String(out)
   }
+
 }

@@ -13,7 +13,10 @@ struct ColoredYAMLOutput {
     guard let root = try? Yams.compose(yaml: yaml) else { return yaml }
     var keyStarts: [Int: [Int]] = [:]  // 0-based line → 0-based columns in Unicode scalars
     Self.collectKeys(root, into: &keyStarts)
-    var lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // Split by scalar: a line may start with a combining mark, which would join the
+    // newline before it into one Character.
+    var lines = yaml.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+      .map { String(String.UnicodeScalarView($0)) }
     for (line, columns) in keyStarts where line < lines.count {
       lines[line] = Self.paintKeys(in: lines[line], at: columns)
     }

@@ -1,11 +1,12 @@
 import JMESPath
+import Yams
 
 extension YAMLOutput {
   /// Private-use characters standing in for characters beyond the Basic Multilingual
   /// Plane (emoji, rare CJK) while libyaml writes the YAML.
   ///
   /// libyaml counts those characters as unprintable and writes them as `"\U0001F600"`;
-  /// PyYAML, which az uses, prints them as they are. A private-use character is printable to
+  /// PyYAML, which az uses, prints them as they are in plain and single-quoted scalars. A private-use character is printable to
   /// libyaml and, like the original, neither white space nor a YAML indicator, so libyaml
   /// picks the same scalar style and folds lines at the same places; the originals are put
   /// back afterwards.
@@ -62,7 +63,16 @@ extension YAMLOutput {
       }
     }
 
-    func substitute(_ text: String) -> String { replace(text, using: standIns) }
+    /// `text` with stand-ins, unless libyaml will write it double-quoted anyway (it holds
+    /// a control character, say): PyYAML too escapes astral characters there, as
+    /// `\U0001F600`, and so does libyaml.
+    func substitute(_ text: String) -> String {
+      let candidate = replace(text, using: standIns)
+      guard candidate != text else { return text }
+      let alone = try? Yams.serialize(
+        node: .scalar(YAMLOutput.string(candidate)), allowUnicode: true)
+      return alone?.unicodeScalars.first == "\"" ? text : candidate
+    }
 
     func restore(_ yaml: String) -> String { replace(yaml, using: originals) }
 

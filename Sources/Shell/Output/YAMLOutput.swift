@@ -22,7 +22,10 @@ struct YAMLOutput {
       // no longer does. Quoted scalars and collections are closed already.
       switch value {
       case .array, .object: return yaml
-      default: return yaml.hasPrefix("'") || yaml.hasPrefix("\"") ? yaml : yaml + "...\n"
+      default:
+        // By scalar: a quote and a combining mark after it are one Character.
+        let first = yaml.unicodeScalars.first
+        return first == "'" || first == "\"" ? yaml : yaml + "...\n"
       }
     } catch {
       // libyaml fails only on malformed events, which `node` never builds; JSON is valid YAML.
