@@ -1,3 +1,4 @@
+import JMESPath
 import Testing
 
 @testable import Shell
@@ -35,7 +36,7 @@ struct CommandLanguageTests {
         command("manifests", "acr-helloworld"), expression("[?tags==null].digest"),
         command("delete", "--yes"),
       ]),
-    // And verbatim from az's documentation.
+    // An az command line, quoted as a shell script would quote it.
     Case(
       #"az acr repository show-manifests -n reg --repository "my repo" --query "[?tags==null].digest" -o tsv"#,
       [
@@ -107,6 +108,10 @@ struct CommandLanguageTests {
   func parses(_ c: Case) throws {
     let pipelines = try Self.language.parse(c.line)
     #expect(pipelines.map(\.stages) == c.pipelines)
+    // What the parser hands on as an expression is JMESPath the engine compiles.
+    for case .expression(let source) in pipelines.flatMap(\.stages) {
+      #expect(throws: Never.self) { try Expression(source) }
+    }
   }
 
   /// Any word survives quoting the way a script quotes it for sh: in single quotes (a
