@@ -1,0 +1,73 @@
+/// Escaping of control characters in text that came from a registry (DESIGN.md, safety
+/// rule 5): a repository name, tag or annotation holding `ESC [ 2 J` must print as
+/// visible text, never reach the terminal as a command.
+///
+/// Every character of Unicode category Cc is escaped: C0 (U+0000–U+001F), DEL (U+007F) and
+/// C1 (U+0080–U+009F, whose U+009B is an 8-bit CSI to some terminals). Tab, newline and
+/// carriage return use their short JSON spellings (`\t`, `\n`, `\r`), which also keeps
+/// tsv columns and csv rows intact; the others print as `\u001b`, as JSON would write them.
+/// Backslashes are left alone: escaping is for the terminal's sake, and tags never hold one.
+enum TerminalSafeText {
+  /// Whether `scalar` must not reach a terminal as it is.
+  @inline(__always)
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F)
+  }
+
+  /// `text` with every control character replaced by its escape.
+  static func escape(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      guard isControl(scalar) else {
+        out.append(scalar)
+        continue
+      }
+      switch scalar {
+      case "\t": out.append(contentsOf: #"\t"#.unicodeScalars)
+      case "\n": out.append(contentsOf: #"\n"#.unicodeScalars)
+      case "\r": out.append(contentsOf: #"\r"#.unicodeScalars)
+      default: out.append(contentsOf: unicodeEscape(scalar).unicodeScalars)
+      }
+    }
+    return String(out)
+  }
+
+  /// JSON text with DEL and the C1 controls escaped as well.
+  ///
+  /// `JSONWriter` escapes only what JSON requires (below U+0020). Outside string literals
+  /// JSON text is plain ASCII punctuation, so any DEL or C1 character sits inside a string,
+  /// where `\u0085` means the same character: the result is the same JSON value.
+  static func escapeJSON(_ json: String) -> String {
+    // Below U+0020 JSON text holds only the pretty layout's own line breaks.
+    let isUnescaped = { (scalar: Unicode.Scalar) in scalar.value >= 0x7F && scalar.value <= 0x9F }
+    guard holdsDELOrC1(json) else { return json }
+    var out = String.UnicodeScalarView()
+    for scalar in json.unicodeScalars {
+      if isUnescaped(scalar) {
+        out.append(contentsOf: unicodeEscape(scalar).unicodeScalars)
+      } else {
+        out.append(scalar)
+      }
+    }
+    return String(out)
+  }
+
+  /// Whether `text` holds U+007F–U+009F, checked on its UTF-8 bytes: `-o json` of a large
+  /// result is megabytes that almost never hold one.
+  static func holdsDELOrC1(_ text: String) -> Bool {
+    var previous: UInt8 = 0
+    for byte in text.utf8 {
+      // C1 characters are 0xC2 0x80...0x9F in UTF-8; 0xC2 is never a continuation byte.
+      if byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) { return true }
+      previous = byte
+    }
+    return false
+  }
+
+  /// `\u00XX` for a control character (all of them lie below U+0100).
+  static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
+    let hex = String(scalar.value, radix: 16)
+    return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+  }
+}
