@@ -1,7 +1,7 @@
 import GRDB
 
 /// A registry regsh knows by name (`registry add NAME URL`).
-public struct RegistryInfo: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+public struct RegistryInfo: Codable, Hashable, Sendable, FetchableRecord, MutablePersistableRecord {
   public static let databaseTableName = "registry"
   public var id: Int64?
   public var name: String

@@ -15,6 +15,7 @@ public final class MetadataStore: Sendable {
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Self.checkHeader(of: url)
+    try Self.checkSchemaIsKnown(at: url)
     var configuration = Configuration()
     // A second process waits for the writer instead of failing at once.
     configuration.busyMode = .timeout(30)
@@ -24,11 +25,7 @@ public final class MetadataStore: Sendable {
     }
     do {
       pool = try DatabasePool(path: url.path, configuration: configuration)
-      let migrator = Schema.migrator
-      if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
-        throw CacheError.newerSchema(path: url.path)
-      }
-      try migrator.migrate(pool)
+      try Schema.migrator.migrate(pool)
     } catch let error as CacheError {
       throw error
     } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
@@ -50,6 +47,25 @@ public final class MetadataStore: Sendable {
     let header = (try? handle.read(upToCount: 16)) ?? Data()
     if header.isEmpty { return }
     if header != Data("SQLite format 3\0".utf8) { throw CacheError.notACache(path: url.path) }
+  }
+
+  /// Refuses a cache that a newer regsh migrated further, looking through a read-only
+  /// connection so that nothing, not even a checkpoint, touches the file.
+  static func checkSchemaIsKnown(at url: URL) throws {
+    let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+    guard size > 0 else { return }
+    var configuration = Configuration()
+    configuration.readonly = true
+    do {
+      let queue = try DatabaseQueue(path: url.path, configuration: configuration)
+      let superseded = try queue.read { db in
+        try db.tableExists("grdb_migrations") && Schema.migrator.hasBeenSuperseded(db)
+      }
+      try queue.close()
+      if superseded { throw CacheError.newerSchema(path: url.path) }
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+      throw CacheError.notACache(path: url.path)
+    }
   }
 
   func read<T>(_ body: (Database) throws -> T) throws -> T {

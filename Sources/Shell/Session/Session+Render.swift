@@ -1,27 +1,14 @@
+import Foundation
 import JMESPath
 
 extension Session {
-  /// The text of `value` in an output format.
-  // TODO(shell-language): replaced by OutputRenderer (tsv/table/yaml by az's rules) on merge.
+  /// The text of `value` in an `-o` format, coloured only on a terminal without NO_COLOR.
   func render(_ value: JSON, format: String, fromQuery: Bool) throws -> String {
-    switch format {
-    case "json", "jsonc":
-      return JSONWriter().string(value) + "\n"
-    case "none":
-      return ""
-    case "tsv":
-      guard case .array(let items) = value else { return Self.tsvField(value) + "\n" }
-      return items.map { Self.tsvField($0) + "\n" }.joined()
-    default:
-      throw ShellError.usage("unknown output format '\(format)'")
+    guard let outputFormat = OutputFormat(rawValue: format) else {
+      let names = OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
+      throw ShellError.usage("unknown output format '\(format)'; use one of \(names)")
     }
-  }
-
-  static func tsvField(_ value: JSON) -> String {
-    switch value {
-    case .string(let s): s
-    case .null: ""
-    default: JSONWriter(style: .compact).string(value)
-    }
+    let color = stdoutIsTerminal && environment["NO_COLOR"] == nil
+    return OutputRenderer(format: outputFormat, color: color, fromQuery: fromQuery).render(value)
   }
 }

@@ -25,50 +25,103 @@ extension Session {
     }
   }
 
-  /// Runs the words of one command (`manifests acr-helloworld --query …`).
-  public func run(words: [String]) async -> Int32 {
-    guard let name = words.first else { return 0 }
+  /// The command language, knowing every command name.
+  static let language = CommandLanguage(commandNames: Set(commandTypes.keys))
+
+  /// Runs a script: `;`-separated pipelines per line; the first failure stops it.
+  public func runScript(_ text: String) async -> Int32 {
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let status = await runLine(String(line))
+      if status != 0 { return status }
+    }
+    return 0
+  }
+
+  /// Runs one line: its pipelines in order, stopping at the first that fails.
+  public func runLine(_ line: String) async -> Int32 {
+    let pipelines: [Pipeline]
+    do {
+      pipelines = try Self.language.parse(line)
+    } catch {
+      printError("error: \(error.message)\n" + error.caretDiagram(for: line))
+      return 1
+    }
+    for pipeline in pipelines {
+      let status = await run(pipeline)
+      if status != 0 { return status }
+    }
+    return 0
+  }
+
+  /// Runs the stages of a pipeline, each on the previous one's result; a pipeline that
+  /// starts with an expression queries the last result (`_`).
+  public func run(_ pipeline: Pipeline) async -> Int32 {
+    var value: JSON? = pipeline.queriesPreviousResult ? (lastResult ?? .null) : nil
+    var output = OutputOptions()
+    var status: Int32 = 0
+    var fromQuery = false
+    do {
+      for stage in pipeline.stages {
+        switch stage {
+        case .expression(let source):
+          let expression: Expression
+          do {
+            expression = try Expression(source)
+            value = try expression.evaluate(value ?? .null)
+          } catch {
+            throw ExpressionFailure(error: error, expression: source)
+          }
+          fromQuery = true
+        case .command(let name, let arguments):
+          guard var command = try parseCommand([name] + arguments) else { return 0 }
+          let result = try await command.execute(in: self, input: value)
+          value = result.value
+          output = result.output
+          status = result.status
+          fromQuery = false
+          if let query = output.query, let current = value {
+            do {
+              value = try Expression(query).evaluate(current)
+            } catch {
+              throw ExpressionFailure(error: error, expression: query)
+            }
+            fromQuery = true
+          }
+        }
+      }
+      guard let value else { return status }
+      lastResult = value
+      ByteIO.write(try render(value, format: output.output, fromQuery: fromQuery))
+      return status
+    } catch {
+      report(error)
+      return 1
+    }
+  }
+
+  /// The command the words name, parsed; nil when they asked for help (printed here).
+  func parseCommand(_ words: [String]) throws -> (any SessionCommand)? {
+    let name = words[0]
     guard let commandType = Self.commandTypes[name] else {
       var message = "unknown command '\(name)'"
       if let near = Self.nearestCommand(to: name) { message += "; did you mean '\(near)'?" }
-      printError("error: \(message) (try `help`)")
-      return 1
+      throw ShellError.usage("\(message) (try `help`)")
     }
     let parsed: any ParsableCommand
     do {
       parsed = try commandType.parseAsRoot(Array(words.dropFirst()))
     } catch {
-      let message = commandType.fullMessage(for: error)
-      let status = commandType.exitCode(for: error)
-      if status == .success {
-        print(message)
-        return 0
+      if commandType.exitCode(for: error) == .success {
+        print(commandType.fullMessage(for: error))
+        return nil
       }
-      printError("error: \(message)")
-      return 1
+      throw ShellError.usage(commandType.fullMessage(for: error))
     }
     guard let command = parsed as? any SessionCommand else {
-      // A command group named without its subcommand (`az acr`): show what it offers.
-      print(commandType.helpMessage(for: Swift.type(of: parsed)))
-      return 1
+      // A command group named without its subcommand (`az acr`): say what it offers.
+      throw ShellError.usage(commandType.helpMessage(for: Swift.type(of: parsed)))
     }
-    return await run(command)
-  }
-
-  /// Runs `;`- or newline-separated commands; the first failure stops the script.
-  public func runScript(_ text: String) async -> Int32 {
-    let commands: [[String]]
-    do {
-      commands = try ScriptWords.split(text)
-    } catch {
-      printError("error: \(error)")
-      return 1
-    }
-    for words in commands where !words.isEmpty {
-      let status = await run(words: words)
-      if status != 0 { return status }
-    }
-    return 0
+    return command
   }
 
   static func nearestCommand(to name: String) -> String? {
