@@ -23,27 +23,82 @@ extension URLSession: HTTPClient {
     configuration.urlCache = nil
     configuration.httpCookieStorage = nil
     configuration.httpShouldSetCookies = false
-    return URLSession(configuration: configuration)
+    configuration.urlCredentialStorage = nil
+    return URLSession(
+      configuration: configuration, delegate: ChallengeRefuser(), delegateQueue: nil)
   }
 
   /// Sends the request and returns the body in memory.
   public func data(for request: URLRequest) async throws -> (Data, HTTPURLResponse) {
-    let (data, response): (Data, URLResponse) = try await self.data(for: request, delegate: nil)
-    guard let http = response as? HTTPURLResponse else {
-      throw RegistryError.invalidResponse("not an HTTP response from \(request.url?.host ?? "?")")
+    let (tagged, id) = ChallengeRefuser.tag(request)
+    do {
+      let (data, response): (Data, URLResponse) = try await self.data(for: tagged, delegate: nil)
+      guard let http = response as? HTTPURLResponse else {
+        throw RegistryError.invalidResponse("not an HTTP response from \(request.url?.host ?? "?")")
+      }
+      return (data, http)
+    } catch {
+      if let refused = (delegate as? ChallengeRefuser)?.takeRefusedResponse(id) {
+        return (Data(), refused)
+      }
+      throw error
     }
-    return (data, http)
   }
 
   /// Downloads the body to a temporary file and moves it to `destination`.
   public func download(for request: URLRequest, to destination: URL) async throws -> HTTPURLResponse
   {
-    let (temporary, response) = try await self.download(for: request, delegate: nil)
+    let (tagged, id) = ChallengeRefuser.tag(request)
+    let temporary: URL
+    let response: URLResponse
+    do {
+      (temporary, response) = try await self.download(for: tagged, delegate: nil)
+    } catch {
+      if let refused = (delegate as? ChallengeRefuser)?.takeRefusedResponse(id) {
+        try Data().write(to: destination)
+        return refused
+      }
+      throw error
+    }
     guard let http = response as? HTTPURLResponse else {
       throw RegistryError.invalidResponse("not an HTTP response from \(request.url?.host ?? "?")")
     }
     try? FileManager.default.removeItem(at: destination)
     try FileManager.default.moveItem(at: temporary, to: destination)
     return http
+  }
+}
+
+/// Turns URLSession's own handling of a 401 challenge into a plain 401 response, because `AuthHandler` answers challenges itself.
+///
+/// FoundationNetworking on Linux never completes a request whose Basic challenge goes
+/// unanswered, so the challenge is cancelled and its `failureResponse` handed back instead.
+final class ChallengeRefuser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+  static let header = "X-Regsh-Request"
+  private let lock = NSLock()
+  private var refused: [String: HTTPURLResponse] = [:]
+
+  static func tag(_ request: URLRequest) -> (URLRequest, String) {
+    var tagged = request
+    let id = UUID().uuidString
+    tagged.setValue(id, forHTTPHeaderField: header)
+    return (tagged, id)
+  }
+
+  func takeRefusedResponse(_ id: String) -> HTTPURLResponse? {
+    lock.withLock { refused.removeValue(forKey: id) }
+  }
+
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+    completionHandler:
+      @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+  ) {
+    if let response = challenge.failureResponse as? HTTPURLResponse,
+      let id = task.originalRequest?.value(forHTTPHeaderField: Self.header)
+    {
+      lock.withLock { refused[id] = response }
+    }
+    completionHandler(.cancelAuthenticationChallenge, nil)
   }
 }

@@ -5,7 +5,7 @@ import Testing
 
 /// Every way regsh gets in: anonymous, Basic (htpasswd registry), Bearer tokens (fake token server),
 /// and credentials from the environment, docker's config.json, credential helpers and login/logout.
-@Suite(.enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
+@Suite(.serialized, .enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
 final class BasicAuthTests {
   static let user = "regsh-user"
   static let password = "s3cret-Passw0rd"
@@ -125,10 +125,10 @@ final class BasicAuthTests {
 }
 
 /// The Bearer token flow against fake_registry.py's token server (distribution 2.8's token auth needs a signing PKI).
-@Suite struct BearerAuthTests {
+@Suite(.serialized) struct BearerAuthTests {
   let fake: FakeRegistry
 
-  init() throws { fake = try FakeRegistry(mode: "acr") }
+  init() async throws { fake = try await FakeRegistry(mode: "acr") }
 
   func client(_ credentials: any CredentialProvider) throws -> RegistryClient {
     try RegistryClient(

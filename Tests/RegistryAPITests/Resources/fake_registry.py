@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in registry for what the real one cannot show: ACR's /acr/v1 API behind a Bearer
 token server (mode "acr"), and failures on demand (mode "flaky": 429, 500, dropped connections,
-slow answers). It binds 127.0.0.1 on a free port, prints the port, and exits when stdin closes,
-so it never outlives the test process."""
+slow answers). It binds 127.0.0.1 on a free port, prints the port, and serves until SIGTERM."""
 import base64, json, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -69,6 +68,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_PATCH(self): self.route()
 
     def route(self):
+        # Read the body before answering, or it would be parsed as the next request on this connection.
+        length = int(self.headers.get("Content-Length", "0"))
+        self.request_body = self.rfile.read(length) if length else b""
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         path = url.path
@@ -135,8 +137,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.error(404, "NAME_UNKNOWN", "not found")
 
     def body(self):
-        length = int(self.headers.get("Content-Length", "0"))
-        return json.loads(self.rfile.read(length) or b"{}")
+        return json.loads(self.request_body or b"{}")
 
     def page(self, items, query, key, key_of, head):
         n = int(query.get("n", "100"))
@@ -186,6 +187,5 @@ class Handler(BaseHTTPRequestHandler):
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
-threading.Thread(target=server.serve_forever, daemon=True).start()
 print(server.server_port, flush=True)
-sys.stdin.read()  # returns when the test process closes the pipe or dies
+server.serve_forever()
