@@ -25,12 +25,12 @@ extension URLSession: HTTPClient {
     configuration.httpShouldSetCookies = false
     configuration.urlCredentialStorage = nil
     return URLSession(
-      configuration: configuration, delegate: ChallengeRefuser(), delegateQueue: nil)
+      configuration: configuration, delegate: RegistrySessionDelegate(), delegateQueue: nil)
   }
 
   /// Sends the request and returns the body in memory.
   public func data(for request: URLRequest) async throws -> (Data, HTTPURLResponse) {
-    let (tagged, id) = ChallengeRefuser.tag(request)
+    let (tagged, id) = RegistrySessionDelegate.tag(request)
     do {
       let (data, response): (Data, URLResponse) = try await self.data(for: tagged, delegate: nil)
       guard let http = response as? HTTPURLResponse else {
@@ -38,7 +38,7 @@ extension URLSession: HTTPClient {
       }
       return (data, http)
     } catch {
-      if let refused = (delegate as? ChallengeRefuser)?.takeRefusedResponse(id) {
+      if let refused = (delegate as? RegistrySessionDelegate)?.takeRefusedResponse(id) {
         return (Data(), refused)
       }
       throw error
@@ -48,13 +48,13 @@ extension URLSession: HTTPClient {
   /// Downloads the body to a temporary file and moves it to `destination`.
   public func download(for request: URLRequest, to destination: URL) async throws -> HTTPURLResponse
   {
-    let (tagged, id) = ChallengeRefuser.tag(request)
+    let (tagged, id) = RegistrySessionDelegate.tag(request)
     let temporary: URL
     let response: URLResponse
     do {
       (temporary, response) = try await self.download(for: tagged, delegate: nil)
     } catch {
-      if let refused = (delegate as? ChallengeRefuser)?.takeRefusedResponse(id) {
+      if let refused = (delegate as? RegistrySessionDelegate)?.takeRefusedResponse(id) {
         try Data().write(to: destination)
         return refused
       }
@@ -69,11 +69,13 @@ extension URLSession: HTTPClient {
   }
 }
 
-/// Turns URLSession's own handling of a 401 challenge into a plain 401 response, because `AuthHandler` answers challenges itself.
+/// Keeps URLSession from acting on regsh's behalf: 401 challenges come back as plain responses
+/// (`AuthHandler` answers them), and redirects to another host lose the `Authorization` header.
 ///
 /// FoundationNetworking on Linux never completes a request whose Basic challenge goes
 /// unanswered, so the challenge is cancelled and its `failureResponse` handed back instead.
-final class ChallengeRefuser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+/// The `X-Regsh-Request` header only pairs a request with its refused response.
+final class RegistrySessionDelegate: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
   static let header = "X-Regsh-Request"
   private let lock = NSLock()
   private var refused: [String: HTTPURLResponse] = [:]
@@ -100,5 +102,20 @@ final class ChallengeRefuser: NSObject, URLSessionTaskDelegate, @unchecked Senda
       lock.withLock { refused[id] = response }
     }
     completionHandler(.cancelAuthenticationChallenge, nil)
+  }
+
+  /// Blob downloads are often redirected to storage (ACR: Azure Blob with a SAS URL), which must not see the registry token.
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask,
+    willPerformHTTPRedirection response: HTTPURLResponse,
+    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+  ) {
+    var next = request
+    if request.url?.host != task.originalRequest?.url?.host
+      || request.url?.port != task.originalRequest?.url?.port
+    {
+      next.setValue(nil, forHTTPHeaderField: "Authorization")
+    }
+    completionHandler(next)
   }
 }

@@ -92,8 +92,7 @@ final class BasicAuthTests {
       esac
       """
     let helper = helperDirectory.url.appendingPathComponent("docker-credential-regshtest")
-    try Data(script.utf8).write(to: helper)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper.path)
+    try writeExecutable(script, to: helper)
     let configJSON =
       kind == "credsStore"
       ? #"{"credsStore":"regshtest"}"# : #"{"credHelpers":{"\#(registry.server)":"regshtest"}}"#
@@ -181,4 +180,15 @@ final class BasicAuthTests {
     #expect(!"\(credential)".contains("hunter2"))
     #expect(!String(reflecting: credential).contains("hunter2"))
   }
+}
+
+/// Writes a script through an O_CLOEXEC descriptor: a child forked meanwhile by another test must
+/// not inherit it, or executing the script fails with "Text file busy".
+func writeExecutable(_ text: String, to url: URL) throws {
+  let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+  guard fd >= 0 else { throw TestFailure("cannot create \(url.path)") }
+  let bytes = Array(text.utf8)
+  let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+  close(fd)
+  guard written == bytes.count else { throw TestFailure("cannot write \(url.path)") }
 }

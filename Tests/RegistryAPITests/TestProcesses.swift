@@ -29,8 +29,6 @@ enum LiveRegistry {
 
   static let skipReason: Comment =
     "docker-registry is not installed (apt-get install docker-registry); set REGSH_REQUIRE_REGISTRY=1 to make this a failure"
-
-  static let htpasswdAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/htpasswd")
 }
 
 struct TestFailure: Error, CustomStringConvertible {
