@@ -123,7 +123,7 @@ final class BasicAuthTests {
   }
 }
 
-/// The Bearer token flow against fake_registry.py's token server (distribution 2.8's token auth needs a signing PKI).
+/// The Bearer token flow in an ACR-like setup: fake_registry.py as both registry and token server.
 @Suite(.serialized) struct BearerAuthTests {
   let fake: FakeRegistry
 
@@ -191,4 +191,68 @@ func writeExecutable(_ text: String, to url: URL) throws {
   let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
   close(fd)
   guard written == bytes.count else { throw TestFailure("cannot write \(url.path)") }
+}
+
+/// Docker's Bearer token flow against a real distribution 2.8 configured for token auth, with
+/// fake_registry.py as the token server signing RS256 JWTs (openssl) that the registry verifies.
+@Suite(.serialized, .enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
+final class TokenAuthTests {
+  let keys: TemporaryDirectory
+  let tokenServer: FakeRegistry
+  let registry: TestRegistry
+
+  init() async throws {
+    keys = try TemporaryDirectory()
+    let key = keys.url.appendingPathComponent("key.pem")
+    let certificate = keys.url.appendingPathComponent("cert.pem")
+    let (status, _) = try run(
+      "/usr/bin/openssl",
+      [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-out",
+        certificate.path,
+        "-days", "1", "-subj", "/CN=regsh-test-token-issuer",
+      ])
+    guard status == 0 else {
+      throw TestFailure("openssl could not make a certificate (apt-get install openssl)")
+    }
+    tokenServer = try await FakeRegistry(
+      mode: "token", arguments: [key.path, certificate.path, "regsh-test-issuer"])
+    registry = try await TestRegistry(
+      tokenAuth: TestRegistry.TokenAuth(
+        realm: "http://\(tokenServer.server)/token", service: "regsh-test-registry",
+        issuer: "regsh-test-issuer", certificate: certificate))
+  }
+
+  @Test func everyEndpointWorksWithScopedTokens() async throws {
+    let client = try registry.client(
+      credentials: StaticCredentials(
+        Credential(username: FakeRegistry.username, secret: FakeRegistry.password)))
+    let fixtures = try await Fixtures.push(to: client)
+    #expect(try await client.catalog() == Fixtures.repositories)
+    #expect(try await client.tags(repository: "hello-world").contains("v1"))
+    try await client.deleteTag(repository: "hello-world", tag: "v2")
+    #expect(
+      try await client.headManifest(
+        repository: "hello-world", reference: fixtures.latestManifest.digest.description)
+        != nil)
+    let requests = try await tokenServer.stats()["token_requests"] as? [[String: Any]] ?? []
+    let scopes = Set(requests.flatMap { ($0["scopes"] as? [String]) ?? [] })
+    #expect(scopes.contains("registry:catalog:*"))
+    #expect(scopes.contains("repository:hello-world:pull"))
+    #expect(scopes.contains("repository:hello-world:pull,push"))
+    #expect(scopes.contains("repository:hello-world:delete"))
+    #expect(requests.allSatisfy { $0["service"] as? String == "regsh-test-registry" })
+    // Cached per scope: far fewer token requests than registry calls.
+    #expect(requests.count < 20, "\(requests.count) token requests")
+  }
+
+  @Test func anonymousIsRefusedByTheTokenServer() async throws {
+    let client = try registry.client()
+    await #expect {
+      try await client.tags(repository: "hello-world")
+    } throws: { error in
+      guard case RegistryError.tokenRequest(401, _, _) = error else { return false }
+      return true
+    }
+  }
 }

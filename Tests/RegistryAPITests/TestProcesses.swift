@@ -163,8 +163,19 @@ final class TestRegistry: @unchecked Sendable {
 
   var server: String { "127.0.0.1:\(port)" }
 
-  /// Starts a registry; `basicAuth` adds htpasswd auth for that user.
-  init(deletes: Bool = true, basicAuth: (user: String, password: String)? = nil) async throws {
+  /// Token auth as distribution configures it: the token server's URL, the names it signs with, and its certificate.
+  struct TokenAuth {
+    var realm: String
+    var service: String
+    var issuer: String
+    var certificate: URL
+  }
+
+  /// Starts a registry; `basicAuth` adds htpasswd auth for that user, `tokenAuth` Docker's Bearer token auth.
+  init(
+    deletes: Bool = true, basicAuth: (user: String, password: String)? = nil,
+    tokenAuth: TokenAuth? = nil
+  ) async throws {
     guard let binary = LiveRegistry.binary else {
       throw TestFailure("docker-registry is not installed (REGSH_REQUIRE_REGISTRY=1 requires it)")
     }
@@ -199,6 +210,17 @@ final class TestRegistry: @unchecked Sendable {
           htpasswd:
             realm: regsh-test
             path: \(htpasswd.path)
+
+        """
+    }
+    if let tokenAuth {
+      config += """
+        auth:
+          token:
+            realm: \(tokenAuth.realm)
+            service: \(tokenAuth.service)
+            issuer: \(tokenAuth.issuer)
+            rootcertbundle: \(tokenAuth.certificate.path)
 
         """
     }
@@ -267,7 +289,7 @@ final class FakeRegistry: @unchecked Sendable {
 
   var server: String { "127.0.0.1:\(port)" }
 
-  init(mode: String) async throws {
+  init(mode: String, arguments: [String] = []) async throws {
     guard let script = Bundle.module.url(forResource: "fake_registry", withExtension: "py") else {
       throw TestFailure("fake_registry.py is missing from the test bundle")
     }
@@ -279,7 +301,8 @@ final class FakeRegistry: @unchecked Sendable {
     }
     directory = try TemporaryDirectory()
     let portFile = directory.url.appendingPathComponent("port")
-    child = try ChildProcess(python, [script.path, mode], stdout: portFile, stderr: nil)
+    child = try ChildProcess(
+      python, [script.path, mode] + arguments, stdout: portFile, stderr: nil)
     for _ in 0..<200 {
       if let text = try? String(contentsOf: portFile, encoding: .utf8), text.hasSuffix("\n"),
         let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
