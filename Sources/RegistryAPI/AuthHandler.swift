@@ -225,7 +225,8 @@ actor AuthHandler {
         request.setValue(credential.basicAuthorization, forHTTPHeaderField: "Authorization")
       }
     }
-    let realmName = "\(realm.scheme ?? "https")://\(realm.host ?? "")\(realm.path)"
+    let realmName =
+      "\(realm.scheme ?? "https")://\(realm.host ?? "")\(realm.port.map { ":\($0)" } ?? "")\(realm.path)"
     let (data, response): (Data, HTTPURLResponse)
     do {
       (data, response) = try await http.data(for: request)

@@ -23,27 +23,99 @@ extension URLSession: HTTPClient {
     configuration.urlCache = nil
     configuration.httpCookieStorage = nil
     configuration.httpShouldSetCookies = false
-    return URLSession(configuration: configuration)
+    configuration.urlCredentialStorage = nil
+    return URLSession(
+      configuration: configuration, delegate: RegistrySessionDelegate(), delegateQueue: nil)
   }
 
   /// Sends the request and returns the body in memory.
   public func data(for request: URLRequest) async throws -> (Data, HTTPURLResponse) {
-    let (data, response): (Data, URLResponse) = try await self.data(for: request, delegate: nil)
-    guard let http = response as? HTTPURLResponse else {
-      throw RegistryError.invalidResponse("not an HTTP response from \(request.url?.host ?? "?")")
+    let (tagged, id) = RegistrySessionDelegate.tag(request)
+    do {
+      let (data, response): (Data, URLResponse) = try await self.data(for: tagged, delegate: nil)
+      guard let http = response as? HTTPURLResponse else {
+        throw RegistryError.invalidResponse("not an HTTP response from \(request.url?.host ?? "?")")
+      }
+      return (data, http)
+    } catch {
+      if let refused = (delegate as? RegistrySessionDelegate)?.takeRefusedResponse(id) {
+        return (Data(), refused)
+      }
+      throw error
     }
-    return (data, http)
   }
 
   /// Downloads the body to a temporary file and moves it to `destination`.
   public func download(for request: URLRequest, to destination: URL) async throws -> HTTPURLResponse
   {
-    let (temporary, response) = try await self.download(for: request, delegate: nil)
+    let (tagged, id) = RegistrySessionDelegate.tag(request)
+    let temporary: URL
+    let response: URLResponse
+    do {
+      (temporary, response) = try await self.download(for: tagged, delegate: nil)
+    } catch {
+      if let refused = (delegate as? RegistrySessionDelegate)?.takeRefusedResponse(id) {
+        try Data().write(to: destination)
+        return refused
+      }
+      throw error
+    }
     guard let http = response as? HTTPURLResponse else {
       throw RegistryError.invalidResponse("not an HTTP response from \(request.url?.host ?? "?")")
     }
     try? FileManager.default.removeItem(at: destination)
     try FileManager.default.moveItem(at: temporary, to: destination)
     return http
+  }
+}
+
+/// Keeps URLSession from acting on regsh's behalf: 401 challenges come back as plain responses
+/// (`AuthHandler` answers them), and redirects to another host lose the `Authorization` header.
+///
+/// FoundationNetworking on Linux never completes a request whose Basic challenge goes
+/// unanswered, so the challenge is cancelled and its `failureResponse` handed back instead.
+/// The `X-Regsh-Request` header only pairs a request with its refused response.
+final class RegistrySessionDelegate: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+  static let header = "X-Regsh-Request"
+  private let lock = NSLock()
+  private var refused: [String: HTTPURLResponse] = [:]
+
+  static func tag(_ request: URLRequest) -> (URLRequest, String) {
+    var tagged = request
+    let id = UUID().uuidString
+    tagged.setValue(id, forHTTPHeaderField: header)
+    return (tagged, id)
+  }
+
+  func takeRefusedResponse(_ id: String) -> HTTPURLResponse? {
+    lock.withLock { refused.removeValue(forKey: id) }
+  }
+
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+    completionHandler:
+      @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+  ) {
+    if let response = challenge.failureResponse as? HTTPURLResponse,
+      let id = task.originalRequest?.value(forHTTPHeaderField: Self.header)
+    {
+      lock.withLock { refused[id] = response }
+    }
+    completionHandler(.cancelAuthenticationChallenge, nil)
+  }
+
+  /// Blob downloads are often redirected to storage (ACR: Azure Blob with a SAS URL), which must not see the registry token.
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask,
+    willPerformHTTPRedirection response: HTTPURLResponse,
+    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+  ) {
+    var next = request
+    if request.url?.host != task.originalRequest?.url?.host
+      || request.url?.port != task.originalRequest?.url?.port
+    {
+      next.setValue(nil, forHTTPHeaderField: "Authorization")
+    }
+    completionHandler(next)
   }
 }

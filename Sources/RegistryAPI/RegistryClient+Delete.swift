@@ -11,6 +11,9 @@ public enum TagDeletion: Sendable, Hashable {
 extension RegistryClient {
   /// Removes `tag` from `repository`, leaving the manifest it pointed at in place (untag).
   ///
+  /// On ACR this is ACR's own `DELETE /acr/v1/<repo>/_tags/<tag>`. Elsewhere it is the spec's
+  /// `DELETE /v2/<repo>/manifests/<tag>`.
+  ///
   /// Registries without tag deletion (distribution 2.8 answers 400 DIGEST_INVALID) get the
   /// fallback: a unique throwaway manifest is pushed onto the tag and then deleted by digest,
   /// which takes the tag with it. The fallback only starts after a probe shows that the registry
@@ -20,10 +23,11 @@ extension RegistryClient {
     try Reference.validateRepository(repository)
     try Reference.validateTag(tag)
     guard try await headManifest(repository: repository, reference: tag) != nil else {
-      throw RegistryError.status(
-        404, method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)",
-        errors: [RegistryErrorEntry(code: "MANIFEST_UNKNOWN", message: "tag \(tag) does not exist")]
-      )
+      throw Self.tagNotFound(repository, tag)
+    }
+    if isACR {
+      try await acrDeleteTag(repository: repository, tag: tag)
+      return .deletedByRegistry
     }
     do {
       _ = try await request(
@@ -38,7 +42,7 @@ extension RegistryClient {
     }
   }
 
-  /// Distribution 2.8 answers a tag DELETE with 400 DIGEST_INVALID; others with 400/404/405 UNSUPPORTED-like codes.
+  /// Distribution 2.8 answers a tag DELETE with 400 DIGEST_INVALID; other registries without tag deletion with 400 or 404 UNSUPPORTED.
   static func meansTagDeleteUnsupported(_ error: RegistryError) -> Bool {
     guard case .status(let status, _, _, let errors) = error, status == 400 || status == 404 else {
       return false
@@ -58,13 +62,16 @@ extension RegistryClient {
     }
   }
 
+  private static func tagNotFound(_ repository: String, _ tag: String) -> RegistryError {
+    .status(
+      404, method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)",
+      errors: [RegistryErrorEntry(code: "MANIFEST_UNKNOWN", message: "tag \(tag) does not exist")])
+  }
+
   private func untagByReplacement(repository: String, tag: String) async throws -> Digest {
     try await checkDeletesEnabled(repository: repository)
     guard let original = try await headManifest(repository: repository, reference: tag) else {
-      throw RegistryError.status(
-        404, method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)",
-        errors: [RegistryErrorEntry(code: "MANIFEST_UNKNOWN", message: "tag \(tag) does not exist")]
-      )
+      throw Self.tagNotFound(repository, tag)
     }
     let config = try await uploadBlob(
       repository: repository, data: Data("{}".utf8), mediaType: MediaType.ociEmpty)

@@ -11,6 +11,13 @@ public struct ManifestResponse: Sendable, Hashable {
   public var mediaType: String
   public var digest: Digest
 
+  /// Wraps manifest bytes, e.g. ones kept in the audit log for restore.
+  public init(data: Data, mediaType: String, digest: Digest) {
+    self.data = data
+    self.mediaType = mediaType
+    self.digest = digest
+  }
+
   /// Decodes the bytes as an image manifest or index.
   public func decoded() throws -> Manifest { try Manifest(data: data, mediaType: mediaType) }
 }
@@ -18,8 +25,16 @@ public struct ManifestResponse: Sendable, Hashable {
 /// What a manifest HEAD tells without the body.
 public struct ManifestHead: Sendable, Hashable {
   public var digest: Digest
+  /// The manifest's byte count, or -1 when the registry sent no `Content-Length`.
   public var size: Int64
   public var mediaType: String
+
+  /// Creates a head result.
+  public init(digest: Digest, size: Int64, mediaType: String) {
+    self.digest = digest
+    self.size = size
+    self.mediaType = mediaType
+  }
 }
 
 extension RegistryClient {

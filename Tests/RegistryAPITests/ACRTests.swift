@@ -6,12 +6,12 @@ import Testing
 
 /// ACR's /acr/v1 API. No real ACR is reachable from here: these run against fake_registry.py,
 /// which serves the item shapes ACR documents, behind a Bearer token server like ACR's.
-@Suite struct ACRTests {
+@Suite(.serialized) struct ACRTests {
   let fake: FakeRegistry
   let client: RegistryClient
 
-  init() throws {
-    fake = try FakeRegistry(mode: "acr")
+  init() async throws {
+    fake = try await FakeRegistry(mode: "acr")
     client = try RegistryClient(
       server: fake.server, options: RegistryOptions(timeout: 5, flavor: .acr),
       credentials: StaticCredentials(

@@ -6,7 +6,7 @@ import Testing
 
 /// Every way regsh gets in: anonymous, Basic (htpasswd registry), Bearer tokens (fake token server),
 /// and credentials from the environment, docker's config.json, credential helpers and login/logout.
-@Suite(.enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
+@Suite(.serialized, .enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
 final class BasicAuthTests {
   static let user = "regsh-user"
   static let password = "s3cret-Passw0rd"
@@ -93,8 +93,7 @@ final class BasicAuthTests {
       esac
       """
     let helper = helperDirectory.url.appendingPathComponent("docker-credential-regshtest")
-    try Data(script.utf8).write(to: helper)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper.path)
+    try writeExecutable(script, to: helper)
     let configJSON =
       kind == "credsStore"
       ? #"{"credsStore":"regshtest"}"# : #"{"credHelpers":{"\#(registry.server)":"regshtest"}}"#
@@ -125,11 +124,11 @@ final class BasicAuthTests {
   }
 }
 
-/// The Bearer token flow against fake_registry.py's token server (distribution 2.8's token auth needs a signing PKI).
-@Suite struct BearerAuthTests {
+/// The Bearer token flow in an ACR-like setup: fake_registry.py as both registry and token server.
+@Suite(.serialized) struct BearerAuthTests {
   let fake: FakeRegistry
 
-  init() throws { fake = try FakeRegistry(mode: "acr") }
+  init() async throws { fake = try await FakeRegistry(mode: "acr") }
 
   func client(_ credentials: any CredentialProvider) throws -> RegistryClient {
     try RegistryClient(
@@ -181,5 +180,80 @@ final class BasicAuthTests {
     let credential = Credential(username: "u", secret: "hunter2")
     #expect(!"\(credential)".contains("hunter2"))
     #expect(!String(reflecting: credential).contains("hunter2"))
+  }
+}
+
+/// Writes a script through an O_CLOEXEC descriptor: a child forked meanwhile by another test must
+/// not inherit it, or executing the script fails with "Text file busy".
+func writeExecutable(_ text: String, to url: URL) throws {
+  let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+  guard fd >= 0 else { throw TestFailure("cannot create \(url.path)") }
+  let bytes = Array(text.utf8)
+  let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+  close(fd)
+  guard written == bytes.count else { throw TestFailure("cannot write \(url.path)") }
+}
+
+/// Docker's Bearer token flow against a real distribution 2.8 configured for token auth, with
+/// fake_registry.py as the token server signing RS256 JWTs (openssl) that the registry verifies.
+@Suite(.serialized, .enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
+final class TokenAuthTests {
+  let keys: TemporaryDirectory
+  let tokenServer: FakeRegistry
+  let registry: TestRegistry
+
+  init() async throws {
+    keys = try TemporaryDirectory()
+    let key = keys.url.appendingPathComponent("key.pem")
+    let certificate = keys.url.appendingPathComponent("cert.pem")
+    let (status, _) = try run(
+      "/usr/bin/openssl",
+      [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path, "-out",
+        certificate.path,
+        "-days", "1", "-subj", "/CN=regsh-test-token-issuer",
+      ])
+    guard status == 0 else {
+      throw TestFailure("openssl could not make a certificate (apt-get install openssl)")
+    }
+    tokenServer = try await FakeRegistry(
+      mode: "token", arguments: [key.path, certificate.path, "regsh-test-issuer"])
+    registry = try await TestRegistry(
+      tokenAuth: TestRegistry.TokenAuth(
+        realm: "http://\(tokenServer.server)/token", service: "regsh-test-registry",
+        issuer: "regsh-test-issuer", certificate: certificate))
+  }
+
+  @Test func everyEndpointWorksWithScopedTokens() async throws {
+    let client = try registry.client(
+      credentials: StaticCredentials(
+        Credential(username: FakeRegistry.username, secret: FakeRegistry.password)))
+    let fixtures = try await Fixtures.push(to: client)
+    #expect(try await client.catalog() == Fixtures.repositories)
+    #expect(try await client.tags(repository: "hello-world").contains("v1"))
+    try await client.deleteTag(repository: "hello-world", tag: "v2")
+    #expect(
+      try await client.headManifest(
+        repository: "hello-world", reference: fixtures.latestManifest.digest.description)
+        != nil)
+    let requests = try await tokenServer.stats()["token_requests"] as? [[String: Any]] ?? []
+    let scopes = Set(requests.flatMap { ($0["scopes"] as? [String]) ?? [] })
+    #expect(scopes.contains("registry:catalog:*"))
+    #expect(scopes.contains("repository:hello-world:pull"))
+    #expect(scopes.contains("repository:hello-world:pull,push"))
+    #expect(scopes.contains("repository:hello-world:delete"))
+    #expect(requests.allSatisfy { $0["service"] as? String == "regsh-test-registry" })
+    // Cached per scope: far fewer token requests than registry calls.
+    #expect(requests.count < 20, "\(requests.count) token requests")
+  }
+
+  @Test func anonymousIsRefusedByTheTokenServer() async throws {
+    let client = try registry.client()
+    await #expect {
+      try await client.tags(repository: "hello-world")
+    } throws: { error in
+      guard case RegistryError.tokenRequest(401, _, _) = error else { return false }
+      return true
+    }
   }
 }

@@ -9,7 +9,7 @@ import Testing
 #endif
 
 /// Every distribution endpoint against a live docker-registry (distribution 2.8) with fixtures pushed by RegistryAPI.
-@Suite(.enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
+@Suite(.serialized, .enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
 final class DistributionTests {
   let registry: TestRegistry
   let client: RegistryClient
@@ -307,7 +307,8 @@ final class CountingHTTPClient: HTTPClient, @unchecked Sendable {
     do {
       let result = try await base.data(for: request)
       try await Task.sleep(for: .milliseconds(20))
-      afterResponse?(leave())
+      let count = leave()  // not inside the optional call: that would skip it when no hook is set
+      afterResponse?(count)
       return result
     } catch {
       _ = leave()

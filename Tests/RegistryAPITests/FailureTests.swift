@@ -9,12 +9,12 @@ import Testing
 #endif
 
 /// Retries, dropped connections, a registry that dies mid-listing, and deletes switched off.
-@Suite struct RetryTests {
+@Suite(.serialized) struct RetryTests {
   let fake: FakeRegistry
   let client: RegistryClient
 
-  init() throws {
-    fake = try FakeRegistry(mode: "flaky")
+  init() async throws {
+    fake = try await FakeRegistry(mode: "flaky")
     client = try RegistryClient(
       server: fake.server,
       options: RegistryOptions(timeout: 3, retry: RetryPolicy(maxAttempts: 3, initialDelay: 0.1)),
@@ -65,7 +65,7 @@ import Testing
   }
 }
 
-@Suite(.enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
+@Suite(.serialized, .enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
 struct RegistryFailureTests {
   @Test func registryKilledMidListingFailsClearlyAndQuickly() async throws {
     let registry = try await TestRegistry()

@@ -29,8 +29,6 @@ public enum LiveRegistry {
 
   public static let skipReason: Comment =
     "docker-registry is not installed (apt-get install docker-registry); set REGSH_REQUIRE_REGISTRY=1 to make this a failure"
-
-  public static let htpasswdAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/htpasswd")
 }
 
 public struct TestFailure: Error, CustomStringConvertible {
@@ -70,33 +68,90 @@ public func freeLoopbackPort() throws -> Int {
   return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// A child process whose lifetime is tied to a stdin pipe: when the test process ends, even by a crash, the pipe closes and the child exits.
-public final class ChildProcess: @unchecked Sendable {
-  public let process = Process()
-  private let stdin = Pipe()
-  public let stdout = Pipe()
+/// Starts `executable` with posix_spawn, stdin from /dev/null and stdout/stderr into files.
+///
+/// Test servers bypass Foundation's `Process`: its child reaping raced with ours and left
+/// `waitUntilExit` and `isRunning` hanging on this 2-core machine.
+public func spawn(_ executable: String, _ arguments: [String], stdout: String, stderr: String) throws
+  -> pid_t
+{
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+  posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+  let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+  defer { argv.forEach { free($0) } }
+  var pid: pid_t = 0
+  let status = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+  guard status == 0 else {
+    throw TestFailure("cannot start \(executable): \(String(cString: strerror(status)))")
+  }
+  return pid
+}
 
-  public init(_ executable: String, _ arguments: [String], log: URL?) throws {
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    if let log {
-      FileManager.default.createFile(atPath: log.path, contents: nil)
-      process.standardError = try FileHandle(forWritingTo: log)
-    } else {
-      process.standardError = FileHandle.nullDevice
-    }
-    try process.run()
+/// A server process for one test, killed when the test is done.
+///
+/// It runs under coreutils `timeout`, so even if the test process crashes before stopping it,
+/// it is killed after 15 minutes: no test run leaves servers behind for long.
+public final class ChildProcess: @unchecked Sendable {
+  public let wrapper: pid_t
+  private var stopped = false
+
+  public init(_ executable: String, _ arguments: [String], stdout: URL?, stderr: URL?) throws {
+    wrapper = try spawn(
+      "/usr/bin/timeout", ["--signal=KILL", "900", executable] + arguments,
+      stdout: stdout?.path ?? "/dev/null", stderr: stderr?.path ?? "/dev/null")
+    Self.running.withLock { $0.append(wrapper) }
+    Self.installExitHandler
   }
 
+  /// Wrappers still running, killed at exit in case a test never released its server.
+  private static let running = LockedPIDs()
+  private static let installExitHandler: Void = {
+    atexit {
+      for pid in ChildProcess.running.withLock({ $0 }) {
+        ChildProcess.killTree(pid)
+      }
+    }
+  }()
+
+  private static func killTree(_ wrapper: pid_t) {
+    if let server = serverPID(ofWrapper: wrapper) { Glibc.kill(server, SIGKILL) }
+    Glibc.kill(wrapper, SIGKILL)
+  }
+
+  private static func serverPID(ofWrapper wrapper: pid_t) -> pid_t? {
+    let children = "/proc/\(wrapper)/task/\(wrapper)/children"
+    return (try? String(contentsOfFile: children, encoding: .utf8))?
+      .split(separator: " ").first.flatMap { pid_t($0) }
+  }
+
+  /// The server's own process id (timeout's child), for tests that kill it outright.
+  public var serverPID: pid_t? { Self.serverPID(ofWrapper: wrapper) }
+
+  /// Kills the server and its wrapper and reaps the wrapper.
   public func stop() {
-    try? stdin.fileHandleForWriting.close()
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
+    guard !stopped else { return }
+    stopped = true
+    Self.killTree(wrapper)
+    var status: Int32 = 0
+    _ = waitpid(wrapper, &status, 0)
+    Self.running.withLock { $0.removeAll { $0 == wrapper } }
   }
 
   deinit { stop() }
+}
+
+/// A pid list shared by every test thread.
+public final class LockedPIDs: @unchecked Sendable {
+  private let lock = NSLock()
+  private var pids: [pid_t] = []
+
+  public func withLock<T>(_ body: (inout [pid_t]) -> T) -> T {
+    lock.withLock { body(&pids) }
+  }
 }
 
 /// Debian's docker-registry (distribution 2.8) on a free loopback port with its own storage directory.
@@ -105,12 +160,29 @@ public final class TestRegistry: @unchecked Sendable {
   public let port: Int
   public let storage: URL
   private let child: ChildProcess
-  private let pidFile: URL
 
   public var server: String { "127.0.0.1:\(port)" }
 
-  /// Starts a registry; `basicAuth` adds htpasswd auth for that user.
-  public init(deletes: Bool = true, basicAuth: (user: String, password: String)? = nil) async throws {
+  /// Token auth as distribution configures it: the token server's URL, the names it signs with, and its certificate.
+  public struct TokenAuth {
+    public var realm: String
+    public var service: String
+    public var issuer: String
+    public var certificate: URL
+
+    public init(realm: String, service: String, issuer: String, certificate: URL) {
+      self.realm = realm
+      self.service = service
+      self.issuer = issuer
+      self.certificate = certificate
+    }
+  }
+
+  /// Starts a registry; `basicAuth` adds htpasswd auth for that user, `tokenAuth` Docker's Bearer token auth.
+  public init(
+    deletes: Bool = true, basicAuth: (user: String, password: String)? = nil,
+    tokenAuth: TokenAuth? = nil
+  ) async throws {
     guard let binary = LiveRegistry.binary else {
       throw TestFailure("docker-registry is not installed (REGSH_REQUIRE_REGISTRY=1 requires it)")
     }
@@ -148,26 +220,32 @@ public final class TestRegistry: @unchecked Sendable {
 
         """
     }
+    if let tokenAuth {
+      config += """
+        auth:
+          token:
+            realm: \(tokenAuth.realm)
+            service: \(tokenAuth.service)
+            issuer: \(tokenAuth.issuer)
+            rootcertbundle: \(tokenAuth.certificate.path)
+
+        """
+    }
     let configFile = directory.url.appendingPathComponent("config.yml")
     try Data(config.utf8).write(to: configFile)
-    pidFile = directory.url.appendingPathComponent("registry.pid")
-    // sh keeps the registry only as long as our stdin pipe stays open.
     child = try ChildProcess(
-      "/bin/sh",
-      [
-        "-c",
-        "\"$0\" serve \"$1\" & echo $! > \"$2\"; cat > /dev/null; kill $(cat \"$2\") 2>/dev/null; wait",
-        binary, configFile.path, pidFile.path,
-      ],
-      log: directory.url.appendingPathComponent("registry.log"))
+      binary, ["serve", configFile.path], stdout: nil,
+      stderr: directory.url.appendingPathComponent("registry.log"))
     try await waitUntilListening()
   }
 
   private func waitUntilListening() async throws {
-    let url = URL(string: "http://\(server)/v2/")!
+    // Not URLSession.shared: without a delegate it never completes on a Basic 401 on Linux.
+    let session = URLSession.registrySession(timeout: 2, maxConcurrency: 1)
+    let request = URLRequest(url: URL(string: "http://\(server)/v2/")!)
     for _ in 0..<100 {
-      if let (_, response) = try? await URLSession.shared.data(from: url),
-        let http = response as? HTTPURLResponse, http.statusCode == 200 || http.statusCode == 401
+      if let (_, response) = try? await session.data(for: request),
+        response.statusCode == 200 || response.statusCode == 401
       {
         return
       }
@@ -181,11 +259,7 @@ public final class TestRegistry: @unchecked Sendable {
 
   /// Kills the registry process outright, as a crash would.
   public func kill() {
-    if let text = try? String(contentsOf: pidFile, encoding: .utf8),
-      let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-    {
-      Glibc.kill(pid, SIGKILL)
-    }
+    if let pid = child.serverPID { Glibc.kill(pid, SIGKILL) }
   }
 
   /// Where the registry keeps a blob's bytes on disk.
@@ -215,13 +289,14 @@ public final class TestRegistry: @unchecked Sendable {
 /// fake_registry.py: ACR's API behind a token server ("acr"), or failures on demand ("flaky").
 public final class FakeRegistry: @unchecked Sendable {
   public let port: Int
+  private let directory: TemporaryDirectory
   private let child: ChildProcess
   public static let username = "acruser"
   public static let password = "acr-secret-pw"
 
   public var server: String { "127.0.0.1:\(port)" }
 
-  public init(mode: String) throws {
+  public init(mode: String, arguments: [String] = []) async throws {
     guard let script = Bundle.module.url(forResource: "fake_registry", withExtension: "py") else {
       throw TestFailure("fake_registry.py is missing from the test bundle")
     }
@@ -231,10 +306,20 @@ public final class FakeRegistry: @unchecked Sendable {
     guard let python else {
       throw TestFailure("python3 is not installed (apt-get install python3)")
     }
-    child = try ChildProcess(python, [script.path, mode], log: nil)
-    let line = child.stdout.fileHandleForReading.readLine()
-    guard let port = Int(line) else { throw TestFailure("fake registry did not print its port") }
-    self.port = port
+    directory = try TemporaryDirectory()
+    let portFile = directory.url.appendingPathComponent("port")
+    child = try ChildProcess(
+      python, [script.path, mode] + arguments, stdout: portFile, stderr: nil)
+    for _ in 0..<200 {
+      if let text = try? String(contentsOf: portFile, encoding: .utf8), text.hasSuffix("\n"),
+        let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+      {
+        self.port = port
+        return
+      }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    throw TestFailure("fake registry did not print its port")
   }
 
   /// The server's counters: requests per path, token requests with their scopes.
@@ -246,16 +331,6 @@ public final class FakeRegistry: @unchecked Sendable {
   deinit { child.stop() }
 }
 
-extension FileHandle {
-  fileprivate func readLine() -> String {
-    var bytes = Data()
-    while let byte = try? read(upToCount: 1), let first = byte.first, first != 0x0a {
-      bytes.append(first)
-    }
-    return String(decoding: bytes, as: UTF8.self)
-  }
-}
-
 /// Runs a program to completion and returns its status and standard output as text.
 @discardableResult
 public func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -263,16 +338,13 @@ public func run(_ executable: String, _ arguments: [String]) throws -> (status: 
   return (status, String(decoding: data, as: UTF8.self))
 }
 
-/// Runs a program and returns its raw standard output.
+/// Runs a short-lived program to completion and returns its status and raw standard output.
 public func runRaw(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: executable)
-  process.arguments = arguments
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  process.standardError = FileHandle.nullDevice
-  try process.run()
-  let data = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (process.terminationStatus, data)
+  let directory = try TemporaryDirectory()
+  let output = directory.url.appendingPathComponent("stdout")
+  let pid = try spawn(executable, arguments, stdout: output.path, stderr: "/dev/null")
+  var status: Int32 = 0
+  _ = waitpid(pid, &status, 0)
+  let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+  return (exitCode, (try? Data(contentsOf: output)) ?? Data())
 }

@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 """A stand-in registry for what the real one cannot show: ACR's /acr/v1 API behind a Bearer
 token server (mode "acr"), and failures on demand (mode "flaky": 429, 500, dropped connections,
-slow answers). It binds 127.0.0.1 on a free port, prints the port, and exits when stdin closes,
-so it never outlives the test process."""
-import base64, json, sys, threading, time, urllib.parse
+slow answers). It binds 127.0.0.1 on a free port, prints the port, and serves until SIGTERM."""
+import base64, json, os, subprocess, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODE = sys.argv[1]
@@ -69,6 +68,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_PATCH(self): self.route()
 
     def route(self):
+        # Read the body before answering, or it would be parsed as the next request on this connection.
+        length = int(self.headers.get("Content-Length", "0"))
+        self.request_body = self.rfile.read(length) if length else b""
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         path = url.path
@@ -77,6 +79,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, {"counts": counts, "token_requests": token_requests})
         if MODE == "flaky":
             return self.flaky(path)
+        if MODE == "token":
+            return self.jwt_token(query)
         if path == "/oauth2/token":
             return self.token(query)
         auth = self.headers.get("Authorization", "")
@@ -135,8 +139,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.error(404, "NAME_UNKNOWN", "not found")
 
     def body(self):
-        length = int(self.headers.get("Content-Length", "0"))
-        return json.loads(self.rfile.read(length) or b"{}")
+        return json.loads(self.request_body or b"{}")
 
     def page(self, items, query, key, key_of, head):
         n = int(query.get("n", "100"))
@@ -184,8 +187,39 @@ class Handler(BaseHTTPRequestHandler):
         name = path.split("/")[2]
         return self.send(200, {"name": name, "tags": ["b", "a"]})
 
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+def jwt_token(self, query):
+    """Docker's token server for a real distribution registry: RS256 JWTs signed by the key in
+    argv[2], with the certificate of argv[3] in the x5c header, granting what the scopes ask."""
+    key, cert, issuer = sys.argv[2], sys.argv[3], sys.argv[4]
+    auth = self.headers.get("Authorization", "")
+    ok = auth == "Basic " + base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
+    scopes = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("scope", [])
+    with lock:
+        token_requests.append({"service": query.get("service"), "scopes": scopes, "ok": ok})
+    if not ok:
+        return self.error(401, "UNAUTHORIZED", "bad credentials")
+    access = []
+    for scope in scopes:
+        kind, rest = scope.split(":", 1)
+        name, actions = rest.rsplit(":", 1)
+        access.append({"type": kind, "name": name, "actions": actions.split(",")})
+    der = "".join(line for line in open(cert).read().splitlines() if not line.startswith("-----"))
+    now = int(time.time())
+    header = {"typ": "JWT", "alg": "RS256", "x5c": [der]}
+    claims = {"iss": issuer, "sub": USER, "aud": query.get("service"), "exp": now + 300,
+              "nbf": now - 10, "iat": now, "jti": os.urandom(8).hex(), "access": access}
+    signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+    signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key], input=signing_input.encode(),
+                               capture_output=True, check=True).stdout
+    token = signing_input + "." + b64url(signature)
+    return self.send(200, {"token": token, "expires_in": 300})
+
+Handler.jwt_token = jwt_token
+
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
-threading.Thread(target=server.serve_forever, daemon=True).start()
 print(server.server_port, flush=True)
-sys.stdin.read()  # returns when the test process closes the pipe or dies
+server.serve_forever()
