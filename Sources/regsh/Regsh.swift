@@ -9,7 +9,8 @@ struct Regsh: AsyncParsableCommand {
     abstract: "A query shell for container-registry metadata.",
     discussion: """
       regsh keeps a local cache of what a registry holds and lets you query it with JMESPath.
-      With no command it reads commands from standard input, one per line.
+      With no command it reads commands from standard input, one per line;
+      `regsh -c 'COMMAND; COMMAND'` runs the commands given and exits.
 
       Examples:
         regsh registry add myregistry localhost:5000
@@ -17,24 +18,31 @@ struct Regsh: AsyncParsableCommand {
         regsh az acr repository show-manifests -n myregistry --repository acr-helloworld --query "[?tags==null].digest" -o tsv
       """,
     subcommands: [
-      QueryCommandLine.self, RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
+      QueryCommandLine.self, RegistryCommand.self, UseCommand.self, SyncCommand.self,
+      RepositoriesCommand.self,
       TagsCommand.self, ManifestsCommand.self, BenchCommand.self, AzCommand.self,
     ]
   )
 
-  @Option(name: .customShort("c"), help: "Run these commands (separated by ';') and exit.")
-  var commands: String?
+  /// `regsh -c 'CMD; CMD'` is read here, before ArgumentParser: declared as an option of
+  /// the root command, `-c` would also swallow `regsh query -c` (compact), since
+  /// ArgumentParser lets a parent's options follow a subcommand.
+  static func main() async {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "-c" {
+      guard arguments.count == 2 else {
+        FileHandle.standardError.write(Data("usage: regsh -c 'COMMAND; COMMAND'\n".utf8))
+        Foundation.exit(2)
+      }
+      Foundation.exit(await Session().runScript(arguments[1]))
+    }
+    await main(arguments)
+  }
 
   mutating func run() async throws {
-    let session = Session()
-    let script: String
-    if let commands {
-      script = commands
-    } else {
-      // No terminal REPL yet: commands come from standard input, one per line, no prompt.
-      script = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-    }
-    let status = await session.runScript(script)
+    // No terminal REPL yet: commands come from standard input, one per line, no prompt.
+    let script = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    let status = await Session().runScript(script)
     if status != 0 { throw ExitCode(status) }
   }
 }

@@ -24,10 +24,15 @@ struct CacheFileTests {
     let home = try TemporaryDirectory()
     let file = home.url.appendingPathComponent("cache.sqlite")
     _ = try MetadataStore(url: file)
-    let sqlite = try run("/usr/bin/env", ["python3", "-c", """
-      import sqlite3, sys
-      c = sqlite3.connect(sys.argv[1]); c.execute("INSERT INTO grdb_migrations VALUES ('v99: from the future')"); c.commit()
-      """, file.path])
+    let sqlite = try run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        """
+        import sqlite3, sys
+        c = sqlite3.connect(sys.argv[1]); c.execute("INSERT INTO grdb_migrations VALUES ('v99: from the future')"); c.commit()
+        """, file.path,
+      ])
     #expect(sqlite.status == 0, "\(sqlite.output)")
     let before = try Data(contentsOf: file)
     #expect {
@@ -48,7 +53,8 @@ struct CacheFileTests {
     #expect(all.arrayValue?.count == 1_000)
     let untagged = try Expression("length([?tags==null])").evaluate(all).numberValue!
     #expect(untagged > 200 && untagged < 400, "about 30% untagged, got \(untagged)")
-    #expect(try Expression("[0].keys(@)").evaluate(all) == ["digest", "repository", "tags", "timestamp"])
+    #expect(
+      try Expression("[0].keys(@)").evaluate(all) == ["digest", "repository", "tags", "timestamp"])
     #expect(try store.repositoryDocuments(registryId: bench.id!).arrayValue?.count == 10)
   }
 

@@ -31,7 +31,11 @@ struct CrashAndConcurrencyTests {
   static func syncedRepositories(_ cache: URL) throws -> Int {
     let result = try run(
       "/usr/bin/env",
-      ["python3", "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM repository WHERE lastSynced IS NOT NULL').fetchone()[0])", cache.path])
+      [
+        "python3", "-c",
+        "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM repository WHERE lastSynced IS NOT NULL').fetchone()[0])",
+        cache.path,
+      ])
     return Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
   }
 
@@ -40,9 +44,12 @@ struct CrashAndConcurrencyTests {
     let home = try TemporaryDirectory()
     let environment = ["REGSH_HOME": home.url.path]
     let cache = home.url.appendingPathComponent("cache.sqlite")
-    #expect(try RegshProcess.run(["registry", "add", "crowd", registry.server], environment: environment).status == 0)
+    #expect(
+      try RegshProcess.run(["registry", "add", "crowd", registry.server], environment: environment)
+        .status == 0)
 
-    let process = try RegshProcess.start(["sync", "--registry", "crowd", "--concurrency", "1"], environment: environment)
+    let process = try RegshProcess.start(
+      ["sync", "--registry", "crowd", "--concurrency", "1"], environment: environment)
     // Wait until some repositories are committed, then kill without warning.
     var synced = 0
     for _ in 0..<600 where synced < 3 {
@@ -51,25 +58,35 @@ struct CrashAndConcurrencyTests {
     }
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
-    #expect(process.terminationReason == .uncaughtSignal, "the sync finished before it could be killed")
+    #expect(
+      process.terminationReason == .uncaughtSignal, "the sync finished before it could be killed")
     let atKill = try Self.syncedRepositories(cache)
     #expect(atKill >= 3 && atKill < 30, "killed after \(atKill) of 30 repositories")
 
     // The cache opens, passes SQLite's own check, and answers with complete repositories.
-    let check = try run("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])", cache.path])
+    let check = try run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])",
+        cache.path,
+      ])
     #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
     let store = try MetadataStore(url: cache)
     let info = try #require(try store.registry(named: "crowd"))
-    for repository in try store.repositoryNames(registryId: info.id!) where try store.hasSynced(registryId: info.id!, repository: repository) {
+    for repository in try store.repositoryNames(registryId: info.id!)
+    where try store.hasSynced(registryId: info.id!, repository: repository) {
       let tags = try store.tagDocuments(registryId: info.id!, repository: repository)
       #expect(tags.arrayValue?.count == 20, "\(repository) is half-written")
     }
 
-    let finish = try RegshProcess.run(["sync", "--registry", "crowd", "-o", "none"], environment: environment)
+    let finish = try RegshProcess.run(
+      ["sync", "--registry", "crowd", "-o", "none"], environment: environment)
     #expect(finish.status == 0, "\(finish.stderr)")
     #expect(try Self.syncedRepositories(cache) == 30)
     let all = try RegshProcess.run(
-      ["manifests", "--all", "--registry", "crowd", "--query", "length(@)"], environment: environment)
+      ["manifests", "--all", "--registry", "crowd", "--query", "length(@)"],
+      environment: environment)
     #expect(all.stdout == "30\n")
   }
 
@@ -77,15 +94,21 @@ struct CrashAndConcurrencyTests {
     let registry = try await Self.crowdedRegistry(repositories: 10, tags: 10)
     let home = try TemporaryDirectory()
     let environment = ["REGSH_HOME": home.url.path]
-    #expect(try RegshProcess.run(["registry", "add", "crowd", registry.server], environment: environment).status == 0)
-    #expect(try RegshProcess.run(["sync", "--registry", "crowd", "-o", "none"], environment: environment).status == 0)
+    #expect(
+      try RegshProcess.run(["registry", "add", "crowd", registry.server], environment: environment)
+        .status == 0)
+    #expect(
+      try RegshProcess.run(["sync", "--registry", "crowd", "-o", "none"], environment: environment)
+        .status == 0)
 
     let syncer = try RegshProcess.start(
-      ["-c", Array(repeating: "sync --registry crowd -o none", count: 5).joined(separator: "; ")], environment: environment)
+      ["-c", Array(repeating: "sync --registry crowd -o none", count: 5).joined(separator: "; ")],
+      environment: environment)
     var queries = 0
     while syncer.isRunning || queries < 5 {
       let r = try RegshProcess.run(
-        ["manifests", "--all", "--registry", "crowd", "--query", "length(@)"], environment: environment)
+        ["manifests", "--all", "--registry", "crowd", "--query", "length(@)"],
+        environment: environment)
       #expect(r.status == 0, "\(r.stderr)")
       #expect(r.stdout == "10\n")
       queries += 1

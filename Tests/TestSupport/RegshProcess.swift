@@ -26,7 +26,9 @@ public struct RegshProcess {
     return directory.appendingPathComponent("regsh")
   }()
 
-  public static func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:])
+  public static func run(
+    _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:]
+  )
     throws -> Result
   {
     let process = Process()
@@ -61,12 +63,16 @@ public struct RegshProcess {
       stderr: String(decoding: err, as: UTF8.self))
   }
 
-  public static func run(_ arguments: [String], stdin: String, environment: [String: String] = [:]) throws -> Result {
+  public static func run(_ arguments: [String], stdin: String, environment: [String: String] = [:])
+    throws -> Result
+  {
     try run(arguments, stdin: Data(stdin.utf8), environment: environment)
   }
 
   /// Starts regsh without waiting for it; its output goes nowhere. For kill and concurrency tests.
-  public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+  public static func start(_ arguments: [String], environment: [String: String] = [:]) throws
+    -> Process
+  {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments

@@ -10,8 +10,10 @@ import Testing
 /// Whether the live-registry tests can run, and why not.
 public enum LiveRegistry {
   /// Debian's distribution 2.8 binary.
-  public static let binary: String? = ["/usr/bin/docker-registry", "/usr/local/bin/docker-registry"]
-    .first { FileManager.default.isExecutableFile(atPath: $0) }
+  public static let binary: String? = [
+    "/usr/bin/docker-registry", "/usr/local/bin/docker-registry",
+  ]
+  .first { FileManager.default.isExecutableFile(atPath: $0) }
 
   /// `.ci/run` sets REGSH_REQUIRE_REGISTRY=1: then a missing registry fails the tests instead of skipping them.
   public static let required = ProcessInfo.processInfo.environment["REGSH_REQUIRE_REGISTRY"] == "1"
@@ -72,7 +74,8 @@ public func freeLoopbackPort() throws -> Int {
 ///
 /// Test servers bypass Foundation's `Process`: its child reaping raced with ours and left
 /// `waitUntilExit` and `isRunning` hanging on this 2-core machine.
-public func spawn(_ executable: String, _ arguments: [String], stdout: String, stderr: String) throws
+public func spawn(_ executable: String, _ arguments: [String], stdout: String, stderr: String)
+  throws
   -> pid_t
 {
   var actions = posix_spawn_file_actions_t()
@@ -333,13 +336,17 @@ public final class FakeRegistry: @unchecked Sendable {
 
 /// Runs a program to completion and returns its status and standard output as text.
 @discardableResult
-public func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+public func run(_ executable: String, _ arguments: [String]) throws -> (
+  status: Int32, output: String
+) {
   let (status, data) = try runRaw(executable, arguments)
   return (status, String(decoding: data, as: UTF8.self))
 }
 
 /// Runs a short-lived program to completion and returns its status and raw standard output.
-public func runRaw(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
+public func runRaw(_ executable: String, _ arguments: [String]) throws -> (
+  status: Int32, output: Data
+) {
   let directory = try TemporaryDirectory()
   let output = directory.url.appendingPathComponent("stdout")
   let pid = try spawn(executable, arguments, stdout: output.path, stderr: "/dev/null")

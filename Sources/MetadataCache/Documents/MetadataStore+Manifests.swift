@@ -40,7 +40,9 @@ extension MetadataStore {
           i += 1
         }
         let tagList: String? = row[2]
-        item.values[i] = tagList.map { list in .array(list.split(separator: "\t").map { .string(String($0)) }) } ?? .null
+        item.values[i] =
+          tagList.map { list in .array(list.split(separator: "\t").map { .string(String($0)) }) }
+          ?? .null
         item.values[i + 1] = .string(row[3])
         items.append(.object(item))
       }
@@ -49,7 +51,9 @@ extension MetadataStore {
   }
 
   /// `--detail`: the full record of each manifest.
-  func manifestDetails(registryId: Int64, repository: String?, options: DocumentOptions) throws -> JSON {
+  func manifestDetails(registryId: Int64, repository: String?, options: DocumentOptions) throws
+    -> JSON
+  {
     try read { db in
       let filter = repository == nil ? "" : "AND r.name = ?"
       var arguments: StatementArguments = [registryId]
@@ -75,7 +79,8 @@ extension MetadataStore {
           item["mediaType"] = .string(row["mediaType"])
           item["imageSize"] = .int(row["imageSize"])
           item["manifestSize"] = .int(row["size"])
-          item["createdTime"] = .string(row["registryCreated"] ?? row["configCreated"] ?? row["firstSeen"])
+          item["createdTime"] = .string(
+            row["registryCreated"] ?? row["configCreated"] ?? row["firstSeen"])
           item["lastUpdateTime"] = .string(row["timestamp"])
           item["timestampSource"] = .string(row["timestampSource"])
           if let tagList: String = row["tagList"] {
@@ -94,7 +99,9 @@ extension MetadataStore {
           }
           item["firstSeen"] = .string(row["firstSeen"])
           item["lastSeen"] = .string(row["lastSeen"])
-          if let attributes: String = row["changeableAttributes"], let value = try? JSONReader.parse(attributes) {
+          if let attributes: String = row["changeableAttributes"],
+            let value = try? JSONReader.parse(attributes)
+          {
             item["changeableAttributes"] = value
           }
           return .object(item)
@@ -105,7 +112,9 @@ extension MetadataStore {
   static func groupedLayers(_ db: Database, manifestIds: [Int64]) throws -> [Int64: [JSON]] {
     var grouped: [Int64: [JSON]] = [:]
     let statement = try db.makeStatement(
-      sql: "SELECT position, digest, size, mediaType FROM layer WHERE manifestId = ? AND position >= 0 ORDER BY position")
+      sql:
+        "SELECT position, digest, size, mediaType FROM layer WHERE manifestId = ? AND position >= 0 ORDER BY position"
+    )
     for id in manifestIds {
       let rows = try Row.fetchAll(statement, arguments: [id])
       if rows.isEmpty { continue }
@@ -119,12 +128,16 @@ extension MetadataStore {
   static func groupedChildren(_ db: Database, manifestIds: [Int64]) throws -> [Int64: [JSON]] {
     var grouped: [Int64: [JSON]] = [:]
     let statement = try db.makeStatement(
-      sql: "SELECT digest, mediaType, size, platform FROM child WHERE manifestId = ? ORDER BY position")
+      sql:
+        "SELECT digest, mediaType, size, platform FROM child WHERE manifestId = ? ORDER BY position"
+    )
     for id in manifestIds {
       let rows = try Row.fetchAll(statement, arguments: [id])
       if rows.isEmpty { continue }
       grouped[id] = rows.map { row in
-        var child: JSONObject = ["digest": .string(row[0]), "mediaType": .string(row[1]), "size": .int(row[2])]
+        var child: JSONObject = [
+          "digest": .string(row[0]), "mediaType": .string(row[1]), "size": .int(row[2]),
+        ]
         if let platform: String = row[3] { child["platform"] = .string(platform) }
         return .object(child)
       }

@@ -3,7 +3,9 @@ import JMESPath
 
 extension MetadataStore {
   /// `show-tags` / `tags`: the tag names, sorted; with `--detail`, az's tag objects.
-  public func tagDocuments(registryId: Int64, repository: String, options: DocumentOptions = DocumentOptions())
+  public func tagDocuments(
+    registryId: Int64, repository: String, options: DocumentOptions = DocumentOptions()
+  )
     throws -> JSON
   {
     try read { db in
@@ -67,7 +69,10 @@ extension MetadataStore {
           """, arguments: [registryId, repository, tag])
       return .array(
         rows.map { row in
-          .object(["digest": .string(row[0]), "since": .string(row[1]), "until": (row[2] as String?).map(JSON.string) ?? .null])
+          .object([
+            "digest": .string(row[0]), "since": .string(row[1]),
+            "until": (row[2] as String?).map(JSON.string) ?? .null,
+          ])
         })
     }
   }

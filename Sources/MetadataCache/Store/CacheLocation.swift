@@ -14,9 +14,13 @@ public struct CacheLocation: Sendable {
       configDirectory = root
       return
     }
-    let user = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
+    let user =
+      environment["HOME"].map { URL(fileURLWithPath: $0) }
+      ?? FileManager.default.homeDirectoryForCurrentUser
     func xdg(_ variable: String, _ fallback: String) -> URL {
-      if let value = environment[variable], value.hasPrefix("/") { return URL(fileURLWithPath: value) }
+      if let value = environment[variable], value.hasPrefix("/") {
+        return URL(fileURLWithPath: value)
+      }
       return user.appendingPathComponent(fallback)
     }
     stateDirectory = xdg("XDG_CACHE_HOME", ".cache").appendingPathComponent("regsh")

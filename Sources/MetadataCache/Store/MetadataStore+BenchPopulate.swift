@@ -14,13 +14,15 @@ extension MetadataStore {
       try db.execute(sql: "DELETE FROM registry WHERE name = ?", arguments: [registryName])
       let now = Timestamp.now()
       try db.execute(
-        sql: "INSERT INTO registry (name, url, insecure, flavor, addedAt) VALUES (?, 'bench.invalid', 0, 'distribution', ?)",
+        sql:
+          "INSERT INTO registry (name, url, insecure, flavor, addedAt) VALUES (?, 'bench.invalid', 0, 'distribution', ?)",
         arguments: [registryName, now])
       let registryId = db.lastInsertedRowID
       var repositoryIds: [Int64] = []
       for r in 0..<repositories {
         try db.execute(
-          sql: "INSERT INTO repository (registryId, name, firstSeen, lastSeen, lastSynced) VALUES (?, ?, ?, ?, ?)",
+          sql:
+            "INSERT INTO repository (registryId, name, firstSeen, lastSeen, lastSynced) VALUES (?, ?, ?, ?, ?)",
           arguments: [registryId, "team\(r % 10)/service-\(r)", now, now, now])
         repositoryIds.append(db.lastInsertedRowID)
       }
@@ -31,7 +33,9 @@ extension MetadataStore {
           VALUES (?, ?, 'application/vnd.oci.image.manifest.v1+json', ?, ?, ?, ?, 'amd64', 'linux', ?, 'config', ?, ?, ?)
           """)
       let insertLayer = try db.makeStatement(
-        sql: "INSERT INTO layer (manifestId, position, digest, size, mediaType) VALUES (?, ?, ?, ?, ?)")
+        sql:
+          "INSERT INTO layer (manifestId, position, digest, size, mediaType) VALUES (?, ?, ?, ?, ?)"
+      )
       let insertTag = try db.makeStatement(
         sql: "INSERT INTO tag (repositoryId, name, digest, sinceTime) VALUES (?, ?, ?, ?)")
       var random = seed
@@ -54,20 +58,28 @@ extension MetadataStore {
         let manifestDigest = digest("manifest", m)
         let untagged = next() % 100 < 30
         let tags = untagged ? [] : (next() % 5 == 0 ? ["v\(m)", "rc\(m)"] : ["v\(m)"])
-        let created = Timestamp.format(start.addingTimeInterval(Double(m) * 37 + Double(next() % 1000) / 1000))
+        let created = Timestamp.format(
+          start.addingTimeInterval(Double(m) * 37 + Double(next() % 1000) / 1000))
         let ownLayers = [Int64(next() % 50_000_000), Int64(next() % 5_000_000)]
         let imageSize = 30_000_000 + ownLayers.reduce(0, +) + 1_500
         try insertManifest.execute(arguments: [
-          repositoryId, manifestDigest, 900 + m % 100, imageSize, digest("config", m), created, created,
+          repositoryId, manifestDigest, 900 + m % 100, imageSize, digest("config", m), created,
+          created,
           tags.isEmpty ? nil : tags.sorted().joined(separator: "\t"), now, now,
         ])
         let manifestId = db.lastInsertedRowID
-        try insertLayer.execute(arguments: [manifestId, -1, digest("config", m), 1_500, "application/vnd.oci.image.config.v1+json"])
+        try insertLayer.execute(arguments: [
+          manifestId, -1, digest("config", m), 1_500, "application/vnd.oci.image.config.v1+json",
+        ])
         try insertLayer.execute(arguments: [manifestId, 0, baseLayer, 30_000_000, layerType])
         for (i, size) in ownLayers.enumerated() {
-          try insertLayer.execute(arguments: [manifestId, i + 1, digest("layer\(i)", m), size, layerType])
+          try insertLayer.execute(arguments: [
+            manifestId, i + 1, digest("layer\(i)", m), size, layerType,
+          ])
         }
-        for tag in tags { try insertTag.execute(arguments: [repositoryId, tag, manifestDigest, created]) }
+        for tag in tags {
+          try insertTag.execute(arguments: [repositoryId, tag, manifestDigest, created])
+        }
       }
     }
   }

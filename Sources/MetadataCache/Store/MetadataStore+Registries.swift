@@ -60,7 +60,8 @@ extension MetadataStore {
   public func repositoryNames(registryId: Int64) throws -> [String] {
     try read { db in
       try String.fetchAll(
-        db, sql: "SELECT name FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
+        db,
+        sql: "SELECT name FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
         arguments: [registryId])
     }
   }

@@ -5,7 +5,8 @@ import GRDB
 enum Schema {
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
-    migrator.registerMigration("v1: registries, repositories, manifests, tags, protection, audit") { db in
+    migrator.registerMigration("v1: registries, repositories, manifests, tags, protection, audit") {
+      db in
       try db.execute(
         sql: """
           CREATE TABLE registry (

@@ -19,14 +19,16 @@ public enum Timestamp {
     var parts = tm()
     gmtime_r(&time, &parts)
     return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02d.%07dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+      format: "%04d-%02d-%02dT%02d:%02d:%02d.%07dZ", Int(parts.tm_year) + 1900,
+      Int(parts.tm_mon) + 1,
       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), ticks)
   }
 
   /// Normalizes an RFC 3339 time ("2018-07-12T15:52:00Z", "…00.123456789+02:00") to the
   /// stored shape; nil when it is not one.
   public static func normalize(_ text: String) -> String? {
-    let pattern = #/^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/#
+    let pattern =
+      #/^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/#
     guard let m = text.wholeMatch(of: pattern) else { return nil }
     var components = DateComponents()
     components.timeZone = TimeZone(identifier: "UTC")
@@ -46,7 +48,8 @@ public enum Timestamp {
       let minutes = Double(zone.suffix(2))!
       date -= sign * (hours * 3600 + minutes * 60)
     }
-    let fraction = String((m.7.map(String.init) ?? "").prefix(7)).padding(toLength: 7, withPad: "0", startingAt: 0)
+    let fraction = String((m.7.map(String.init) ?? "").prefix(7)).padding(
+      toLength: 7, withPad: "0", startingAt: 0)
     let base = format(date)
     return String(base.prefix(20)) + fraction + "Z"
   }

@@ -44,7 +44,8 @@ extension MetadataStore {
     try write { db in
       let now = Timestamp.now()
       for name in try String.fetchAll(
-        db, sql: "SELECT name FROM repository WHERE registryId = ? AND goneAt IS NULL", arguments: [registryId])
+        db, sql: "SELECT name FROM repository WHERE registryId = ? AND goneAt IS NULL",
+        arguments: [registryId])
       where !present.contains(name) {
         try db.execute(
           sql: "UPDATE repository SET goneAt = ? WHERE registryId = ? AND name = ?",
@@ -56,7 +57,8 @@ extension MetadataStore {
   func recordSyncFailure(registryId: Int64, repository: String, reason: String) throws {
     try write { db in
       let id = try repositoryId(db, registryId: registryId, name: repository, now: Timestamp.now())
-      try db.execute(sql: "UPDATE repository SET syncError = ? WHERE id = ?", arguments: [reason, id])
+      try db.execute(
+        sql: "UPDATE repository SET syncError = ? WHERE id = ?", arguments: [reason, id])
     }
   }
 
@@ -67,7 +69,8 @@ extension MetadataStore {
         ON CONFLICT (registryId, name) DO UPDATE SET lastSeen = excluded.lastSeen, goneAt = NULL
         """, arguments: [registryId, name, now, now])
     return try Int64.fetchOne(
-      db, sql: "SELECT id FROM repository WHERE registryId = ? AND name = ?", arguments: [registryId, name])!
+      db, sql: "SELECT id FROM repository WHERE registryId = ? AND name = ?",
+      arguments: [registryId, name])!
   }
 
   /// Writes one repository's snapshot in one transaction: a sync killed before this commits
@@ -77,13 +80,15 @@ extension MetadataStore {
       let now = Timestamp.now()
       let repositoryId = try repositoryId(db, registryId: registryId, name: repository, now: now)
       try db.execute(
-        sql: "UPDATE repository SET lastSynced = ?, syncError = NULL WHERE id = ?", arguments: [now, repositoryId])
+        sql: "UPDATE repository SET lastSynced = ?, syncError = NULL WHERE id = ?",
+        arguments: [now, repositoryId])
 
       for manifest in snapshot.fetched {
         let acr = snapshot.acrManifests[manifest.digest]
         let registryTime = acr?.lastUpdateTime.flatMap(Timestamp.normalize)
         let (timestamp, source) =
-          registryTime.map { ($0, "registry") } ?? manifest.configCreated.map { ($0, "config") } ?? (now, "firstSeen")
+          registryTime.map { ($0, "registry") } ?? manifest.configCreated.map { ($0, "config") }
+          ?? (now, "firstSeen")
         try db.execute(
           sql: """
             INSERT INTO manifest (repositoryId, digest, mediaType, raw, size, imageSize, configDigest,
@@ -99,7 +104,8 @@ extension MetadataStore {
             """,
           arguments: [
             repositoryId, manifest.digest, manifest.mediaType, manifest.raw, manifest.raw.count,
-            manifest.imageSize, manifest.configDigest, manifest.configCreated, manifest.architecture,
+            manifest.imageSize, manifest.configDigest, manifest.configCreated,
+            manifest.architecture,
             manifest.os, manifest.variant, manifest.artifactType, manifest.subjectDigest, timestamp,
             source, now, now,
           ])
@@ -110,18 +116,22 @@ extension MetadataStore {
         try db.execute(sql: "DELETE FROM child WHERE manifestId = ?", arguments: [manifestId])
         for blob in manifest.blobs {
           try db.execute(
-            sql: "INSERT INTO layer (manifestId, position, digest, size, mediaType) VALUES (?, ?, ?, ?, ?)",
+            sql:
+              "INSERT INTO layer (manifestId, position, digest, size, mediaType) VALUES (?, ?, ?, ?, ?)",
             arguments: [manifestId, blob.position, blob.digest, blob.size, blob.mediaType])
         }
         for (i, child) in manifest.children.enumerated() {
           try db.execute(
-            sql: "INSERT INTO child (manifestId, position, digest, mediaType, size, platform) VALUES (?, ?, ?, ?, ?, ?)",
+            sql:
+              "INSERT INTO child (manifestId, position, digest, mediaType, size, platform) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [manifestId, i, child.digest, child.mediaType, child.size, child.platform])
         }
       }
 
       for (digest, acr) in snapshot.acrManifests {
-        let attributes = acr.changeableAttributes.flatMap { try? String(data: JSONEncoder().encode($0), encoding: .utf8) }
+        let attributes = acr.changeableAttributes.flatMap {
+          try? String(data: JSONEncoder().encode($0), encoding: .utf8)
+        }
         try db.execute(
           sql: """
             UPDATE manifest SET registryCreated = ?, registryUpdated = ?, changeableAttributes = ?,
@@ -132,17 +142,21 @@ extension MetadataStore {
             WHERE repositoryId = ? AND digest = ?
             """,
           arguments: [
-            acr.createdTime.flatMap(Timestamp.normalize), acr.lastUpdateTime.flatMap(Timestamp.normalize),
-            attributes, acr.imageSize, acr.architecture, acr.os, acr.lastUpdateTime.flatMap(Timestamp.normalize),
+            acr.createdTime.flatMap(Timestamp.normalize),
+            acr.lastUpdateTime.flatMap(Timestamp.normalize),
+            attributes, acr.imageSize, acr.architecture, acr.os,
+            acr.lastUpdateTime.flatMap(Timestamp.normalize),
             acr.lastUpdateTime, repositoryId, digest,
           ])
       }
 
       let seen = try db.makeStatement(
-        sql: "UPDATE manifest SET lastSeen = ?, goneAt = NULL WHERE repositoryId = ? AND digest = ?")
+        sql: "UPDATE manifest SET lastSeen = ?, goneAt = NULL WHERE repositoryId = ? AND digest = ?"
+      )
       for digest in snapshot.present { try seen.execute(arguments: [now, repositoryId, digest]) }
       let gone = try db.makeStatement(
-        sql: "UPDATE manifest SET goneAt = ? WHERE repositoryId = ? AND digest = ? AND goneAt IS NULL")
+        sql:
+          "UPDATE manifest SET goneAt = ? WHERE repositoryId = ? AND digest = ? AND goneAt IS NULL")
       for digest in snapshot.gone { try gone.execute(arguments: [now, repositoryId, digest]) }
 
       try applyTags(db, snapshot: snapshot, repositoryId: repositoryId, now: now)
@@ -151,10 +165,13 @@ extension MetadataStore {
 
   /// Closes the history rows of tags that moved or vanished, opens rows for new positions,
   /// and rewrites each manifest's current tag list.
-  func applyTags(_ db: Database, snapshot: RepositorySnapshot, repositoryId: Int64, now: String) throws {
+  func applyTags(_ db: Database, snapshot: RepositorySnapshot, repositoryId: Int64, now: String)
+    throws
+  {
     var current: [String: String] = [:]
     let rows = try Row.fetchCursor(
-      db, sql: "SELECT name, digest FROM tag WHERE repositoryId = ? AND untilTime IS NULL", arguments: [repositoryId])
+      db, sql: "SELECT name, digest FROM tag WHERE repositoryId = ? AND untilTime IS NULL",
+      arguments: [repositoryId])
     while let row = try rows.next() { current[row[0]] = row[1] }
     let close = try db.makeStatement(
       sql: "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND name = ? AND untilTime IS NULL")
@@ -168,7 +185,9 @@ extension MetadataStore {
         """)
     for (name, digest) in snapshot.tags where current[name] != digest {
       let acr = snapshot.acrTags[name]
-      let attributes = acr?.changeableAttributes.flatMap { try? String(data: JSONEncoder().encode($0), encoding: .utf8) }
+      let attributes = acr?.changeableAttributes.flatMap {
+        try? String(data: JSONEncoder().encode($0), encoding: .utf8)
+      }
       try open.execute(arguments: [
         repositoryId, name, digest, now, acr?.createdTime.flatMap(Timestamp.normalize),
         acr?.lastUpdateTime.flatMap(Timestamp.normalize), acr?.signed, attributes,
@@ -177,8 +196,10 @@ extension MetadataStore {
     var byDigest: [String: [String]] = [:]
     for (name, digest) in snapshot.tags { byDigest[digest, default: []].append(name) }
     try db.execute(
-      sql: "UPDATE manifest SET tagList = NULL WHERE repositoryId = ? AND tagList IS NOT NULL", arguments: [repositoryId])
-    let list = try db.makeStatement(sql: "UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?")
+      sql: "UPDATE manifest SET tagList = NULL WHERE repositoryId = ? AND tagList IS NOT NULL",
+      arguments: [repositoryId])
+    let list = try db.makeStatement(
+      sql: "UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?")
     for (digest, names) in byDigest {
       try list.execute(arguments: [names.sorted().joined(separator: "\t"), repositoryId, digest])
     }

@@ -30,7 +30,9 @@ public struct Synchronizer: Sendable {
   public var concurrency: Int
   public var onProgress: (@Sendable (SyncProgress) -> Void)?
 
-  public init(store: MetadataStore, registry: RegistryInfo, client: RegistryClient, concurrency: Int = 8) {
+  public init(
+    store: MetadataStore, registry: RegistryInfo, client: RegistryClient, concurrency: Int = 8
+  ) {
     self.store = store
     self.registry = registry
     self.client = client
@@ -53,24 +55,28 @@ public struct Synchronizer: Sendable {
     for (i, repository) in repositories.enumerated() {
       do {
         let known = try store.knownManifests(registryId: registryId, repository: repository)
-        let snapshot = try await self.snapshot(repository: repository, known: known, report: &report)
+        let snapshot = try await self.snapshot(
+          repository: repository, known: known, report: &report)
         try store.apply(snapshot, registryId: registryId, repository: repository)
         report.repositories.append(repository)
         report.manifestsGone += snapshot.gone.count
         manifestsDone += snapshot.present.count
       } catch {
         report.failed.append((repository, "\(error)"))
-        try? store.recordSyncFailure(registryId: registryId, repository: repository, reason: "\(error)")
+        try? store.recordSyncFailure(
+          registryId: registryId, repository: repository, reason: "\(error)")
       }
       onProgress?(
         SyncProgress(
-          repositoriesDone: i + 1, repositoriesTotal: repositories.count, manifestsDone: manifestsDone,
+          repositoriesDone: i + 1, repositoriesTotal: repositories.count,
+          manifestsDone: manifestsDone,
           startedAt: started))
     }
     return report
   }
 
-  func snapshot(repository: String, known: [String: KnownManifest], report: inout SyncReport) async throws
+  func snapshot(repository: String, known: [String: KnownManifest], report: inout SyncReport)
+    async throws
     -> RepositorySnapshot
   {
     var snapshot = RepositorySnapshot()
@@ -119,7 +125,8 @@ public struct Synchronizer: Sendable {
 
     // Known manifests nothing points at any more: still served (untagged), or gone?
     if !client.isACR {
-      let unreached = known.filter { !$0.value.isGone && !reached.contains($0.key) }.map(\.key).sorted()
+      let unreached = known.filter { !$0.value.isGone && !reached.contains($0.key) }.map(\.key)
+        .sorted()
       let heads = try await concurrentMap(unreached) { digest in
         try await client.headManifest(repository: repository, reference: digest)
       }
@@ -144,7 +151,8 @@ public struct Synchronizer: Sendable {
       fetched.artifactType = manifest.artifactType
       fetched.subjectDigest = manifest.subject?.digest.description
       fetched.configDigest = manifest.config.digest.description
-      fetched.blobs.append((-1, manifest.config.digest.description, manifest.config.size, manifest.config.mediaType))
+      fetched.blobs.append(
+        (-1, manifest.config.digest.description, manifest.config.size, manifest.config.mediaType))
       for (i, layer) in manifest.layers.enumerated() {
         fetched.blobs.append((i, layer.digest.description, layer.size, layer.mediaType))
       }
@@ -161,7 +169,9 @@ public struct Synchronizer: Sendable {
       fetched.artifactType = index.artifactType
       fetched.subjectDigest = index.subject?.digest.description
       for child in index.manifests {
-        let platform = child.platform.map { [$0.os, $0.architecture, $0.variant].compactMap { $0 }.joined(separator: "/") }
+        let platform = child.platform.map {
+          [$0.os, $0.architecture, $0.variant].compactMap { $0 }.joined(separator: "/")
+        }
         fetched.children.append((child.digest.description, child.mediaType, child.size, platform))
       }
     }

@@ -13,7 +13,8 @@ public struct AzCommand: ParsableCommand {
 
 public struct AcrCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
-    commandName: "acr", abstract: "Manage container registries.", subcommands: [AcrRepositoryCommand.self])
+    commandName: "acr", abstract: "Manage container registries.",
+    subcommands: [AcrRepositoryCommand.self])
   public init() {}
 }
 
@@ -26,7 +27,8 @@ public struct AcrRepositoryCommand: ParsableCommand {
 
 /// `--name/-n` and `--repository`, as az spells them.
 struct AzRegistryOption: ParsableArguments {
-  @Option(name: [.customLong("name"), .customShort("n")], help: "The registry name or login server.")
+  @Option(
+    name: [.customLong("name"), .customShort("n")], help: "The registry name or login server.")
   var name: String?
 }
 
@@ -56,7 +58,9 @@ public struct AzRepositoryList: SessionCommand {
 public struct AzShowTags: SessionCommand {
   public static let configuration = CommandConfiguration(
     commandName: "show-tags", abstract: "Show tags for a repository.",
-    discussion: "Example:\n  regsh az acr repository show-tags -n myregistry --repository acr-helloworld --orderby time_desc --top 3")
+    discussion:
+      "Example:\n  regsh az acr repository show-tags -n myregistry --repository acr-helloworld --orderby time_desc --top 3"
+  )
 
   @OptionGroup var registry: AzRegistryOption
   @Option(help: "The name of the repository.") var repository: String

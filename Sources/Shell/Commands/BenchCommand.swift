@@ -26,7 +26,8 @@ public struct BenchCommand: SessionCommand {
     guard manifests >= 0, repositories > 0 else {
       throw ShellError.usage("--manifests must be 0 or more and --repositories at least 1")
     }
-    try session.store().populateBenchmark(registryName: registry, manifests: manifests, repositories: repositories)
+    try session.store().populateBenchmark(
+      registryName: registry, manifests: manifests, repositories: repositories)
     return .nothing
   }
 }

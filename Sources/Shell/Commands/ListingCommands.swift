@@ -34,7 +34,9 @@ public struct RepositoriesCommand: SessionCommand {
     commandName: "repositories", abstract: "List the registry's repositories (from the cache).",
     discussion: "Example:\n  repositories --query \"[?starts_with(@, 'marketing/')]\"")
 
-  @Option(name: [.customLong("registry"), .customShort("n"), .customLong("name")], help: "The registry (default: the one chosen with `use`).")
+  @Option(
+    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
+    help: "The registry (default: the one chosen with `use`).")
   var registry: String?
 
   @Option(help: "At most this many repositories.")
@@ -47,10 +49,13 @@ public struct RepositoriesCommand: SessionCommand {
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry)
     // A registry never synced has an empty cache: fill it first.
-    if try session.store().repositoryNames(registryId: info.id!).isEmpty, info.url != "bench.invalid" {
+    if try session.store().repositoryNames(registryId: info.id!).isEmpty,
+      info.url != "bench.invalid"
+    {
       try await session.sync(info, repositories: nil)
     }
-    return CommandResult(try session.store().repositoryDocuments(registryId: info.id!, top: top), output: output)
+    return CommandResult(
+      try session.store().repositoryDocuments(registryId: info.id!, top: top), output: output)
   }
 }
 
@@ -63,7 +68,9 @@ public struct TagsCommand: SessionCommand {
   @Argument(help: "The repository.")
   var repository: String
 
-  @Option(name: [.customLong("registry"), .customShort("n"), .customLong("name")], help: "The registry (default: the one chosen with `use`).")
+  @Option(
+    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
+    help: "The registry (default: the one chosen with `use`).")
   var registry: String?
 
   @OptionGroup var listing: ListingOptions
@@ -83,7 +90,8 @@ public struct TagsCommand: SessionCommand {
 /// `manifests REPO` / `manifests --all`: manifests with their tags, untagged ones included.
 public struct ManifestsCommand: SessionCommand {
   public static let configuration = CommandConfiguration(
-    commandName: "manifests", abstract: "List manifests with their tags, untagged ones included (from the cache).",
+    commandName: "manifests",
+    abstract: "List manifests with their tags, untagged ones included (from the cache).",
     discussion: """
       Without --detail each item is {digest, tags, timestamp}, with "tags": null when untagged.
 
@@ -98,7 +106,9 @@ public struct ManifestsCommand: SessionCommand {
   @Flag(help: "Every repository's manifests, each with a repository field.")
   var all = false
 
-  @Option(name: [.customLong("registry"), .customShort("n"), .customLong("name")], help: "The registry (default: the one chosen with `use`).")
+  @Option(
+    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
+    help: "The registry (default: the one chosen with `use`).")
   var registry: String?
 
   @OptionGroup var listing: ListingOptions

@@ -3,7 +3,9 @@ import JMESPath
 
 /// `--query` and `--output/-o`, on every command that returns a document.
 public struct OutputOptions: ParsableArguments {
-  @Option(name: .long, help: "A JMESPath expression applied to the result, e.g. \"[?tags==null].digest\".")
+  @Option(
+    name: .long, help: "A JMESPath expression applied to the result, e.g. \"[?tags==null].digest\"."
+  )
   public var query: String?
 
   @Option(

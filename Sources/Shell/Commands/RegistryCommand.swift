@@ -45,12 +45,16 @@ public struct RegistryCommand: SessionCommand {
       return .nothing
     case "list":
       let list = try store.registries().map { info -> JSON in
-        .object(["name": .string(info.name), "url": .string(info.url), "flavor": .string(info.flavor)])
+        .object([
+          "name": .string(info.name), "url": .string(info.url), "flavor": .string(info.flavor),
+        ])
       }
       return CommandResult(.array(list), output: output)
     case "remove":
       guard values.count == 1 else { throw ShellError.usage("usage: registry remove NAME") }
-      guard try store.removeRegistry(named: values[0]) else { throw CacheError.unknownRegistry(values[0]) }
+      guard try store.removeRegistry(named: values[0]) else {
+        throw CacheError.unknownRegistry(values[0])
+      }
       return .nothing
     default:
       throw ShellError.usage("registry: unknown action '\(action)'; use add, list or remove")

@@ -19,7 +19,9 @@ public struct SyncCommand: SessionCommand {
   @Argument(help: "Repositories to sync; all of the catalog when none are named.")
   var repositories: [String] = []
 
-  @Option(name: [.customLong("registry"), .customShort("n"), .customLong("name")], help: "The registry (default: the one chosen with `use`).")
+  @Option(
+    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
+    help: "The registry (default: the one chosen with `use`).")
   var registry: String?
 
   @Option(help: "How many requests run at once.")
@@ -32,14 +34,18 @@ public struct SyncCommand: SessionCommand {
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry)
     let report = try await session.sync(
-      info, repositories: repositories.isEmpty ? nil : repositories, concurrency: max(1, concurrency))
+      info, repositories: repositories.isEmpty ? nil : repositories,
+      concurrency: max(1, concurrency))
     for failure in report.failed {
       session.printError("error: sync of \(failure.repository) failed: \(failure.reason)")
     }
     let summary: JSON = .object([
       "registry": .string(info.name),
       "repositories": .int(report.repositories.count),
-      "failed": .array(report.failed.map { .object(["repository": .string($0.repository), "reason": .string($0.reason)]) }),
+      "failed": .array(
+        report.failed.map {
+          .object(["repository": .string($0.repository), "reason": .string($0.reason)])
+        }),
       "manifestsFetched": .int(report.manifestsFetched),
       "headRequests": .int(report.headRequests),
       "manifestsGone": .int(report.manifestsGone),

@@ -10,10 +10,13 @@ enum ProgressBar {
     let perRepository = elapsed / Double(max(progress.repositoriesDone, 1))
     let eta = Int(Double(remaining) * perRepository)
     let width = 24
-    let filled = progress.repositoriesTotal == 0 ? width : width * progress.repositoriesDone / progress.repositoriesTotal
+    let filled =
+      progress.repositoriesTotal == 0
+      ? width : width * progress.repositoriesDone / progress.repositoriesTotal
     let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
     let line = String(
-      format: "\r[%@] repositories %d/%d  manifests %d  %.0f/s  %ds left ", bar, progress.repositoriesDone,
+      format: "\r[%@] repositories %d/%d  manifests %d  %.0f/s  %ds left ", bar,
+      progress.repositoriesDone,
       progress.repositoriesTotal, progress.manifestsDone, rate, eta)
     ByteIO.write(line, to: ByteIO.standardError)
   }

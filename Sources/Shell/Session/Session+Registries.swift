@@ -24,7 +24,8 @@ extension Session {
   /// the environment.
   public func client(for registry: RegistryInfo, concurrency: Int = 8) throws -> RegistryClient {
     guard registry.url != "bench.invalid" else {
-      throw ShellError.usage("'\(registry.name)' is a synthetic benchmark registry; it has no server to sync")
+      throw ShellError.usage(
+        "'\(registry.name)' is a synthetic benchmark registry; it has no server to sync")
     }
     var options = RegistryOptions()
     options.insecure = registry.insecure
@@ -39,9 +40,12 @@ extension Session {
 
   /// Syncs `repositories` (all when nil) of a registry, with a progress bar on a terminal.
   @discardableResult
-  public func sync(_ registry: RegistryInfo, repositories: [String]?, concurrency: Int = 8) async throws -> SyncReport {
+  public func sync(_ registry: RegistryInfo, repositories: [String]?, concurrency: Int = 8)
+    async throws -> SyncReport
+  {
     var synchronizer = Synchronizer(
-      store: try store(), registry: registry, client: try client(for: registry, concurrency: concurrency),
+      store: try store(), registry: registry,
+      client: try client(for: registry, concurrency: concurrency),
       concurrency: concurrency)
     if stderrIsTerminal {
       synchronizer.onProgress = { progress in ProgressBar.show(progress) }
@@ -53,8 +57,11 @@ extension Session {
 
   /// Syncs a repository the first time a native command reads it.
   func syncIfNeverSynced(_ registry: RegistryInfo, repository: String) async throws {
-    guard let id = registry.id, try !store().hasSynced(registryId: id, repository: repository) else { return }
+    guard let id = registry.id, try !store().hasSynced(registryId: id, repository: repository)
+    else { return }
     let report = try await sync(registry, repositories: [repository])
-    if let failure = report.failed.first { throw ShellError.failed("sync of \(failure.repository) failed: \(failure.reason)") }
+    if let failure = report.failed.first {
+      throw ShellError.failed("sync of \(failure.repository) failed: \(failure.reason)")
+    }
   }
 }

@@ -6,7 +6,8 @@ extension Session {
   /// Every command the shell knows, by its first word.
   public static let commandTypes: [String: any ParsableCommand.Type] = {
     let types: [any ParsableCommand.Type] = [
-      RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self, TagsCommand.self,
+      RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
+      TagsCommand.self,
       ManifestsCommand.self, BenchCommand.self, AzCommand.self,
     ]
     return Dictionary(uniqueKeysWithValues: types.map { ($0.configuration.commandName!, $0) })
@@ -147,7 +148,8 @@ func levenshtein(_ a: String, _ b: String) -> Int {
   for i in 1...a.count {
     var row = [i] + Array(repeating: 0, count: b.count)
     for j in 1...b.count {
-      row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      row[j] = min(
+        previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
     }
     previous = row
   }
