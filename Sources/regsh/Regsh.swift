@@ -21,6 +21,7 @@ struct Regsh: AsyncParsableCommand {
       QueryCommandLine.self, RegistryCommand.self, UseCommand.self, SyncCommand.self,
       RepositoriesCommand.self,
       TagsCommand.self, ManifestsCommand.self, BenchCommand.self, AzCommand.self,
+      LoginCommand.self, LogoutCommand.self,
     ]
   )
 

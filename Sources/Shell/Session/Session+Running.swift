@@ -9,6 +9,7 @@ extension Session {
       RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
       TagsCommand.self,
       ManifestsCommand.self, BenchCommand.self, AzCommand.self,
+      LoginCommand.self, LogoutCommand.self,
     ]
     return Dictionary(uniqueKeysWithValues: types.map { ($0.configuration.commandName!, $0) })
   }()
