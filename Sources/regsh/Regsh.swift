@@ -35,7 +35,9 @@ struct Regsh: AsyncParsableCommand {
         FileHandle.standardError.write(Data("usage: regsh -c 'COMMAND; COMMAND'\n".utf8))
         Foundation.exit(2)
       }
-      Foundation.exit(await Session().runScript(arguments[1]))
+      let session = Session()
+      session.keepsIntermediateResults = true
+      Foundation.exit(await session.runScript(arguments[1]))
     }
     await main(arguments)
   }

@@ -30,6 +30,11 @@ struct Interpreter: Sendable {
       guard case .array(let elements) = try evaluate(left, value) else { return .null }
       var results: [JSON] = []
       for element in elements where try evaluate(condition, element).isTruthy {
+        if case .current = right {
+          if case .null = element { continue }
+          results.append(element)
+          continue
+        }
         let projected = try evaluate(right, element)
         if case .null = projected { continue }
         results.append(projected)
@@ -57,6 +62,10 @@ struct Interpreter: Sendable {
       return l.isTruthy ? try evaluate(right, value) : l
     case .not(let inner):
       return .bool(!(try evaluate(inner, value).isTruthy))
+    // The shape of most filters (`[?tags==null]`, `[?size > `10`]`): one field against a
+    // literal, compared without two trips through this switch.
+    case .comparison(let comparator, .field(let name), .literal(let literal)):
+      return compare(comparator, value[name], literal)
     case .comparison(let comparator, let left, let right):
       return compare(comparator, try evaluate(left, value), try evaluate(right, value))
     case .multiSelectList(let elements):

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import GRDBSQLite
 import JMESPath
 
 /// The manifest documents queries run over, in az's shapes (DESIGN.md, "Documents").
@@ -12,41 +14,108 @@ extension MetadataStore {
     if options.detail {
       return try manifestDetails(registryId: registryId, repository: repository, options: options)
     }
+    if repository == nil, options.order == nil, options.top == nil {
+      return .array(try allManifestSummaries(registryId: registryId))
+    }
     return try read { db in
       let filter = repository == nil ? "" : "AND r.name = ?"
       var arguments: StatementArguments = [registryId]
       if let repository { arguments += [repository] }
       let statement = try db.cachedStatement(
         sql: """
-          SELECT r.name, m.digest, m.tagList, m.timestamp FROM manifest m
-          JOIN repository r ON r.id = m.repositoryId
-          WHERE r.registryId = ? \(filter) AND m.goneAt IS NULL AND r.goneAt IS NULL
+          SELECT r.name, m.digest, m.tagList, m.timestamp FROM repository r
+          JOIN manifest m INDEXED BY manifest_listing ON m.repositoryId = r.id AND m.goneAt IS NULL
+          WHERE r.registryId = ? \(filter) AND r.goneAt IS NULL
           \(options.orderClause) \(options.limitClause)
           """)
-      // Every item has the same keys: copying one template shares the key storage.
-      let template: JSONObject =
-        repository == nil
-        ? ["digest": .null, "repository": .null, "tags": .null, "timestamp": .null]
-        : ["digest": .null, "tags": .null, "timestamp": .null]
+      try statement.setArguments(arguments)
       var items: [JSON] = []
-      let rows = try Row.fetchCursor(statement, arguments: arguments)
-      while let row = try rows.next() {
-        var item = template
-        var i = 0
-        item.values[i] = .string(row[1])
-        i += 1
-        if repository == nil {
-          item.values[i] = .string(row[0])
-          i += 1
-        }
-        let tagList: String? = row[2]
-        item.values[i] =
-          tagList.map { list in .array(list.split(separator: "\t").map { .string(String($0)) }) }
-          ?? .null
-        item.values[i + 1] = .string(row[3])
-        items.append(.object(item))
-      }
+      try Self.appendSummaries(of: statement, in: db, withRepository: repository == nil, to: &items)
       return .array(items)
+    }
+  }
+
+  /// Every repository's manifests in repository and digest order, built on all cores:
+  /// chunks of repositories are read on separate connections (WAL allows concurrent
+  /// readers) and joined in order.
+  func allManifestSummaries(registryId: Int64) throws -> [JSON] {
+    let repositories = try read { db in
+      try Int64.fetchAll(
+        db, sql: "SELECT id FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
+        arguments: [registryId])
+    }
+    let chunkCount = min(
+      repositories.count, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+    guard chunkCount > 1 else {
+      return try read { db in try Self.summaries(of: repositories, in: db) }
+    }
+    let chunkSize = (repositories.count + chunkCount - 1) / chunkCount
+    let chunks = stride(from: 0, to: repositories.count, by: chunkSize).map {
+      Array(repositories[$0..<min($0 + chunkSize, repositories.count)])
+    }
+    let results = ChunkResults(count: chunks.count)
+    DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
+      results.set(i, Result { try read { db in try Self.summaries(of: chunks[i], in: db) } })
+    }
+    var items: [JSON] = []
+    for result in results.all() { items.append(contentsOf: try result.get()) }
+    return items
+  }
+
+  static func summaries(of repositoryIds: [Int64], in db: Database) throws -> [JSON] {
+    let statement = try db.cachedStatement(
+      sql: """
+        SELECT r.name, m.digest, m.tagList, m.timestamp FROM repository r
+        JOIN manifest m INDEXED BY manifest_listing ON m.repositoryId = r.id AND m.goneAt IS NULL
+        WHERE r.id = ? ORDER BY m.digest
+        """)
+    var items: [JSON] = []
+    for id in repositoryIds {
+      try statement.setArguments([id])
+      try appendSummaries(of: statement, in: db, withRepository: true, to: &items)
+    }
+    return items
+  }
+
+  /// Steps a statement of (repository, digest, tagList, timestamp) rows into documents.
+  /// The hot path of every large listing: columns are read straight from SQLite, keys are
+  /// shared through one template, and a repository name is shared by all its rows.
+  static func appendSummaries(
+    of statement: Statement, in db: Database, withRepository: Bool, to items: inout [JSON]
+  ) throws {
+    let template: JSONObject =
+      withRepository
+      ? ["digest": .null, "repository": .null, "tags": .null, "timestamp": .null]
+      : ["digest": .null, "tags": .null, "timestamp": .null]
+    let handle = statement.sqliteStatement
+    defer { sqlite3_reset(handle) }
+    var repositoryName: JSON = .null
+    var repositoryBytes: [UInt8] = []
+    while true {
+      let step = sqlite3_step(handle)
+      if step == SQLITE_DONE { break }
+      guard step == SQLITE_ROW else {
+        throw DatabaseError(
+          resultCode: ResultCode(rawValue: step),
+          message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+      }
+      var item = template
+      var i = 0
+      item.values[i] = .string(text(handle, 1))
+      i += 1
+      if withRepository {
+        let name = bytes(handle, 0)
+        if !name.elementsEqual(repositoryBytes) {
+          repositoryBytes = Array(name)
+          repositoryName = .string(String(decoding: name, as: UTF8.self))
+        }
+        item.values[i] = repositoryName
+        i += 1
+      }
+      item.values[i] =
+        sqlite3_column_type(handle, 2) == SQLITE_NULL ? .null : tagArray(text(handle, 2))
+      item.values[i + 1] = .string(text(handle, 3))
+      items.append(.object(item))
     }
   }
 
@@ -84,7 +153,7 @@ extension MetadataStore {
           item["lastUpdateTime"] = .string(row["timestamp"])
           item["timestampSource"] = .string(row["timestampSource"])
           if let tagList: String = row["tagList"] {
-            item["tags"] = .array(tagList.split(separator: "\t").map { .string(String($0)) })
+            item["tags"] = Self.tagArray(tagList)
           }
           for key in ["architecture", "os", "variant", "configDigest", "artifactType"] {
             if let value: String = row[key] { item[key] = .string(value) }
@@ -107,6 +176,23 @@ extension MetadataStore {
           return .object(item)
         })
     }
+  }
+
+  static func bytes(_ handle: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+    guard let text = sqlite3_column_text(handle, column) else {
+      return UnsafeBufferPointer(start: nil, count: 0)
+    }
+    return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
+  }
+
+  static func text(_ handle: OpaquePointer, _ column: Int32) -> String {
+    String(decoding: bytes(handle, column), as: UTF8.self)
+  }
+
+  /// The stored tab-separated tag list as a JSON array (split on bytes: no grapheme
+  /// breaking for a million rows).
+  static func tagArray(_ list: String) -> JSON {
+    .array(list.utf8.split(separator: UInt8(ascii: "\t")).map { .string(String(Substring($0))) })
   }
 
   static func groupedLayers(_ db: Database, manifestIds: [Int64]) throws -> [Int64: [JSON]] {
@@ -159,5 +245,21 @@ extension MetadataStore {
         """, arguments: [registryId, registryId])
     while let row = try rows.next() { parents[row[0], default: []].append(row[1]) }
     return parents
+  }
+}
+
+/// One slot per chunk of a parallel listing, written once each from different threads.
+final class ChunkResults: @unchecked Sendable {
+  private var slots: [Result<[JSON], any Error>?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ result: Result<[JSON], any Error>) {
+    lock.withLock { slots[index] = result }
+  }
+
+  func all() -> [Result<[JSON], any Error>] {
+    lock.withLock { slots.map { $0 ?? .success([]) } }
   }
 }

@@ -121,6 +121,15 @@ enum Schema {
           );
           """)
     }
+    migrator.registerMigration("v2: covering index for manifest listings") { db in
+      // `manifests` reads only this index, in repository and digest order: no table
+      // lookups and no sort, so a million manifests list in well under a second.
+      try db.execute(
+        sql: """
+          CREATE INDEX manifest_listing ON manifest(repositoryId, digest, timestamp, tagList)
+          WHERE goneAt IS NULL
+          """)
+    }
     return migrator
   }
 }

@@ -22,7 +22,9 @@ public struct LoginCommand: SessionCommand {
   @Option(name: [.customShort("u"), .long], help: "The user name.")
   var username: String
 
-  @Option(name: [.customShort("p"), .long], help: "The password (prefer --password-stdin: arguments show in `ps`).")
+  @Option(
+    name: [.customShort("p"), .long],
+    help: "The password (prefer --password-stdin: arguments show in `ps`).")
   var password: String?
 
   @Flag(help: "Read the password from standard input.")
@@ -36,12 +38,15 @@ public struct LoginCommand: SessionCommand {
       let data = FileHandle.standardInput.readDataToEndOfFile()
       secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
     }
-    guard let secret, !secret.isEmpty else { throw ShellError.usage("login needs --password-stdin or --password") }
+    guard let secret, !secret.isEmpty else {
+      throw ShellError.usage("login needs --password-stdin or --password")
+    }
     let info = try session.resolveRegistry(server)
     var options = RegistryOptions()
     options.insecure = info.insecure
     let client = try RegistryClient(
-      server: info.url, options: options, credentials: StaticCredentials(Credential(username: username, secret: secret)))
+      server: info.url, options: options,
+      credentials: StaticCredentials(Credential(username: username, secret: secret)))
     try await client.ping()
     let config = DockerConfig(configDirectory: DockerConfig.defaultDirectory())
     try await config.login(server: client.server, username: username, password: secret)
@@ -65,7 +70,9 @@ public struct LogoutCommand: SessionCommand {
     let client = try session.client(for: info)
     let config = DockerConfig(configDirectory: DockerConfig.defaultDirectory())
     let removed = try await config.logout(server: client.server)
-    session.printError(removed ? "Removing login credentials for \(client.server)" : "Not logged in to \(client.server)")
+    session.printError(
+      removed
+        ? "Removing login credentials for \(client.server)" : "Not logged in to \(client.server)")
     return .nothing
   }
 }

@@ -15,3 +15,14 @@ public struct OutputOptions: ParsableArguments {
 
   public init() {}
 }
+
+/// The values of `OutputOptions`, as a plain value that can be made without parsing.
+public struct OutputSettings: Sendable {
+  public var query: String?
+  public var format: String
+
+  public init(query: String? = nil, format: String = "json") {
+    self.query = query
+    self.format = format
+  }
+}

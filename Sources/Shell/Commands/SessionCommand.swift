@@ -12,13 +12,15 @@ public protocol SessionCommand: AsyncParsableCommand {
 /// What a command produced and how it should be printed when it ends the pipeline.
 public struct CommandResult {
   public var value: JSON?
-  public var output: OutputOptions
+  public var output: OutputSettings
   /// A process exit status other than 0 that is not an error (az's cancelled prompt).
   public var status: Int32
 
-  public init(_ value: JSON?, output: OutputOptions = OutputOptions(), status: Int32 = 0) {
+  public init(_ value: JSON?, output: OutputOptions? = nil, status: Int32 = 0) {
     self.value = value
-    self.output = output
+    // Read the parsed options now: a default-constructed OutputOptions has no values yet.
+    self.output =
+      output.map { OutputSettings(query: $0.query, format: $0.output) } ?? OutputSettings()
     self.status = status
   }
 
@@ -29,6 +31,7 @@ extension SessionCommand {
   /// From the system command line: a fresh session, the result printed, errors on stderr.
   public mutating func run() async throws {
     let session = Session()
+    session.keepsIntermediateResults = true
     let status = await session.run(self)
     if status != 0 { throw ExitCode(status) }
   }

@@ -13,6 +13,7 @@ extension Session {
     guard var value = result.value else { return }
     var fromQuery = false
     if let expression = result.output.query {
+      if keepsIntermediateResults { ProcessLifetime.keep(value) }
       do {
         value = try Expression(expression).evaluate(value)
       } catch {
@@ -21,7 +22,7 @@ extension Session {
       fromQuery = true
     }
     lastResult = value
-    print(try render(value, format: result.output.output, fromQuery: fromQuery), terminator: "")
+    print(try render(value, format: result.output.format, fromQuery: fromQuery), terminator: "")
   }
 
   func print(_ text: String, terminator: String) {

@@ -59,7 +59,7 @@ extension Session {
   /// starts with an expression queries the last result (`_`).
   public func run(_ pipeline: Pipeline) async -> Int32 {
     var value: JSON? = pipeline.queriesPreviousResult ? (lastResult ?? .null) : nil
-    var output = OutputOptions()
+    var output = OutputSettings()
     var status: Int32 = 0
     var fromQuery = false
     do {
@@ -67,6 +67,7 @@ extension Session {
         switch stage {
         case .expression(let source):
           let expression: Expression
+          if keepsIntermediateResults, let value { ProcessLifetime.keep(value) }
           do {
             expression = try Expression(source)
             value = try expression.evaluate(value ?? .null)
@@ -82,6 +83,7 @@ extension Session {
           status = result.status
           fromQuery = false
           if let query = output.query, let current = value {
+            if keepsIntermediateResults { ProcessLifetime.keep(current) }
             do {
               value = try Expression(query).evaluate(current)
             } catch {
@@ -93,7 +95,7 @@ extension Session {
       }
       guard let value else { return status }
       lastResult = value
-      ByteIO.write(try render(value, format: output.output, fromQuery: fromQuery))
+      ByteIO.write(try render(value, format: output.format, fromQuery: fromQuery))
       return status
     } catch {
       report(error)

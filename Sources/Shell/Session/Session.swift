@@ -11,6 +11,9 @@ public final class Session {
   /// The registry that commands without `--name`/`--registry` address.
   public var currentRegistry: String?
   public var lastResult: JSON?
+  /// A one-shot run (`-c`, a command from the command line) never frees the large
+  /// documents it queried: exit hands their memory back at once, which is much faster.
+  public var keepsIntermediateResults = false
   /// Whether standard error is a terminal (progress bars) and standard output (colour).
   public let stderrIsTerminal: Bool
   public let stdoutIsTerminal: Bool

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmark of issue 4: the second sync of an unchanged repository with N tags (default
+# 10,000) on a loopback docker-registry. The first sync fills the cache; the second must
+# fetch no manifest and take under 5 seconds.
+#
+# usage: scripts/bench/sync-unchanged.sh [TAGS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+tags=${1:-10000}
+work=$(mktemp -d)
+trap 'kill $(cat "$work/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$work/config.yml" <<YAML
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $work/storage}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$port}
+YAML
+docker-registry serve "$work/config.yml" > "$work/registry.log" 2>&1 &
+echo $! > "$work/pid"
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+# One small image, then the same manifest under N tags, over one keep-alive connection.
+python3 - "$port" "$tags" <<'PY'
+import hashlib, http.client, json, sys
+port, tags = int(sys.argv[1]), int(sys.argv[2])
+c = http.client.HTTPConnection("127.0.0.1", port)
+def blob(data):
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    c.request("POST", "/v2/bench/app/blobs/uploads/"); r = c.getresponse(); r.read()
+    location = r.getheader("Location")
+    sep = "&" if "?" in location else "?"
+    c.request("PUT", f"{location}{sep}digest={digest}", body=data,
+              headers={"Content-Type": "application/octet-stream"}); r = c.getresponse(); r.read()
+    assert r.status == 201, r.status
+    return {"mediaType": "", "digest": digest, "size": len(data)}
+config = blob(b'{"architecture":"amd64","os":"linux","created":"2024-01-01T00:00:00Z"}')
+config["mediaType"] = "application/vnd.oci.image.config.v1+json"
+layer = blob(b"layer")
+layer["mediaType"] = "application/vnd.oci.image.layer.v1.tar+gzip"
+manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                       "config": config, "layers": [layer]}).encode()
+for t in range(tags):
+    c.request("PUT", f"/v2/bench/app/manifests/t{t}", body=manifest,
+              headers={"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+    r = c.getresponse(); r.read()
+    assert r.status == 201, r.status
+PY
+swift build -c release --product regsh >/dev/null
+regsh=$(swift build -c release --show-bin-path)/regsh
+export REGSH_HOME=$work/home
+"$regsh" registry add bench-sync "127.0.0.1:$port"
+
+/usr/bin/time -f 'first sync: %e s, %M KiB' "$regsh" sync --registry bench-sync -o none
+# REGSH_BENCH_PROFILE=1 records a perf profile of one unchanged sync in /tmp/regsh-sync.perf.
+[ -n "${REGSH_BENCH_PROFILE:-}" ] && perf record -g -o /tmp/regsh-sync.perf "$regsh" sync --registry bench-sync -o none
+for i in 1 2 3; do
+  /usr/bin/time -f "second sync (run $i): %e s, %M KiB" "$regsh" sync --registry bench-sync -o jsonl \
+    --query '{manifestsFetched: manifestsFetched, headRequests: headRequests}'
+done
