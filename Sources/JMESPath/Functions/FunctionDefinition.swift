@@ -139,8 +139,8 @@ public struct FunctionTable: Sendable {
   }
 }
 
-/// Levenshtein distance, for suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
+/// Levenshtein distance over Unicode scalars, for "did you mean" suggestions.
+public func editDistance(_ a: String, _ b: String) -> Int {
   let a = Array(a.unicodeScalars)
   let b = Array(b.unicodeScalars)
   if a.isEmpty { return b.count }

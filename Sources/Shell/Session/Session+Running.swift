@@ -129,7 +129,7 @@ extension Session {
   }
 
   static func nearestCommand(to name: String) -> String? {
-    let scored = commandTypes.keys.map { ($0, levenshtein($0, name)) }.min { $0.1 < $1.1 }
+    let scored = commandTypes.keys.map { ($0, editDistance($0, name)) }.min { $0.1 < $1.1 }
     guard let (best, distance) = scored, distance <= max(2, name.count / 3) else { return nil }
     return best
   }
@@ -141,20 +141,4 @@ extension Session {
       printError("error: \(error)")
     }
   }
-}
-
-func levenshtein(_ a: String, _ b: String) -> Int {
-  let a = Array(a)
-  let b = Array(b)
-  if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-  var previous = Array(0...b.count)
-  for i in 1...a.count {
-    var row = [i] + Array(repeating: 0, count: b.count)
-    for j in 1...b.count {
-      row[j] = min(
-        previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-    }
-    previous = row
-  }
-  return previous[b.count]
 }
