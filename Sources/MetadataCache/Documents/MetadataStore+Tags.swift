@@ -46,6 +46,33 @@ extension MetadataStore {
     return .array(names.prefix(top ?? names.count).map { .string($0) })
   }
 
+  /// `az acr repository show --repository`: `{changeableAttributes?, createdTime, imageName,
+  /// lastUpdateTime, manifestCount, registry, tagCount}`.
+  public func repositoryAttributes(registryId: Int64, repository: String, server: String) throws
+    -> JSON
+  {
+    try read { db in
+      guard
+        let row = try Row.fetchOne(
+          db,
+          sql: """
+            SELECT r.firstSeen,
+              (SELECT max(m.timestamp) FROM manifest m WHERE m.repositoryId = r.id AND m.goneAt IS NULL),
+              (SELECT count(*) FROM manifest m WHERE m.repositoryId = r.id AND m.goneAt IS NULL),
+              (SELECT count(*) FROM tag t WHERE t.repositoryId = r.id AND t.untilTime IS NULL)
+            FROM repository r WHERE r.registryId = ? AND r.name = ? AND r.goneAt IS NULL
+            """, arguments: [registryId, repository])
+      else { throw CacheError.unknownRepository(registry: server, repository: repository) }
+      let firstSeen: String = row[0]
+      let updated: String? = row[1]
+      return .object([
+        "createdTime": .string(firstSeen), "imageName": .string(repository),
+        "lastUpdateTime": .string(updated ?? firstSeen), "manifestCount": .int(row[2]),
+        "registry": .string(server), "tagCount": .int(row[3]),
+      ])
+    }
+  }
+
   /// Which digest `tag` points at now, per the cache.
   public func digest(registryId: Int64, repository: String, tag: String) throws -> String? {
     try read { db in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import JMESPath
 import MetadataCache
+import RegistryAPI
 
 /// `az acr repository …`: the documented Azure CLI commands, flags and output, so an az
 /// script runs with `az` replaced by `regsh az`.
@@ -21,7 +22,7 @@ public struct AcrCommand: ParsableCommand {
 public struct AcrRepositoryCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "repository", abstract: "Manage repositories (image names) of a registry.",
-    subcommands: [AzRepositoryList.self, AzShowTags.self, AzShowManifests.self])
+    subcommands: [AzRepositoryList.self, AzShowTags.self, AzShowManifests.self, AzShow.self])
   public init() {}
 }
 
@@ -101,6 +102,66 @@ public struct AzShowManifests: SessionCommand {
     let value = try session.store().manifestDocuments(
       registryId: info.id!, repository: repository, options: try listing.documentOptions())
     return CommandResult(value, output: output)
+  }
+}
+
+/// `az acr repository show`: a repository's attributes, or an image's (by tag or digest).
+public struct AzShow: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "show", abstract: "Get the attributes of a repository or image.",
+    discussion: """
+      Examples:
+        regsh az acr repository show -n myregistry --repository acr-helloworld
+        regsh az acr repository show -n myregistry --image acr-helloworld:v1
+        regsh az acr repository show -n myregistry --image acr-helloworld@sha256:...
+      """)
+
+  @OptionGroup var registry: AzRegistryOption
+  @Option(help: "The name of the repository.") var repository: String?
+  @Option(
+    name: [.customLong("image"), .customShort("t")], help: "REPOSITORY:TAG or REPOSITORY@DIGEST.")
+  var image: String?
+  @OptionGroup public var output: OutputOptions
+
+  public init() {}
+
+  public mutating func validate() throws {
+    if (repository == nil) == (image == nil) {
+      throw ValidationError("pass either --repository or --image")
+    }
+  }
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry.name)
+    let store = try session.store()
+    if let repository {
+      try await session.refresh(info, repository: repository)
+      return CommandResult(
+        try store.repositoryAttributes(
+          registryId: info.id!, repository: repository, server: info.url), output: output)
+    }
+    let reference = try Reference(parsing: image!)
+    try await session.refresh(info, repository: reference.repository)
+    let digest: String
+    if let pinned = reference.digest {
+      digest = pinned.description
+    } else {
+      let tag = reference.tag ?? "latest"
+      guard
+        let current = try store.digest(
+          registryId: info.id!, repository: reference.repository, tag: tag)
+      else {
+        throw ShellError.failed("the image '\(reference.repository):\(tag)' is not found")
+      }
+      digest = current
+    }
+    let all = try store.manifestDocuments(
+      registryId: info.id!, repository: reference.repository, options: DocumentOptions(detail: true)
+    )
+    guard let record = all.arrayValue?.first(where: { $0["digest"] == .string(digest) }) else {
+      throw ShellError.failed("the image '\(reference.repository)@\(digest)' is not found")
+    }
+    return CommandResult(record, output: output)
   }
 }
 

@@ -72,6 +72,9 @@ extension Session {
             expression = try Expression(source)
             value = try expression.evaluate(value ?? .null)
           } catch {
+            if error.kind == .syntax, let word = Self.commandLikeWord(source) {
+              throw ShellError.usage(Self.unknownCommandMessage(word))
+            }
             throw ExpressionFailure(error: error, expression: source)
           }
           fromQuery = true
@@ -107,9 +110,7 @@ extension Session {
   func parseCommand(_ words: [String]) throws -> (any SessionCommand)? {
     let name = words[0]
     guard let commandType = Self.commandTypes[name] else {
-      var message = "unknown command '\(name)'"
-      if let near = Self.nearestCommand(to: name) { message += "; did you mean '\(near)'?" }
-      throw ShellError.usage("\(message) (try `help`)")
+      throw ShellError.usage(Self.unknownCommandMessage(name))
     }
     let parsed: any ParsableCommand
     do {
@@ -126,6 +127,23 @@ extension Session {
       throw ShellError.usage(commandType.helpMessage(for: Swift.type(of: parsed)))
     }
     return command
+  }
+
+  static func unknownCommandMessage(_ name: String) -> String {
+    var message = "unknown command '\(name)'"
+    if let near = nearestCommand(to: name) { message += "; did you mean '\(near)'?" }
+    return message + " (try `help`)"
+  }
+
+  /// A stage that failed to parse as JMESPath but reads like `word arguments…` was meant as
+  /// a command: a bare word followed by a blank (no JMESPath expression is two bare words).
+  static func commandLikeWord(_ source: String) -> String? {
+    let trimmed = source.drop { $0 == " " || $0 == "\t" }
+    let word = trimmed.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+    guard let first = word.first, first.isLetter, word.count < trimmed.count,
+      trimmed[word.endIndex] == " " || trimmed[word.endIndex] == "\t"
+    else { return nil }
+    return String(word)
   }
 
   static func nearestCommand(to name: String) -> String? {

@@ -1,0 +1,109 @@
+import Foundation
+import RegistryAPI
+import TestSupport
+import Testing
+
+/// The documented `az acr repository` workflow, run as `regsh az …` against a live registry.
+@Suite(.enabled(if: LiveRegistry.enabled, LiveRegistry.skipReason))
+struct AzCommandTests {
+  @Test func untaggedManifestsWorkflowAsDocumented() async throws {
+    let registry = try await TestRegistry()
+    let fixtures = try await Fixtures.push(to: try registry.client())
+    let home = try TemporaryDirectory()
+    let env = ["REGSH_HOME": home.url.path]
+    let server = registry.server
+    let untagged = [
+      "az", "acr", "repository", "show-manifests", "--name", server, "--repository", "hello-world",
+      "--query", "[?tags==null].digest", "-o", "tsv",
+    ]
+
+    let list = try RegshProcess.run(
+      ["az", "acr", "repository", "list", "-n", server, "-o", "tsv"], environment: env)
+    #expect(list.status == 0, "\(list.stderr)")
+    #expect(list.stdout == Fixtures.repositories.joined(separator: "\n") + "\n")
+
+    let before = try RegshProcess.run(untagged, environment: env)
+    #expect(before.status == 0, "\(before.stderr)")
+    #expect(!before.stdout.contains(fixtures.latestManifest.digest.description))
+
+    // Re-push `latest` (and `v2`, which shared its manifest) onto another image, as the
+    // article's "modify the Dockerfile, push again" does; az refreshes before it reads.
+    let client = try registry.client()
+    let v1 = try await client.manifest(repository: "hello-world", reference: "v1")
+    for tag in ["latest", "v2"] {
+      try await client.putManifest(
+        repository: "hello-world", reference: tag, data: v1.data, mediaType: v1.mediaType)
+    }
+    let after = try RegshProcess.run(untagged, environment: env)
+    #expect(
+      after.stdout.split(separator: "\n").contains(
+        Substring(fixtures.latestManifest.digest.description)))
+
+    let tags = try RegshProcess.run(
+      [
+        "az", "acr", "repository", "show-tags", "-n", server, "--repository", "hello-world", "-o",
+        "tsv",
+      ], environment: env)
+    #expect(
+      tags.stdout.split(separator: "\n").filter { !$0.hasPrefix("sha256-") } == [
+        "latest", "v1", "v2",
+      ])
+
+    let image = try RegshProcess.run(
+      [
+        "az", "acr", "repository", "show", "-n", server, "--image", "hello-world:v1", "--query",
+        "digest", "-o", "tsv",
+      ],
+      environment: env)
+    #expect(image.stdout == v1.digest.description + "\n", "\(image.stderr)")
+    let repository = try RegshProcess.run(
+      [
+        "az", "acr", "repository", "show", "-n", server, "--repository", "hello-world", "--query",
+        "imageName", "-o", "tsv",
+      ],
+      environment: env)
+    #expect(repository.stdout == "hello-world\n")
+  }
+}
+
+/// Scripts: errors stop them, with the kind and a caret; unknown commands get a suggestion.
+struct ScriptTests {
+  @Test func aFailedCommandStopsTheScriptWithExitOne() throws {
+    let home = try TemporaryDirectory()
+    let r = try RegshProcess.run(
+      ["-c", "registry list -o tsv; nosuch thing; registry add never localhost:1"],
+      environment: ["REGSH_HOME": home.url.path])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("unknown command 'nosuch'"))
+    let listed = try RegshProcess.run(
+      ["-c", "registry list --query length(@)"], environment: ["REGSH_HOME": home.url.path])
+    #expect(listed.stdout == "0\n", "the command after the failure must not have run")
+  }
+
+  @Test func unknownCommandSuggestsTheNearest() throws {
+    let home = try TemporaryDirectory()
+    let r = try RegshProcess.run(
+      ["-c", "manifets --all"], environment: ["REGSH_HOME": home.url.path])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("did you mean 'manifests'?"), "\(r.stderr)")
+  }
+
+  @Test func expressionErrorInAPipelineShowsKindAndCaret() throws {
+    let home = try TemporaryDirectory()
+    let r = try RegshProcess.run(
+      ["-c", "registry list | [?name==]"], environment: ["REGSH_HOME": home.url.path])
+    #expect(r.status == 1)
+    let lines = r.stderr.split(separator: "\n").map(String.init)
+    #expect(lines.first?.hasPrefix("error: syntax: ") == true, "\(r.stderr)")
+    #expect(lines.count >= 3 && lines[1] == "[?name==]" && lines[2] == "        ^", "\(r.stderr)")
+  }
+
+  @Test func scriptsFromStandardInputRunLineByLine() throws {
+    let home = try TemporaryDirectory()
+    let r = try RegshProcess.run(
+      [], stdin: "registry add local 127.0.0.1:5999\nregistry list --query '[].name' -o tsv\n",
+      environment: ["REGSH_HOME": home.url.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == "local\n")
+  }
+}
