@@ -8,7 +8,8 @@ extension Session {
     let types: [any ParsableCommand.Type] = [
       RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
       TagsCommand.self,
-      ManifestsCommand.self, BenchCommand.self, AzCommand.self,
+      ManifestsCommand.self, BenchCommand.self, AzCommand.self, HelpCommand.self,
+      HistoryCommand.self, ExitCommand.self,
     ]
     return Dictionary(uniqueKeysWithValues: types.map { ($0.configuration.commandName!, $0) })
   }()
