@@ -19,8 +19,7 @@ public struct HelpCommand: SessionCommand {
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     session.print(try Self.text(for: command))
-    // Not `.nothing`: its OutputOptions were never parsed, and a pipeline reads them.
-    return CommandResult(nil, output: try OutputOptions.parse([]))
+    return .nothing
   }
 
   static func text(for words: [String]) throws -> String {

@@ -38,7 +38,6 @@ public struct HistoryCommand: SessionCommand {
       }
     }
     session.print(text)
-    // Not `.nothing`: its OutputOptions were never parsed, and a pipeline reads them.
-    return CommandResult(nil, output: try OutputOptions.parse([]))
+    return .nothing
   }
 }

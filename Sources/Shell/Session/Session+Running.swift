@@ -59,10 +59,11 @@ extension Session {
   /// starts with an expression queries the last result (`_`).
   public func run(_ pipeline: Pipeline) async -> Int32 {
     var value: JSON? = pipeline.queriesPreviousResult ? (lastResult ?? .null) : nil
-    var output = OutputOptions()
     var status: Int32 = 0
     var fromQuery = false
     do {
+      // Parsed, not `OutputOptions()`: ArgumentParser traps on reading an unparsed option.
+      var output = try OutputOptions.parse([])
       for stage in pipeline.stages {
         switch stage {
         case .expression(let source):
@@ -81,7 +82,7 @@ extension Session {
           output = result.output
           status = result.status
           fromQuery = false
-          if let query = output.query, let current = value {
+          if let current = value, let query = output.query {
             do {
               value = try Expression(query).evaluate(current)
             } catch {
