@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <locale.h>
 #include <histedit.h>
 #include <editline/readline.h>
@@ -17,15 +21,27 @@
 // Set by SIGINT; the REPL takes it after readline() returns NULL to tell a cancelled line
 // from end of input.
 static volatile sig_atomic_t regsh_interrupted = 0;
+// The signal may land on any of the process's threads, not the one blocked in read(), so
+// the handler also writes to this pipe, which regsh_getc polls beside the terminal.
+static int regsh_sigint_pipe[2] = {-1, -1};
 
 static inline void regsh_on_sigint(int signo) {
   (void)signo;
+  int saved = errno;
   regsh_interrupted = 1;
+  if (regsh_sigint_pipe[1] >= 0) (void)!write(regsh_sigint_pipe[1], "", 1);
+  errno = saved;
 }
 
 // Installs the SIGINT handler without SA_RESTART, so a blocked read() in libedit returns
 // EINTR and readline() gives up the line instead of the process ending.
 static inline void regsh_install_sigint_handler(void) {
+  if (regsh_sigint_pipe[0] < 0 && pipe(regsh_sigint_pipe) == 0) {
+    for (int i = 0; i < 2; i++) {
+      fcntl(regsh_sigint_pipe[i], F_SETFL, fcntl(regsh_sigint_pipe[i], F_GETFL) | O_NONBLOCK);
+      fcntl(regsh_sigint_pipe[i], F_SETFD, FD_CLOEXEC);
+    }
+  }
   struct sigaction action;
   memset(&action, 0, sizeof action);
   action.sa_handler = regsh_on_sigint;
@@ -34,10 +50,57 @@ static inline void regsh_install_sigint_handler(void) {
   sigaction(SIGINT, &action, NULL);
 }
 
+// rl_getc_function: one character from the terminal, as a Unicode code point. A Ctrl-C
+// makes it report end of input, so readline() returns NULL and the REPL drops the line
+// (libedit itself would retry the interrupted read and keep the line). libedit stores the
+// returned int as one wchar_t, so the UTF-8 sequence is decoded here.
+static inline int regsh_getc(FILE *stream) {
+  int fd = fileno(stream);
+  unsigned char bytes[4];
+  int need = 1, have = 0;
+  while (have < need) {
+    if (have == 0) {
+      struct pollfd fds[2] = {{fd, POLLIN, 0}, {regsh_sigint_pipe[0], POLLIN, 0}};
+      int ready = poll(fds, regsh_sigint_pipe[0] >= 0 ? 2 : 1, -1);
+      if (ready < 0 && errno != EINTR) return -1;
+      if (regsh_interrupted) return -1;
+      if (ready <= 0) continue;
+    }
+    ssize_t n = read(fd, bytes + have, 1);
+    if (n == 1) {
+      if (have == 0) {
+        if (bytes[0] >= 0xF0) need = 4;
+        else if (bytes[0] >= 0xE0) need = 3;
+        else if (bytes[0] >= 0xC0) need = 2;
+      } else if ((bytes[have] & 0xC0) != 0x80) {
+        return 0xFFFD;  // a broken sequence
+      }
+      have += 1;
+      continue;
+    }
+    if (n < 0 && errno == EINTR && !regsh_interrupted) continue;
+    return -1;
+  }
+  switch (need) {
+  case 1: return bytes[0];
+  case 2: return ((bytes[0] & 0x1F) << 6) | (bytes[1] & 0x3F);
+  case 3: return ((bytes[0] & 0x0F) << 12) | ((bytes[1] & 0x3F) << 6) | (bytes[2] & 0x3F);
+  default:
+    return ((bytes[0] & 0x07) << 18) | ((bytes[1] & 0x3F) << 12) | ((bytes[2] & 0x3F) << 6)
+      | (bytes[3] & 0x3F);
+  }
+}
+
+static inline void regsh_rl_use_getc(void) { rl_getc_function = regsh_getc; }
+
 // Whether Ctrl-C was pressed since the last call; clears the flag.
 static inline int regsh_take_interrupt(void) {
   int was = regsh_interrupted;
   regsh_interrupted = 0;
+  char drain[64];
+  if (regsh_sigint_pipe[0] >= 0) {
+    while (read(regsh_sigint_pipe[0], drain, sizeof drain) > 0) {}
+  }
   return was;
 }
 

@@ -23,7 +23,10 @@ final class LineEditor {
     regsh_rl_set_readline_name("regsh")
     regsh_rl_set_word_break_characters(Self.wordBreaks)
     regsh_rl_set_completion(Self.attemptCompletion)
-    regsh_rl_set_catch_signals(1)
+    // libedit's own handler would re-raise SIGINT to the process group; ours only marks
+    // it, and regsh_getc ends the line.
+    regsh_rl_set_catch_signals(0)
+    regsh_rl_use_getc()
     regsh_install_sigint_handler()
     rl_initialize()
     using_history()
