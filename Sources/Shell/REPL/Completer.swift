@@ -58,9 +58,13 @@ struct Completer {
     if scan.inQueryValue || scan.isExpressionStage(commandNames: commandTypes.keys) {
       return expressionCompletion(word, firstOfStage: words.isEmpty && !scan.inQueryValue)
     }
-    guard let name = words.first, let root = commandTypes[name] else {
-      return result(Array(commandTypes.keys), for: word)
+    guard let name = words.first else {
+      // The first word: a command, else the start of an expression over the last result.
+      let commands = result(Array(commandTypes.keys), for: word)
+      return commands.candidates.isEmpty
+        ? expressionCompletion(word, firstOfStage: false) : commands
     }
+    guard let root = commandTypes[name] else { return result([], for: word) }
     // Walk subcommands (`az acr repository show-manifests`).
     let (command, index) = Self.innermostCommand(root, words: words)
     let subcommands = command.configuration.subcommands.compactMap { $0.configuration.commandName }
