@@ -12,6 +12,17 @@ struct LineHistory {
     file = location.stateDirectory.appendingPathComponent("history")
   }
 
+  /// Whether the entry passes a password on its command line (`login -p SECRET`): such a
+  /// line is run but never kept, since credentials must not reach the history file.
+  static func holdsSecret(_ entry: String) -> Bool {
+    let words = entry.split { $0.isWhitespace || $0 == ";" || $0 == "|" }
+    guard words.contains("login") else { return false }
+    return words.contains {
+      $0 == "-p" || $0 == "--password" || $0.hasPrefix("--password=")
+        || ($0.hasPrefix("-p") && !$0.hasPrefix("--"))
+    }
+  }
+
   /// Loads the saved history into libedit.
   func load() {
     stifle_history(Self.limit)

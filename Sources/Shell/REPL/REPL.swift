@@ -33,7 +33,7 @@ public final class REPL {
         return 0
       }
       guard !entry.allSatisfy(\.isWhitespace) else { continue }
-      history.add(entry)
+      if !LineHistory.holdsSecret(entry) { history.add(entry) }
       let status = await session.runLine(entry)
       if status != 0, let hint = Self.unknownCommandHint(entry) {
         session.printError(hint)
