@@ -93,6 +93,9 @@ static inline int regsh_getc(FILE *stream) {
 
 static inline void regsh_rl_use_getc(void) { rl_getc_function = regsh_getc; }
 
+// Whether Ctrl-C was pressed, leaving the flag set.
+static inline int regsh_interrupt_pending(void) { return regsh_interrupted; }
+
 // Whether Ctrl-C was pressed since the last call; clears the flag.
 static inline int regsh_take_interrupt(void) {
   int was = regsh_interrupted;

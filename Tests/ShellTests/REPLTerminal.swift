@@ -50,11 +50,53 @@ final class REPLTerminal {
 
   @discardableResult
   func tmux(_ arguments: [String], check: Bool = true) throws -> String {
-    let result = try run(Self.tmux!, ["-L", socket] + arguments)
+    let result = try Self.runUnblocked(Self.tmux!, ["-L", socket] + arguments)
     if check, result.status != 0 {
       throw TestFailure("tmux \(arguments.joined(separator: " ")) exited \(result.status)")
     }
     return result.output
+  }
+
+  /// Runs a program with no signal blocked and default dispositions. A test thread blocks
+  /// most signals, and a tmux server started with that mask never sees the SIGTERM that
+  /// `kill-server` sends itself, nor would regsh see Ctrl-C.
+  static func runUnblocked(_ executable: String, _ arguments: [String]) throws -> (
+    status: Int32, output: String
+  ) {
+    let directory = try TemporaryDirectory()
+    let output = directory.url.appendingPathComponent("stdout").path
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGWINCH] {
+      sigaddset(&defaults, signal)
+    }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    let argv: [UnsafeMutablePointer<CChar>?] =
+      ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+    guard spawned == 0 else {
+      throw TestFailure("cannot start \(executable): \(String(cString: strerror(spawned)))")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    return (exitCode, text)
   }
 
   /// Types text as it is (no key names).
@@ -70,7 +112,7 @@ final class REPLTerminal {
   var isRunning: Bool { hasSession() }
 
   private func hasSession() -> Bool {
-    (try? run(Self.tmux!, ["-L", socket, "has-session"]))?.status == 0
+    (try? Self.runUnblocked(Self.tmux!, ["-L", socket, "has-session"]))?.status == 0
   }
 
   /// Waits up to `timeout` seconds for the screen to satisfy `condition`; on timeout the

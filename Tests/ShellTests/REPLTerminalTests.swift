@@ -81,6 +81,42 @@ struct REPLTerminalTests {
     #expect(terminal.isRunning)
   }
 
+  @Test func ctrlCCancelsARunningCommand() throws {
+    // A registry that accepts connections and never answers: sync waits until cancelled.
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(listener) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    try withUnsafeMutablePointer(to: &address) { pointer in
+      try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+        guard bind(listener, raw, length) == 0, listen(listener, 16) == 0,
+          getsockname(listener, raw, &length) == 0
+        else { throw TestFailure("cannot listen on loopback") }
+      }
+    }
+    let port = Int(UInt16(bigEndian: address.sin_port))
+
+    let home = try TemporaryDirectory()
+    let terminal = try REPLTerminal(home: home.url)
+    defer { terminal.stop() }
+    try terminal.waitFor("regsh> ")
+    try terminal.type("registry add silent 127.0.0.1:\(port); use silent")
+    try terminal.press("Enter")
+    try terminal.waitFor("regsh(silent)> ")
+    try terminal.type("sync")
+    try terminal.press("Enter")
+    try terminal.waitFor("regsh(silent)> sync")
+    Thread.sleep(forTimeInterval: 1)
+    try terminal.press("C-c")
+    try terminal.waitFor("cancelled")
+    try terminal.waitFor("a fresh prompt") { screen in
+      REPLTerminal.lines(screen).last { !$0.isEmpty } == "regsh(silent)>"
+    }
+    #expect(terminal.isRunning)
+  }
+
   @Test func anOpenBracketContinuesOnTheNextLine() throws {
     let home = try TemporaryDirectory()
     let terminal = try REPLTerminal(home: home.url)

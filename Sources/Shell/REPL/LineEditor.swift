@@ -45,6 +45,9 @@ final class LineEditor {
     }
   }
 
+  static func interruptPending() -> Bool { regsh_interrupt_pending() != 0 }
+  static func takeInterrupt() -> Bool { regsh_take_interrupt() != 0 }
+
   func read(prompt: String) -> Input {
     _ = regsh_take_interrupt()
     guard let pointer = readline(prompt) else {

@@ -1,5 +1,11 @@
 import Foundation
 
+/// A value handed to a task that runs while its owner waits for it, never alongside it.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
+
 /// The interactive shell on a terminal: read a line (more while a bracket or quote is
 /// open), run it, carry on whatever happened, until Ctrl-D or `exit`.
 public final class REPL {
@@ -34,11 +40,33 @@ public final class REPL {
       }
       guard !entry.allSatisfy(\.isWhitespace) else { continue }
       if !LineHistory.holdsSecret(entry) { history.add(entry) }
-      let status = await session.runLine(entry)
+      let status = await runCancellable(entry)
       if status != 0, let hint = Self.unknownCommandHint(entry) {
         session.printError(hint)
       }
     }
+  }
+
+  /// Runs a line; Ctrl-C meanwhile cancels it (a sync stops its requests) and the shell
+  /// carries on.
+  func runCancellable(_ entry: String) async -> Int32 {
+    let session = UncheckedSendable(self.session)
+    let work = Task { await session.value.runLine(entry) }
+    let watcher = Task {
+      while !Task.isCancelled {
+        if LineEditor.interruptPending() {
+          // The terminal has echoed ^C; what the cancelled command says goes below it.
+          ByteIO.write("\n", to: ByteIO.standardError)
+          work.cancel()
+          return
+        }
+        try? await Task.sleep(nanoseconds: 50_000_000)
+      }
+    }
+    let status = await work.value
+    watcher.cancel()
+    _ = LineEditor.takeInterrupt()
+    return status
   }
 
   /// One entry: a line, joined with the lines after it while something is left open.
