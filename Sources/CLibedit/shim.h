@@ -24,6 +24,16 @@ static volatile sig_atomic_t regsh_interrupted = 0;
 // The signal may land on any of the process's threads, not the one blocked in read(), so
 // the handler also writes to this pipe, which regsh_getc polls beside the terminal.
 static int regsh_sigint_pipe[2] = {-1, -1};
+// libedit's own signal handling is off (see LineEditor), so a resize is passed on by hand.
+static volatile sig_atomic_t regsh_resized = 0;
+
+static inline void regsh_on_sigwinch(int signo) {
+  (void)signo;
+  int saved = errno;
+  regsh_resized = 1;
+  if (regsh_sigint_pipe[1] >= 0) (void)!write(regsh_sigint_pipe[1], "", 1);
+  errno = saved;
+}
 
 static inline void regsh_on_sigint(int signo) {
   (void)signo;
@@ -48,6 +58,8 @@ static inline void regsh_install_sigint_handler(void) {
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;
   sigaction(SIGINT, &action, NULL);
+  action.sa_handler = regsh_on_sigwinch;
+  sigaction(SIGWINCH, &action, NULL);
 }
 
 // rl_getc_function: one character from the terminal, as a Unicode code point. A Ctrl-C
@@ -63,8 +75,17 @@ static inline int regsh_getc(FILE *stream) {
       struct pollfd fds[2] = {{fd, POLLIN, 0}, {regsh_sigint_pipe[0], POLLIN, 0}};
       int ready = poll(fds, regsh_sigint_pipe[0] >= 0 ? 2 : 1, -1);
       if (ready < 0 && errno != EINTR) return -1;
+      if (ready > 0 && (fds[1].revents & POLLIN)) {
+        char drain[64];
+        while (read(regsh_sigint_pipe[0], drain, sizeof drain) > 0) {}
+      }
       if (regsh_interrupted) return -1;
-      if (ready <= 0) continue;
+      if (regsh_resized) {
+        regsh_resized = 0;
+        rl_resize_terminal();
+        continue;
+      }
+      if (ready <= 0 || !(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     }
     ssize_t n = read(fd, bytes + have, 1);
     if (n == 1) {

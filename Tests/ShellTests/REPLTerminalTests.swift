@@ -55,10 +55,22 @@ struct REPLTerminalTests {
       $0.components(separatedBy: "\"remember me\"").count == 2
     }
 
+    second.stop()
+
+    // Ctrl-R finds it by a piece of it.
+    let third = try REPLTerminal(home: home.url)
+    defer { third.stop() }
+    try third.waitFor("regsh> ")
+    try third.press("C-r")
+    try third.type("member")
+    try third.waitFor("'remember me'")
+    try third.press("Enter")
+    try third.waitFor("\"remember me\"")
+
     // `history` lists it, numbered, in the REPL and from a script.
     let listed = try RegshProcess.run(
       ["-c", "history"], environment: ["REGSH_HOME": home.url.path])
-    #expect(listed.stdout == "1  'remember me'\n2  'remember me'\n")
+    #expect(listed.stdout == "1  'remember me'\n2  'remember me'\n3  'remember me'\n")
   }
 
   @Test func ctrlCDropsTheHalfTypedLineAndTheShellCarriesOn() throws {
