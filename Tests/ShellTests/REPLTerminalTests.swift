@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import Shell
+
 /// The REPL as a person uses it, on a real terminal (tmux).
 @Suite(.serialized, .enabled(if: REPLTerminal.enabled, REPLTerminal.skipReason))
 struct REPLTerminalTests {
@@ -181,7 +183,7 @@ struct REPLScriptTests {
   }
 
   @Test func everyCommandsHelpHasAnExample() throws {
-    for name in ["help", "history", "exit", "manifests", "use", "sync"] {
+    for name in Session.commandTypes.keys.sorted() {
       let result = try RegshProcess.run(["-c", "help \(name)"])
       #expect(result.status == 0)
       #expect(result.stdout.contains("Example"), "help \(name)")

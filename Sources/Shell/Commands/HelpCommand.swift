@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import JMESPath
 
 /// `help [COMMAND …]`: the commands with what they do, or one command's full help.
@@ -38,7 +39,37 @@ public struct HelpCommand: SessionCommand {
       else { throw ShellError.usage("'\(word)' is not a subcommand of \(name)") }
       type = sub
     }
-    return root.helpMessage(for: type)
+    var text = root.helpMessage(for: type)
+    if !type.configuration.discussion.contains("Example") {
+      // A group (`az`, `az acr`) shows what its commands' examples look like.
+      let examples = Self.examples(under: type)
+      if !examples.isEmpty {
+        text +=
+          (text.hasSuffix("\n") ? "\n" : "\n\n") + "Examples:\n"
+          + examples.map { "  \($0)\n" }.joined()
+      }
+    }
+    return text
+  }
+
+  /// The example lines of the commands under a group: the indented lines after
+  /// "Example:" / "Examples:" in each one's discussion.
+  static func examples(under type: any ParsableCommand.Type) -> [String] {
+    var examples: [String] = []
+    for sub in type.configuration.subcommands {
+      var inExamples = false
+      for line in sub.configuration.discussion.split(separator: "\n") {
+        if line.hasPrefix("Example") {
+          inExamples = true
+        } else if inExamples, line.hasPrefix("  ") {
+          examples.append(line.trimmingCharacters(in: .whitespaces))
+        } else {
+          inExamples = false
+        }
+      }
+      examples += Self.examples(under: sub)
+    }
+    return examples
   }
 
   static func overview() -> String {
