@@ -21,7 +21,7 @@ struct Regsh: AsyncParsableCommand {
       QueryCommandLine.self, RegistryCommand.self, UseCommand.self, SyncCommand.self,
       RepositoriesCommand.self,
       TagsCommand.self, ManifestsCommand.self, BenchCommand.self, AzCommand.self,
-      LoginCommand.self, LogoutCommand.self,
+      LoginCommand.self, LogoutCommand.self, HelpCommand.self, HistoryCommand.self, ExitCommand.self,
     ]
   )
 
@@ -43,7 +43,12 @@ struct Regsh: AsyncParsableCommand {
   }
 
   mutating func run() async throws {
-    // No terminal REPL yet: commands come from standard input, one per line, no prompt.
+    if isatty(STDIN_FILENO) == 1 {
+      let status = await REPL(session: Session()).run()
+      if status != 0 { throw ExitCode(status) }
+      return
+    }
+    // Not a terminal: commands come from standard input, one per line, no prompt.
     let script = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
     let status = await Session().runScript(script)
     if status != 0 { throw ExitCode(status) }

@@ -8,8 +8,8 @@ extension Session {
     let types: [any ParsableCommand.Type] = [
       RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
       TagsCommand.self,
-      ManifestsCommand.self, BenchCommand.self, AzCommand.self,
-      LoginCommand.self, LogoutCommand.self,
+      ManifestsCommand.self, BenchCommand.self, AzCommand.self, HelpCommand.self,
+      HistoryCommand.self, ExitCommand.self, LoginCommand.self, LogoutCommand.self,
     ]
     return Dictionary(uniqueKeysWithValues: types.map { ($0.configuration.commandName!, $0) })
   }()

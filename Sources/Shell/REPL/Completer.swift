@@ -1,0 +1,278 @@
+import ArgumentParser
+import JMESPath
+
+/// What Tab completion may offer, read from the cache and the session, never the network.
+protocol CompletionSource {
+  func registryNames() -> [String]
+  func repositoryNames() -> [String]
+  func tags(of repository: String) -> [String]
+  func digests(of repository: String) -> [String]
+  /// The field names found in the last result, at any depth.
+  func lastResultFields() -> [String]
+}
+
+/// Tab completion for a regsh line: given the text up to the cursor, the word being
+/// completed and what it can become. Knows nothing of libedit, so it is tested directly.
+struct Completer {
+  /// The characters that end a word; `LineEditor` hands the same set to libedit, so the
+  /// word libedit replaces is the word computed here.
+  static let wordBreakCharacters = " \t\n\"'`|;[]{}(),=<>!&*?@$"
+
+  struct Completion: Equatable {
+    /// The word under the cursor that the candidates replace.
+    var word: String
+    var candidates: [String]
+    /// Whether a single candidate is followed by a space (not after a function name or
+    /// a field, where the expression usually goes on).
+    var appendSpace: Bool
+  }
+
+  let source: any CompletionSource
+  let commandTypes: [String: any ParsableCommand.Type]
+  let functionNames: [String]
+
+  init(
+    source: any CompletionSource,
+    commandTypes: [String: any ParsableCommand.Type] = Session.commandTypes,
+    functionNames: [String] = FunctionTable.builtin.names
+  ) {
+    self.source = source
+    self.commandTypes = commandTypes
+    self.functionNames = functionNames
+  }
+
+  func complete(_ before: String) -> Completion {
+    let scan = StageScan(before)
+    let word = String(
+      before.unicodeScalars.reversed().prefix {
+        !Self.wordBreakCharacters.unicodeScalars.contains($0)
+      }
+      .reversed().map(Character.init))
+    // `@` breaks a word for JMESPath, but `repo@digest` is one word of a command.
+    let commandWord = scan.currentCommandWord
+    let words = scan.completedWords
+    func result(_ candidates: [String], for word: String, space: Bool = true) -> Completion {
+      let matching = Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted()
+      return Completion(word: word, candidates: matching, appendSpace: space)
+    }
+    if scan.inQueryValue || scan.isExpressionStage(commandNames: commandTypes.keys) {
+      return expressionCompletion(word, firstOfStage: words.isEmpty && !scan.inQueryValue)
+    }
+    guard let name = words.first else {
+      // The first word: a command, else the start of an expression over the last result.
+      let commands = result(Array(commandTypes.keys), for: word)
+      return commands.candidates.isEmpty
+        ? expressionCompletion(word, firstOfStage: false) : commands
+    }
+    guard let root = commandTypes[name] else { return result([], for: word) }
+    // Walk subcommands (`az acr repository show-manifests`).
+    let (command, index) = Self.innermostCommand(root, words: words)
+    let subcommands = command.configuration.subcommands.compactMap { $0.configuration.commandName }
+    let previous = words.count > index ? words.last : nil
+    if let previous, previous.hasPrefix("-"), let values = optionValues(previous) {
+      return result(values, for: commandWord)
+    }
+    if commandWord.hasPrefix("-") {
+      return result(Self.flags(of: command), for: commandWord)
+    }
+    if !subcommands.isEmpty, index == words.count {
+      return result(subcommands, for: commandWord)
+    }
+    return result(positionalValues(command, word: commandWord, words: words), for: commandWord)
+  }
+
+  /// The subcommand the words name, and how many words named it.
+  static func innermostCommand(_ root: any ParsableCommand.Type, words: [String]) -> (
+    any ParsableCommand.Type, Int
+  ) {
+    var command = root
+    var index = 1
+    while index < words.count {
+      var next: (any ParsableCommand.Type)?
+      for sub in command.configuration.subcommands
+      where sub.configuration.commandName == words[index] {
+        next = sub
+      }
+      guard let next else { break }
+      command = next
+      index += 1
+    }
+    return (command, index)
+  }
+
+  /// JMESPath: function names, and field names of the last result (after a dot, the
+  /// path before it is kept).
+  func expressionCompletion(_ word: String, firstOfStage: Bool) -> Completion {
+    if let dot = word.lastIndex(of: ".") {
+      let path = String(word[...dot])
+      let fields = source.lastResultFields().map { path + $0 }
+      return Completion(
+        word: word, candidates: Array(Set(fields.filter { $0.hasPrefix(word) })).sorted(),
+        appendSpace: false)
+    }
+    var candidates = functionNames.map { $0 + "(" } + source.lastResultFields()
+    if firstOfStage { candidates += commandTypes.keys }
+    return Completion(
+      word: word, candidates: Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted(),
+      appendSpace: false)
+  }
+
+  /// The values an option takes, when they come from a known set.
+  func optionValues(_ option: String) -> [String]? {
+    switch option {
+    case "--name", "-n", "--registry": source.registryNames()
+    case "--repository": source.repositoryNames()
+    case "--output", "-o": OutputFormat.allCases.map(\.rawValue)
+    case "--orderby": ["time_asc", "time_desc"]
+    case "--image", "-t": imageReferences(for: nil)
+    case "--flavor": ["automatic", "acr", "distribution"]
+    default: nil
+    }
+  }
+
+  /// A positional argument: a registry for `use`, a command for `help`, otherwise a
+  /// repository, or `repository:tag` / `repository@digest` once the separator is typed.
+  func positionalValues(
+    _ command: any ParsableCommand.Type, word: String, words: [String]
+  ) -> [String] {
+    switch command.configuration.commandName {
+    case "use": return source.registryNames()
+    case "help": return Array(commandTypes.keys)
+    case "registry": return words.count == 1 ? ["add", "list", "remove"] : source.registryNames()
+    case "bench": return ["populate"]
+    case "history", "exit": return []
+    default: break
+    }
+    if word.contains(":") || word.contains("@") { return imageReferences(for: word) }
+    if word.hasPrefix("sha256:") || word.hasPrefix("sha512:") {
+      let repository = words.dropFirst().first { source.repositoryNames().contains($0) }
+      return repository.map { source.digests(of: $0) } ?? []
+    }
+    return source.repositoryNames()
+  }
+
+  /// `repository:tag` and `repository@digest` for the repository the word names.
+  func imageReferences(for word: String?) -> [String] {
+    guard let word else { return source.repositoryNames() }
+    if let at = word.firstIndex(of: "@") {
+      let repository = String(word[..<at])
+      return source.digests(of: repository).map { "\(repository)@\($0)" }
+    }
+    if let colon = word.firstIndex(of: ":") {
+      let repository = String(word[..<colon])
+      return source.tags(of: repository).map { "\(repository):\($0)" }
+    }
+    return source.repositoryNames()
+  }
+
+  nonisolated(unsafe) private static var flagCache: [ObjectIdentifier: [String]] = [:]
+
+  /// The long and short flags of a command, read from its help text: ArgumentParser has
+  /// no public list of a command's arguments, and the help is generated from them.
+  static func flags(of command: any ParsableCommand.Type) -> [String] {
+    if let cached = flagCache[ObjectIdentifier(command)] { return cached }
+    var flags: Set<String> = ["--help"]
+    var inOptions = false
+    for line in command.helpMessage(columns: 1000).split(separator: "\n") {
+      if line.hasSuffix(":"), !line.hasPrefix(" ") {
+        inOptions = line.hasPrefix("OPTIONS") || line.hasPrefix("FLAGS")
+        continue
+      }
+      guard inOptions else { continue }
+      // "  -o, --output <output>   help" — the flag names come before the help column.
+      let head = line.drop { $0 == " " }.prefix { $0 != "<" }
+      for token in head.split(whereSeparator: { $0 == " " || $0 == "," }) {
+        guard token.hasPrefix("-"), token.count > 1 else { break }
+        flags.insert(String(token))
+      }
+    }
+    let sorted = flags.sorted()
+    flagCache[ObjectIdentifier(command)] = sorted
+    return sorted
+  }
+}
+
+/// The shape of the line up to the cursor: which stage the cursor is in and its words.
+struct StageScan {
+  /// The current stage's words before the word under the cursor, quotes removed.
+  var completedWords: [String] = []
+  /// The word under the cursor as a command sees it (quotes and `@`/`:` kept together).
+  var currentCommandWord = ""
+  /// The cursor is inside a quoted `--query` value.
+  var inQueryValue = false
+  /// The current stage's text.
+  var stageText = ""
+
+  init(_ text: String) {
+    var quote: Character?
+    var depth = 0
+    var stage = ""
+    var words: [String] = []
+    var word = ""
+    var wordHadText = false
+    var quoteFollowsQuery = false
+    let characters = Array(text)
+    var i = 0
+    while i < characters.count {
+      let c = characters[i]
+      stage.append(c)
+      if let open = quote {
+        if c == "\\", open != "'", i + 1 < characters.count {
+          word.append(characters[i + 1])
+          stage.append(characters[i + 1])
+          i += 2
+          continue
+        }
+        if c == open {
+          quote = nil
+        } else {
+          word.append(c)
+        }
+        i += 1
+        continue
+      }
+      switch c {
+      case "'", "\"", "`":
+        quote = c
+        quoteFollowsQuery = words.last == "--query" && word.isEmpty
+        wordHadText = true
+      case "[", "{", "(":
+        depth += 1
+        word.append(c)
+      case "]", "}", ")":
+        depth = max(0, depth - 1)
+        word.append(c)
+      case "|"
+      where depth == 0 && (i + 1 >= characters.count || characters[i + 1] != "|")
+        && (i == 0 || characters[i - 1] != "|"),
+        ";" where depth == 0:
+        stage = ""
+        words = []
+        word = ""
+        wordHadText = false
+      case " ", "\t", "\n":
+        if !word.isEmpty || wordHadText { words.append(word) }
+        word = ""
+        wordHadText = false
+      default:
+        word.append(c)
+      }
+      i += 1
+    }
+    completedWords = words
+    currentCommandWord = word
+    inQueryValue = quote != nil && quoteFollowsQuery
+    stageText = stage
+  }
+
+  /// The stage is JMESPath: its first word is not a command name, or it starts with
+  /// something no command name does.
+  func isExpressionStage(commandNames: some Collection<String>) -> Bool {
+    let trimmed = stageText.drop { $0 == " " || $0 == "\t" || $0 == "\n" }
+    guard let first = completedWords.first else {
+      // Still typing the first word: a command name or the start of an expression.
+      return trimmed.contains { "[{(.'\"`@*!&|=<>".contains($0) }
+    }
+    return !commandNames.contains(first)
+  }
+}
