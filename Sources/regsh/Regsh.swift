@@ -21,7 +21,8 @@ struct Regsh: AsyncParsableCommand {
       QueryCommandLine.self, RegistryCommand.self, UseCommand.self, SyncCommand.self,
       RepositoriesCommand.self,
       TagsCommand.self, ManifestsCommand.self, BenchCommand.self, AzCommand.self,
-      LoginCommand.self, LogoutCommand.self, HelpCommand.self, HistoryCommand.self, ExitCommand.self,
+      LoginCommand.self, LogoutCommand.self, HelpCommand.self, HistoryCommand.self,
+      ExitCommand.self,
     ]
   )
 

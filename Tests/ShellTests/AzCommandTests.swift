@@ -107,3 +107,14 @@ struct ScriptTests {
     #expect(r.stdout == "local\n")
   }
 }
+
+extension ScriptTests {
+  @Test func aScriptLineWithAnOpenBracketContinuesOnTheNext() throws {
+    let home = try TemporaryDirectory()
+    let r = try RegshProcess.run(
+      [], stdin: "registry add local 127.0.0.1:5999\nregistry list | [?name ==\n 'local'].url\n",
+      environment: ["REGSH_HOME": home.url.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == "[\n  \"127.0.0.1:5999\"\n]\n")
+  }
+}

@@ -32,11 +32,16 @@ extension Session {
 
   /// Runs a script: `;`-separated pipelines per line; the first failure stops it.
   public func runScript(_ text: String) async -> Int32 {
+    // A line with an open bracket or quote continues on the next, as in the REPL.
+    var entry = ""
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      let status = await runLine(String(line))
+      entry += entry.isEmpty ? String(line) : "\n" + line
+      if Self.language.needsContinuation(entry) { continue }
+      let status = await runLine(entry)
+      entry = ""
       if status != 0 { return status }
     }
-    return 0
+    return entry.isEmpty ? 0 : await runLine(entry)
   }
 
   /// Runs one line: its pipelines in order, stopping at the first that fails.
