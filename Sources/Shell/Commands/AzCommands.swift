@@ -33,6 +33,26 @@ struct AzRegistryOption: ParsableArguments {
   var name: String?
 }
 
+/// The flags of az's per-repository listings (`show-tags`, `show-manifests`), and how
+/// they read: the repository is synced first, so the listing shows the registry as it is now.
+struct AzRepositoryListing: ParsableArguments {
+  @OptionGroup var registry: AzRegistryOption
+  @Option(help: "The name of the repository.") var repository: String
+  @OptionGroup var listing: ListingOptions
+  @OptionGroup var output: OutputOptions
+
+  func read(
+    in session: Session,
+    _ document: (MetadataStore, Int64, String, DocumentOptions) throws -> JSON
+  ) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry.name)
+    try await session.refresh(info, repository: repository)
+    let value = try document(
+      try session.store(), info.id!, repository, try listing.documentOptions())
+    return CommandResult(value, output: output)
+  }
+}
+
 /// `az acr repository list`: the repository names, read live from the registry.
 public struct AzRepositoryList: SessionCommand {
   public static let configuration = CommandConfiguration(
@@ -63,19 +83,14 @@ public struct AzShowTags: SessionCommand {
       "Example:\n  regsh az acr repository show-tags -n myregistry --repository acr-helloworld --orderby time_desc --top 3"
   )
 
-  @OptionGroup var registry: AzRegistryOption
-  @Option(help: "The name of the repository.") var repository: String
-  @OptionGroup var listing: ListingOptions
-  @OptionGroup public var output: OutputOptions
+  @OptionGroup var listing: AzRepositoryListing
 
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry.name)
-    try await session.refresh(info, repository: repository)
-    let value = try session.store().tagDocuments(
-      registryId: info.id!, repository: repository, options: try listing.documentOptions())
-    return CommandResult(value, output: output)
+    try await listing.read(in: session) { store, registryId, repository, options in
+      try store.tagDocuments(registryId: registryId, repository: repository, options: options)
+    }
   }
 }
 
@@ -89,19 +104,14 @@ public struct AzShowManifests: SessionCommand {
         regsh az acr repository show-manifests -n myregistry --repository acr-helloworld --query "[?tags==null].digest" -o tsv
       """)
 
-  @OptionGroup var registry: AzRegistryOption
-  @Option(help: "The name of the repository.") var repository: String
-  @OptionGroup var listing: ListingOptions
-  @OptionGroup public var output: OutputOptions
+  @OptionGroup var listing: AzRepositoryListing
 
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry.name)
-    try await session.refresh(info, repository: repository)
-    let value = try session.store().manifestDocuments(
-      registryId: info.id!, repository: repository, options: try listing.documentOptions())
-    return CommandResult(value, output: output)
+    try await listing.read(in: session) { store, registryId, repository, options in
+      try store.manifestDocuments(registryId: registryId, repository: repository, options: options)
+    }
   }
 }
 
