@@ -132,3 +132,30 @@ import Testing
         "GET /v2/no-api/manifests/\(RegistryClient.referrersTag(for: Self.subject))"))
   }
 }
+
+extension ReferrersAPITests {
+  /// The spec lets a registry split a long referrers list into pages linked with `Link: rel="next"`.
+  @Test(
+    arguments: [
+      (
+        nil,
+        [
+          ReferrersAPITests.signatureOne, ReferrersAPITests.sbomDigest,
+          ReferrersAPITests.signatureTwo,
+        ]
+      ),
+      (
+        ReferrersAPITests.signature,
+        [ReferrersAPITests.signatureOne, ReferrersAPITests.signatureTwo]
+      ),
+    ] as [(String?, [Digest])])
+  func pagedReferrersAreAllCollected(artifactType: String?, expected: [Digest]) async throws {
+    let referrers = try await client.referrers(
+      repository: "paged/app", digest: Self.subject, artifactType: artifactType)
+    #expect(referrers.map(\.digest) == expected)
+    let seen = try await requests()
+    #expect(seen.count == expected.count)
+    #expect(seen.allSatisfy { $0.path == "/v2/paged/app/referrers/\(Self.subject)" })
+    #expect(seen.allSatisfy { $0.query["artifactType"] == artifactType })
+  }
+}

@@ -222,17 +222,25 @@ def referrers(self, path, query):
     """The OCI distribution spec's GET /v2/<name>/referrers/<digest>: an image index of the
     descriptors whose subject is <digest>, an empty one (not 404) for an unknown subject.
     Repositories under "filtering/" apply ?artifactType= and say so with OCI-Filters-Applied;
-    under "ignoring/" they ignore it and send everything, without the header. Other
+    under "ignoring/" they ignore it and send everything, without the header; under "paged/"
+    they filter and send one descriptor a page, linking the next with Link: rel="next". Other
     repositories lack the API (404), as distribution 2.8 does."""
     parts = path.split("/referrers/")
     repo = parts[0][len("/v2/"):]
-    if len(parts) == 2 and repo.startswith(("filtering/", "ignoring/")) and self.command == "GET":
+    if len(parts) == 2 and repo.startswith(("filtering/", "ignoring/", "paged/")) and self.command == "GET":
         subject = parts[1]
         manifests = list(REFERRERS) if subject == SUBJECT else []
         headers = {}
-        if "artifactType" in query and repo.startswith("filtering/"):
+        if "artifactType" in query and repo.startswith(("filtering/", "paged/")):
             manifests = [m for m in manifests if m.get("artifactType") == query["artifactType"]]
             headers["OCI-Filters-Applied"] = "artifactType"
+        if repo.startswith("paged/"):
+            # One descriptor a page, the next one linked as the spec allows.
+            start = int(query.get("page", "0"))
+            if start + 1 < len(manifests):
+                params = dict(query, page=str(start + 1))
+                headers["Link"] = '<%s?%s>; rel="next"' % (path, urllib.parse.urlencode(params))
+            manifests = manifests[start:start + 1]
         body = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests}
         return self.send(200, body, headers, content_type=OCI_INDEX)
     if "/manifests/" in path:
