@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
 extension RegistryClient {
   /// The manifests whose `subject` is `digest`: from the referrers API, or from the `sha256-<hex>` tag schema where the registry lacks it.
   public func referrers(repository: String, digest: Digest, artifactType: String? = nil)
@@ -17,12 +21,32 @@ extension RegistryClient {
     if response.statusCode == 200,
       let index = try? JSONDecoder().decode(ImageIndex.self, from: data)
     {
-      descriptors = index.manifests
-      // A registry that ignored the filter says so by not echoing OCI-Filters-Applied.
-      let filtered = response.value(forHTTPHeaderField: "OCI-Filters-Applied")?.contains(
-        "artifactType")
-      if let artifactType, filtered != true {
-        descriptors = descriptors.filter { $0.artifactType == artifactType }
+      descriptors = []
+      var page: (manifests: [Descriptor], response: HTTPURLResponse)? = (index.manifests, response)
+      var seen = Set<String>()
+      while let (manifests, response) = page {
+        // A registry that ignored the filter says so by not echoing OCI-Filters-Applied.
+        let filtered = response.value(forHTTPHeaderField: "OCI-Filters-Applied")?.contains(
+          "artifactType")
+        if let artifactType, filtered != true {
+          descriptors += manifests.filter { $0.artifactType == artifactType }
+        } else {
+          descriptors += manifests
+        }
+        // The spec lets the registry page a long list with Link: rel="next".
+        page = nil
+        if let next = Self.nextLink(response.value(forHTTPHeaderField: "Link")),
+          seen.insert(next).inserted
+        {
+          let (data, response) = try await request(
+            RegistryRequest(
+              method: "GET", path: next, headers: ["Accept": MediaType.ociIndex],
+              scopes: [Self.scope(repository, "pull")]),
+            expecting: [200])
+          page = (
+            try Self.decode(ImageIndex.self, from: data, what: "referrers page").manifests, response
+          )
+        }
       }
       return descriptors
     }

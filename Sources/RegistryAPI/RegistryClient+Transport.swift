@@ -149,7 +149,13 @@ extension RegistryClient {
         "the registry pointed to another host (\(components.host ?? "?"))")
     }
     if !spec.query.isEmpty {
-      components.queryItems = (components.queryItems ?? []) + spec.query
+      // URLComponents leaves "+" as is in a query, and registries read it as a space (Go's
+      // url.ParseQuery): `artifactType=application/spdx+json` has to go out with "%2B".
+      var added = URLComponents()
+      added.queryItems = spec.query
+      let encoded = (added.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+      components.percentEncodedQuery = [components.percentEncodedQuery, encoded].compactMap { $0 }
+        .joined(separator: "&")
     }
     guard let url = components.url else {
       throw RegistryError.invalidResponse("cannot build a URL from \(spec.path)")

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """A stand-in registry for what the real one cannot show: ACR's /acr/v1 API behind a Bearer
-token server (mode "acr"), and failures on demand (mode "flaky": 429, 500, dropped connections,
-slow answers). It binds 127.0.0.1 on a free port, prints the port, and serves until SIGTERM."""
-import base64, json, os, subprocess, sys, threading, time, urllib.parse
+token server (mode "acr"), failures on demand (mode "flaky": 429, 500, dropped connections,
+slow answers), the OCI referrers API that distribution 2.8 lacks (mode "referrers"), and
+manifest bytes that do not match their digest (mode "tampered"). It binds 127.0.0.1 on a free
+port, prints the port, and serves until SIGTERM."""
+import base64, hashlib, json, os, subprocess, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODE = sys.argv[1]
@@ -10,6 +12,7 @@ USER, PASSWORD = "acruser", "acr-secret-pw"
 lock = threading.Lock()
 counts = {}
 token_requests = []
+requests = []
 tokens = set()
 
 def ts(i):
@@ -43,12 +46,12 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def send(self, status, body=None, headers=None):
+    def send(self, status, body=None, headers=None, content_type="application/json"):
         data = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
         self.send_response(status)
         for k, v in (headers or {}).items():
             self.send_header(k, v)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
@@ -76,9 +79,17 @@ class Handler(BaseHTTPRequestHandler):
         path = url.path
         if path == "/_stats":
             with lock:
-                return self.send(200, {"counts": counts, "token_requests": token_requests})
+                return self.send(200, {"counts": counts, "token_requests": token_requests,
+                                       "requests": requests})
         if MODE == "flaky":
             return self.flaky(path)
+        if MODE in ("referrers", "tampered"):
+            self.count(self.command + " " + path)
+            with lock:
+                requests.append({"method": self.command, "path": path, "query": query})
+            if path == "/v2/":
+                return self.send(200, {})
+            return self.referrers(path, query) if MODE == "referrers" else self.tampered(path)
         if MODE == "token":
             return self.jwt_token(query)
         if path == "/oauth2/token":
@@ -186,6 +197,86 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(5)
         name = path.split("/")[2]
         return self.send(200, {"name": name, "tags": ["b", "a"]})
+
+def sha256(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+SIGNATURE = "application/vnd.dev.regsh.signature"
+SBOM = "application/spdx+json"
+# The subject all referrers point at, and what the referrers API lists for it, in order.
+SUBJECT = sha256(b"the subject manifest")
+REFERRERS = [
+    {"mediaType": OCI_MANIFEST, "digest": sha256(b"signature one"), "size": 401,
+     "artifactType": SIGNATURE, "annotations": {"org.opencontainers.image.created": "2024-05-01T00:00:00Z"}},
+    {"mediaType": OCI_MANIFEST, "digest": sha256(b"sbom"), "size": 502, "artifactType": SBOM},
+    {"mediaType": OCI_MANIFEST, "digest": sha256(b"signature two"), "size": 403, "artifactType": SIGNATURE},
+]
+# What the sha256-<hex> fallback tag holds: different from the API's answer, so a client that
+# falls back although the API answered shows it.
+DECOY_INDEX = json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+    {"mediaType": OCI_MANIFEST, "digest": sha256(b"decoy"), "size": 99, "artifactType": SIGNATURE}]}).encode()
+
+def referrers(self, path, query):
+    """The OCI distribution spec's GET /v2/<name>/referrers/<digest>: an image index of the
+    descriptors whose subject is <digest>, an empty one (not 404) for an unknown subject.
+    Repositories under "filtering/" apply ?artifactType= and say so with OCI-Filters-Applied;
+    under "ignoring/" they ignore it and send everything, without the header; under "paged/"
+    they filter and send one descriptor a page, linking the next with Link: rel="next". Other
+    repositories lack the API (404), as distribution 2.8 does."""
+    parts = path.split("/referrers/")
+    repo = parts[0][len("/v2/"):]
+    if len(parts) == 2 and repo.startswith(("filtering/", "ignoring/", "paged/")) and self.command == "GET":
+        subject = parts[1]
+        manifests = list(REFERRERS) if subject == SUBJECT else []
+        headers = {}
+        if "artifactType" in query and repo.startswith(("filtering/", "paged/")):
+            manifests = [m for m in manifests if m.get("artifactType") == query["artifactType"]]
+            headers["OCI-Filters-Applied"] = "artifactType"
+        if repo.startswith("paged/"):
+            # One descriptor a page, the next one linked as the spec allows.
+            start = int(query.get("page", "0"))
+            if start + 1 < len(manifests):
+                params = dict(query, page=str(start + 1))
+                headers["Link"] = '<%s?%s>; rel="next"' % (path, urllib.parse.urlencode(params))
+            manifests = manifests[start:start + 1]
+        body = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests}
+        return self.send(200, body, headers, content_type=OCI_INDEX)
+    if "/manifests/" in path:
+        return self.send(200, DECOY_INDEX, {"Docker-Content-Digest": sha256(DECOY_INDEX)},
+                         content_type=OCI_INDEX)
+    return self.error(404, "NAME_UNKNOWN", "repository name not known to registry")
+
+# A manifest as pushed, and the same manifest with one byte changed, as a corrupted or
+# tampered registry would serve it.
+ORIGINAL = json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+                       "config": {"mediaType": "application/vnd.oci.empty.v1+json",
+                                  "digest": sha256(b"{}"), "size": 2},
+                       "layers": [], "annotations": {"note": "as pushed"}}).encode()
+TAMPERED = ORIGINAL.replace(b"as pushed", b"as pwned!")
+
+def tampered(self, path):
+    """GET/HEAD /v2/<repo>/manifests/<ref>, where <ref> is the tag "v1" or ORIGINAL's digest:
+    "honest/app" serves ORIGINAL with its digest; "tampered/app" serves TAMPERED while announcing
+    ORIGINAL's digest in Docker-Content-Digest; "substituted/app" serves TAMPERED and announces
+    TAMPERED's own digest; "lying-header/app" serves ORIGINAL but announces TAMPERED's digest."""
+    prefix, _, reference = path.partition("/manifests/")
+    repo = prefix[len("/v2/"):]
+    if reference not in ("v1", sha256(ORIGINAL)):
+        return self.error(404, "MANIFEST_UNKNOWN", "manifest unknown")
+    body, announced = {
+        "honest/app": (ORIGINAL, sha256(ORIGINAL)),
+        "tampered/app": (TAMPERED, sha256(ORIGINAL)),
+        "substituted/app": (TAMPERED, sha256(TAMPERED)),
+        "lying-header/app": (ORIGINAL, sha256(TAMPERED)),
+    }.get(repo, (None, None))
+    if body is None:
+        return self.error(404, "NAME_UNKNOWN", "repository name not known to registry")
+    return self.send(200, body, {"Docker-Content-Digest": announced}, content_type=OCI_MANIFEST)
+
+Handler.referrers = referrers
+Handler.tampered = tampered
 
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
