@@ -1,4 +1,5 @@
 import Foundation
+import JMESPath
 import RegistryAPI
 import TestSupport
 import Testing
@@ -116,5 +117,43 @@ extension ScriptTests {
       environment: ["REGSH_HOME": home.url.path])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout == "[\n  \"127.0.0.1:5999\"\n]\n")
+  }
+}
+
+/// `export FILE` writes the result of the stage before it, in the format of the extension.
+struct ExportTests {
+  @Test func exportsAPipelineResultByExtension() throws {
+    let home = try TemporaryDirectory()
+    let env = ["REGSH_HOME": home.url.path]
+    let csv = home.url.appendingPathComponent("untagged.csv")
+    let json = home.url.appendingPathComponent("all.json")
+    let r = try RegshProcess.run(
+      [
+        "-c",
+        "bench populate --manifests 50 --repositories 2; use bench; "
+          + "manifests --all | [?tags==null].{digest: digest, repository: repository} | export \(csv.path); "
+          + "manifests --all | export \(json.path)",
+      ],
+      environment: env)
+    #expect(r.status == 0, "\(r.stderr)")
+    // RFC 4180: rows end in CRLF.
+    let lines = try String(contentsOf: csv, encoding: .utf8).components(separatedBy: "\r\n")
+    #expect(lines.first == "digest,repository")
+    let all = try JSONReader.parse(String(contentsOf: json, encoding: .utf8))
+    #expect(all.arrayValue?.count == 50)
+    let untagged = try Expression("length([?tags==null])").evaluate(all).numberValue ?? -1
+    // Header, one row per untagged manifest, and the final newline.
+    #expect(Double(lines.count - 2) == untagged, "\(lines.count) lines for \(untagged) untagged")
+    #expect(r.stderr.contains("exported 50 items"))
+  }
+
+  @Test func anUnknownExtensionIsAnErrorAndWritesNothing() throws {
+    let home = try TemporaryDirectory()
+    let target = home.url.appendingPathComponent("result.xlsx")
+    let r = try RegshProcess.run(
+      ["-c", "registry list | export \(target.path)"], environment: ["REGSH_HOME": home.url.path])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("--format"))
+    #expect(!FileManager.default.fileExists(atPath: target.path))
   }
 }

@@ -6,12 +6,16 @@ import Testing
 /// Seeded random lines for the command-language parser and the output renderer: nothing may
 /// crash, every error carries a column inside the line. REGSH_FUZZ_ITERATIONS makes it longer.
 struct CommandLanguageFuzzTests {
-  static let iterations = Int(ProcessInfo.processInfo.environment["REGSH_FUZZ_ITERATIONS"] ?? "") ?? 20_000
+  static let iterations =
+    Int(ProcessInfo.processInfo.environment["REGSH_FUZZ_ITERATIONS"] ?? "") ?? 20_000
 
   static let fragments: [String] = [
-    "manifests", "az", "acr", "repository", "show-manifests", "delete", "sync", "tags", "use", " ", " ", "\t",
-    "|", "||", ";", "'", "\"", "`", "\\", "[", "]", "{", "}", "(", ")", "?", "==", "null", "--query", "-o",
-    "tsv", "[?tags==null].digest", "@", "&", "é", "😀", "\n", "$x", "'a b'", "\"q\\\"q\"", "`[1]`", ",", ":",
+    "manifests", "az", "acr", "repository", "show-manifests", "delete", "sync", "tags", "use", " ",
+    " ", "\t",
+    "|", "||", ";", "'", "\"", "`", "\\", "[", "]", "{", "}", "(", ")", "?", "==", "null",
+    "--query", "-o",
+    "tsv", "[?tags==null].digest", "@", "&", "é", "😀", "\n", "$x", "'a b'", "\"q\\\"q\"", "`[1]`",
+    ",", ":",
   ]
 
   struct Random {
@@ -27,7 +31,9 @@ struct CommandLanguageFuzzTests {
   }
 
   @Test func randomLinesNeverCrashTheParser() {
-    let language = CommandLanguage(commandNames: ["manifests", "az", "sync", "tags", "use", "delete"])
+    let language = CommandLanguage(commandNames: [
+      "manifests", "az", "sync", "tags", "use", "delete",
+    ])
     var random = Random(state: 0xC0_11AB)
     var parsed = 0
     for _ in 0..<Self.iterations {
@@ -39,7 +45,8 @@ struct CommandLanguageFuzzTests {
         parsed += 1
         for pipeline in pipelines { #expect(!pipeline.stages.isEmpty, "\(line)") }
       } catch {
-        #expect((0...line.unicodeScalars.count).contains(error.column), "\(line): column \(error.column)")
+        #expect(
+          (0...line.unicodeScalars.count).contains(error.column), "\(line): column \(error.column)")
         _ = error.caretDiagram(for: line)
       }
     }
@@ -48,14 +55,18 @@ struct CommandLanguageFuzzTests {
 
   @Test func everyFormatRendersArbitraryDocuments() throws {
     var random = Random(state: 0xF0_4A7)
-    let scalars: [JSON] = [.null, true, false, 0, -1, 2.5, "", "x", "tab\there", "\u{1B}[2J", "é😀", "None"]
+    let scalars: [JSON] = [
+      .null, true, false, 0, -1, 2.5, "", "x", "tab\there", "\u{1B}[2J", "é😀", "None",
+    ]
     func document(_ depth: Int) -> JSON {
       switch random.next() % (depth > 3 ? 1 : 4) {
       case 0: return random.pick(scalars)
       case 1: return .array((0..<random.next() % 4).map { _ in document(depth + 1) })
       default:
         var object = JSONObject()
-        for _ in 0..<random.next() % 4 { object[random.pick(["id", "digest", "tags", "Type", "é", ""])] = document(depth + 1) }
+        for _ in 0..<random.next() % 4 {
+          object[random.pick(["id", "digest", "tags", "Type", "é", ""])] = document(depth + 1)
+        }
         return .object(object)
       }
     }
@@ -63,8 +74,10 @@ struct CommandLanguageFuzzTests {
       let value = document(0)
       for format in OutputFormat.allCases {
         for fromQuery in [false, true] {
-          let text = OutputRenderer(format: format, color: false, fromQuery: fromQuery).render(value)
-          #expect(!text.unicodeScalars.contains("\u{1B}"), "\(format) let an escape character through")
+          let text = OutputRenderer(format: format, color: false, fromQuery: fromQuery).render(
+            value)
+          #expect(
+            !text.unicodeScalars.contains("\u{1B}"), "\(format) let an escape character through")
         }
       }
     }
