@@ -22,7 +22,7 @@ struct Regsh: AsyncParsableCommand {
       RepositoriesCommand.self,
       TagsCommand.self, ManifestsCommand.self, BenchCommand.self, AzCommand.self,
       LoginCommand.self, LogoutCommand.self, HelpCommand.self, HistoryCommand.self,
-      ExitCommand.self, ExportCommand.self,
+      ExitCommand.self, ExportCommand.self, ProtectCommand.self, AuditCommand.self,
     ]
   )
 

@@ -157,3 +157,35 @@ struct ExportTests {
     #expect(!FileManager.default.fileExists(atPath: target.path))
   }
 }
+
+/// `protect` and `audit` from the command line.
+struct ProtectCommandTests {
+  @Test func protectAddListRemove() throws {
+    let home = try TemporaryDirectory()
+    let env = ["REGSH_HOME": home.url.path]
+    let add = try RegshProcess.run(
+      [
+        "-c",
+        "registry add local 127.0.0.1:5999; use local; protect add 'v*' --repository acr-helloworld --reason pinned --query id",
+      ],
+      environment: env)
+    #expect(add.status == 0, "\(add.stderr)")
+    #expect(add.stdout == "1\n")
+    let list = try RegshProcess.run(
+      [
+        "protect", "list", "-n", "local", "--query", "[].[kind, pattern, repository, reason]", "-o",
+        "tsv",
+      ], environment: env)
+    #expect(list.stdout == "tag\tv*\tacr-helloworld\tpinned\n")
+    #expect(
+      try RegshProcess.run(["protect", "remove", "7", "-n", "local"], environment: env).status == 1)
+    #expect(
+      try RegshProcess.run(["protect", "remove", "1", "-n", "local"], environment: env).status == 0)
+    #expect(
+      try RegshProcess.run(
+        ["protect", "list", "-n", "local", "--query", "length(@)"], environment: env
+      ).stdout == "0\n")
+    #expect(
+      try RegshProcess.run(["audit", "--query", "length(@)"], environment: env).stdout == "0\n")
+  }
+}

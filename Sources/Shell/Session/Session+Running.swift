@@ -10,7 +10,7 @@ extension Session {
       TagsCommand.self,
       ManifestsCommand.self, BenchCommand.self, AzCommand.self, HelpCommand.self,
       HistoryCommand.self, ExitCommand.self, LoginCommand.self, LogoutCommand.self,
-      ExportCommand.self,
+      ExportCommand.self, ProtectCommand.self, AuditCommand.self,
     ]
     return Dictionary(uniqueKeysWithValues: types.map { ($0.configuration.commandName!, $0) })
   }()

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import JMESPath
+
+/// A rule that no action may break: a digest, or a tag pattern (`v*`, `release-[0-9]*`),
+/// optionally limited to one repository. No flag overrides it (DESIGN.md, safety rules).
+public struct ProtectionRule: Sendable, Equatable {
+  public enum Kind: String, Sendable { case digest, tag }
+  public var id: Int64?
+  public var registryId: Int64
+  public var repository: String?
+  public var kind: Kind
+  public var pattern: String
+  public var reason: String?
+  public var createdAt: String
+
+  /// A digest (`sha256:…`) protects that manifest; anything else is a tag pattern.
+  public init(registryId: Int64, repository: String?, pattern: String, reason: String?) {
+    self.registryId = registryId
+    self.repository = repository
+    self.kind = pattern.hasPrefix("sha256:") || pattern.hasPrefix("sha512:") ? .digest : .tag
+    self.pattern = pattern
+    self.reason = reason
+    self.createdAt = Timestamp.now()
+  }
+
+  /// Whether the rule covers a manifest of `repository` with `digest` and `tags`.
+  public func covers(repository: String, digest: String, tags: [String]) -> Bool {
+    if let own = self.repository, fnmatch(own, repository, 0) != 0 { return false }
+    switch kind {
+    case .digest: return pattern == digest
+    case .tag: return tags.contains { fnmatch(pattern, $0, 0) == 0 }
+    }
+  }
+}
+
+extension MetadataStore {
+  @discardableResult
+  public func addProtection(_ rule: ProtectionRule) throws -> ProtectionRule {
+    try write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO protection (registryId, repository, kind, pattern, reason, createdAt)
+          VALUES (?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          rule.registryId, rule.repository, rule.kind.rawValue, rule.pattern, rule.reason,
+          rule.createdAt,
+        ])
+      var added = rule
+      added.id = db.lastInsertedRowID
+      return added
+    }
+  }
+
+  public func protectionRules(registryId: Int64) throws -> [ProtectionRule] {
+    try read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT * FROM protection WHERE registryId = ? ORDER BY id",
+        arguments: [registryId]
+      ).map { row in
+        var rule = ProtectionRule(
+          registryId: row["registryId"], repository: row["repository"], pattern: row["pattern"],
+          reason: row["reason"])
+        rule.id = row["id"]
+        rule.createdAt = row["createdAt"]
+        return rule
+      }
+    }
+  }
+
+  @discardableResult
+  public func removeProtection(id: Int64, registryId: Int64) throws -> Bool {
+    try write { db in
+      try db.execute(
+        sql: "DELETE FROM protection WHERE id = ? AND registryId = ?", arguments: [id, registryId])
+      return db.changesCount > 0
+    }
+  }
+
+  /// The first rule that protects the manifest, or nil.
+  public func protection(
+    registryId: Int64, repository: String, digest: String, tags: [String]
+  ) throws -> ProtectionRule? {
+    try protectionRules(registryId: registryId).first {
+      $0.covers(repository: repository, digest: digest, tags: tags)
+    }
+  }
+
+  /// The audit log as a document, newest last: what every change regsh made was.
+  public func auditDocuments(registry: String?, last: Int?) throws -> JSON {
+    try read { db in
+      var sql = "SELECT * FROM audit"
+      var arguments: StatementArguments = []
+      if let registry {
+        sql += " WHERE registry = ?"
+        arguments += [registry]
+      }
+      sql += " ORDER BY id DESC"
+      if let last { sql += " LIMIT \(max(0, last))" }
+      let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).reversed()
+      return .array(
+        rows.map { row in
+          var entry: JSONObject = [
+            "time": .string(row["time"]), "registry": .string(row["registry"]),
+            "repository": .string(row["repository"]), "action": .string(row["action"]),
+            "user": .string(row["user"]),
+          ]
+          if let digest: String = row["digest"] { entry["digest"] = .string(digest) }
+          if let tags: String = row["tags"], let value = try? JSONReader.parse(tags) {
+            entry["tags"] = value
+          }
+          if let bytes: Int = row["bytesFreed"] { entry["bytesFreed"] = .int(bytes) }
+          if let detail: String = row["detail"] { entry["detail"] = .string(detail) }
+          return .object(entry)
+        })
+    }
+  }
+}
