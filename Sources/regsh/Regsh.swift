@@ -17,13 +17,7 @@ struct Regsh: AsyncParsableCommand {
         regsh -c 'use myregistry; sync; manifests acr-helloworld --query "[?tags==null].digest"'
         regsh az acr repository show-manifests -n myregistry --repository acr-helloworld --query "[?tags==null].digest" -o tsv
       """,
-    subcommands: [
-      QueryCommandLine.self, RegistryCommand.self, UseCommand.self, SyncCommand.self,
-      RepositoriesCommand.self,
-      TagsCommand.self, ManifestsCommand.self, BenchCommand.self, AzCommand.self,
-      LoginCommand.self, LogoutCommand.self, HelpCommand.self, HistoryCommand.self,
-      ExitCommand.self, ExportCommand.self, ProtectCommand.self, AuditCommand.self,
-    ]
+    subcommands: [QueryCommandLine.self] + Session.commandList
   )
 
   /// `regsh -c 'CMD; CMD'` is read here, before ArgumentParser: declared as an option of

@@ -3,17 +3,20 @@ import JMESPath
 
 /// Running commands: one from the command line, or a script of them (`-c`, piped stdin).
 extension Session {
-  /// Every command the shell knows, by its first word.
-  public static let commandTypes: [String: any ParsableCommand.Type] = {
-    let types: [any ParsableCommand.Type] = [
-      RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
-      TagsCommand.self,
-      ManifestsCommand.self, BenchCommand.self, AzCommand.self, HelpCommand.self,
-      HistoryCommand.self, ExitCommand.self, LoginCommand.self, LogoutCommand.self,
-      ExportCommand.self, ProtectCommand.self, AuditCommand.self,
-    ]
-    return Dictionary(uniqueKeysWithValues: types.map { ($0.configuration.commandName!, $0) })
-  }()
+  /// Every command the shell knows, in the order `help` lists them. The one list: the
+  /// command line (`regsh NAME`), the REPL and scripts all take their commands from it.
+  public static let commandList: [any ParsableCommand.Type] = [
+    RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
+    TagsCommand.self,
+    ManifestsCommand.self, ExportCommand.self, ProtectCommand.self, AuditCommand.self,
+    AzCommand.self,
+    LoginCommand.self, LogoutCommand.self, BenchCommand.self, HelpCommand.self, HistoryCommand.self,
+    ExitCommand.self,
+  ]
+
+  /// The commands by their first word.
+  public static let commandTypes: [String: any ParsableCommand.Type] = Dictionary(
+    uniqueKeysWithValues: commandList.map { ($0.configuration.commandName!, $0) })
 
   /// Runs one parsed command and prints its result; returns the exit status.
   public func run(_ command: some SessionCommand) async -> Int32 {
