@@ -96,7 +96,9 @@ struct ScriptTests {
     #expect(r.status == 1)
     let lines = r.stderr.split(separator: "\n").map(String.init)
     #expect(lines.first?.hasPrefix("error: syntax: ") == true, "\(r.stderr)")
-    #expect(lines.count >= 3 && lines[1] == "[?name==]" && lines[2] == "        ^", "\(r.stderr)")
+    // The whole line is shown, with the caret under the failing column of the expression in it.
+    #expect(lines.count >= 3 && lines[1] == "registry list | [?name==]", "\(r.stderr)")
+    #expect(lines.count >= 3 && lines[2] == String(repeating: " ", count: 24) + "^", "\(r.stderr)")
   }
 
   @Test func scriptsFromStandardInputRunLineByLine() throws {

@@ -3,8 +3,17 @@ import JMESPath
 /// A `--query` that failed: printed with the expression and a caret under the column.
 struct ExpressionFailure: Error, CustomStringConvertible {
   let error: JMESPathError
+  /// The text shown: the expression, or the whole line it stands in.
   let expression: String
-  var description: String { QueryCommand.describe(error, in: expression) }
+  /// Where the expression starts in `expression`, in Unicode scalars.
+  var offset = 0
+
+  /// The error with its position moved from the expression into the shown text.
+  var shown: JMESPathError {
+    JMESPathError(error.kind, error.message, position: error.position.map { $0 + offset })
+  }
+
+  var description: String { QueryCommand.describe(shown, in: expression) }
 }
 
 extension Session {

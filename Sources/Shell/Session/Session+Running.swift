@@ -58,7 +58,7 @@ extension Session {
       return 1
     }
     for pipeline in pipelines {
-      let status = await run(pipeline)
+      let status = await run(pipeline, line: line)
       if status != 0 { return status }
     }
     return 0
@@ -66,13 +66,15 @@ extension Session {
 
   /// Runs the stages of a pipeline, each on the previous one's result; a pipeline that
   /// starts with an expression queries the last result (`_`).
-  public func run(_ pipeline: Pipeline) async -> Int32 {
+  /// `line` is the text the pipeline came from: an error in an expression stage is shown
+  /// on the whole line, with the caret under its column there.
+  public func run(_ pipeline: Pipeline, line: String? = nil) async -> Int32 {
     var value: JSON? = pipeline.queriesPreviousResult ? (lastResult ?? .null) : nil
     var output = OutputSettings()
     var status: Int32 = 0
     var fromQuery = false
     do {
-      for stage in pipeline.stages {
+      for (index, stage) in pipeline.stages.enumerated() {
         switch stage {
         case .expression(let source):
           let expression: Expression
@@ -83,6 +85,10 @@ extension Session {
           } catch {
             if error.kind == .syntax, let word = Self.commandLikeWord(source) {
               throw ShellError.usage(Self.unknownCommandMessage(word))
+            }
+            if let line, index < pipeline.stageColumns.count {
+              throw ExpressionFailure(
+                error: error, expression: line, offset: pipeline.stageColumns[index])
             }
             throw ExpressionFailure(error: error, expression: source)
           }
@@ -163,7 +169,7 @@ extension Session {
 
   func report(_ error: any Error) {
     if let failure = error as? ExpressionFailure {
-      printError(QueryCommand.describe(failure.error, in: failure.expression))
+      printError(failure.description)
     } else {
       printError("error: \(error)")
     }
