@@ -49,7 +49,9 @@ let package = Package(
       name: "regsh",
       dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
-    .testTarget(name: "JMESPathTests", dependencies: ["JMESPath"]),
+    // A seeded generator for the fuzz tests, with no dependencies, so any test target can use it.
+    .target(name: "SeededRandom", path: "Tests/SeededRandom"),
+    .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "SeededRandom"]),
     // What the test targets share: live registries, fixtures, and running regsh itself.
     .target(
       name: "TestSupport",
@@ -58,7 +60,11 @@ let package = Package(
       resources: [.copy("Resources/fake_registry.py")]
     ),
     .testTarget(name: "RegistryAPITests", dependencies: ["RegistryAPI", "TestSupport"]),
-    .testTarget(name: "MetadataCacheTests", dependencies: ["MetadataCache", "JMESPath", "TestSupport", "regsh"]),
-    .testTarget(name: "ShellTests", dependencies: ["Shell", "JMESPath", "TestSupport", "regsh"]),
+    .testTarget(
+      name: "MetadataCacheTests",
+      dependencies: ["MetadataCache", "JMESPath", "TestSupport", "regsh"]),
+    .testTarget(
+      name: "ShellTests",
+      dependencies: ["Shell", "JMESPath", "TestSupport", "SeededRandom", "regsh"]),
   ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import JMESPath
+import SeededRandom
 import Testing
 
 /// Seeded random inputs for the expression parser, the interpreter and the JSON reader.
@@ -10,20 +11,6 @@ struct FuzzTests {
     Int(ProcessInfo.processInfo.environment["REGSH_FUZZ_ITERATIONS"] ?? "") ?? 20_000
   static let seed =
     UInt64(ProcessInfo.processInfo.environment["REGSH_FUZZ_SEED"] ?? "") ?? 0x5EED_2026
-
-  /// SplitMix64: small, fast, and the same sequence on every machine.
-  struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-  }
 
   static let fragments: [String] = [
     "foo", "bar", "tags", "digest", "a", "_x9", "\"quoted\"", "\"\\u00e9\"", "'raw'", "'\\''",
@@ -44,7 +31,7 @@ struct FuzzTests {
   ]
 
   @Test func randomExpressionsNeverCrash() {
-    var random = Random(state: Self.seed)
+    var random = SeededRandom(seed: Self.seed)
     var compiled = 0
     for _ in 0..<Self.iterations {
       var expression = ""
@@ -60,7 +47,7 @@ struct FuzzTests {
   @Test func mutatedComplianceExpressionsNeverCrash() throws {
     let seeds = try Self.complianceExpressions()
     try #require(!seeds.isEmpty)
-    var random = Random(state: Self.seed ^ 0xC0FFEE)
+    var random = SeededRandom(seed: Self.seed ^ 0xC0FFEE)
     for _ in 0..<Self.iterations {
       var scalars = Array(random.pick(seeds).unicodeScalars)
       for _ in 0..<(1 + random.below(3)) {
@@ -80,7 +67,7 @@ struct FuzzTests {
 
   /// Compiles and evaluates; returns whether it compiled. Any error must be typed and a
   /// syntax error must point inside the expression.
-  static func exercise(_ expression: String, _ random: inout Random) -> Bool {
+  static func exercise(_ expression: String, _ random: inout SeededRandom) -> Bool {
     do {
       let compiled = try Expression(expression)
       for document in documents where random.below(3) == 0 || document == documents.last! {
@@ -104,7 +91,7 @@ struct FuzzTests {
   }
 
   @Test func mutatedJSONNeverCrashesAndRoundTrips() {
-    var random = Random(state: Self.seed ^ 0xF00D)
+    var random = SeededRandom(seed: Self.seed ^ 0xF00D)
     let samples =
       Self.documents.map { Array(JSONWriter().bytes($0)) } + [
         Array(#"{"a":"\u00e9\ud83d\ude00\n","b":[1e5,-0.5,{"c":null}],"d":true}"#.utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import JMESPath
+import SeededRandom
 import Shell
 import Testing
 
@@ -18,23 +19,11 @@ struct CommandLanguageFuzzTests {
     ",", ":",
   ]
 
-  struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-  }
-
   @Test func randomLinesNeverCrashTheParser() {
     let language = CommandLanguage(commandNames: [
       "manifests", "az", "sync", "tags", "use", "delete",
     ])
-    var random = Random(state: 0xC0_11AB)
+    var random = SeededRandom(seed: 0xC0_11AB)
     var parsed = 0
     for _ in 0..<Self.iterations {
       var line = ""
@@ -54,7 +43,7 @@ struct CommandLanguageFuzzTests {
   }
 
   @Test func everyFormatRendersArbitraryDocuments() throws {
-    var random = Random(state: 0xF0_4A7)
+    var random = SeededRandom(seed: 0xF0_4A7)
     let scalars: [JSON] = [
       .null, true, false, 0, -1, 2.5, "", "x", "tab\there", "\u{1B}[2J", "é😀", "None",
     ]

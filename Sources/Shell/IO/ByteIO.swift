@@ -27,10 +27,7 @@ public enum ByteIO {
     var info = stat()
     var capacity = 1 << 16
     if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
-      if (info.st_mode & S_IFMT) == S_IFDIR {
-        throw ReadError(path: name, reason: "is a directory")
-      }
-      capacity = max(Int(info.st_size) + 1, 1)
+      capacity = max(Int(info.st_size) + 1, 1)  // one read, and one more to see the end
     } else if (info.st_mode & S_IFMT) == S_IFDIR {
       throw ReadError(path: name, reason: "is a directory")
     }

@@ -20,21 +20,19 @@ extension Session {
   /// Applies `--query`, remembers the result as `_`, and prints it in the `-o` format.
   func emit(_ result: CommandResult) throws {
     guard var value = result.value else { return }
-    var fromQuery = false
-    if let expression = result.output.query {
-      if keepsIntermediateResults { ProcessLifetime.keep(value) }
-      do {
-        value = try Expression(expression).evaluate(value)
-      } catch {
-        throw ExpressionFailure(error: error, expression: expression)
-      }
-      fromQuery = true
-    }
+    if let query = result.output.query { value = try queried(value, by: query) }
     lastResult = value
-    print(try render(value, format: result.output.format, fromQuery: fromQuery), terminator: "")
+    ByteIO.write(
+      try render(value, format: result.output.format, fromQuery: result.output.query != nil))
   }
 
-  func print(_ text: String, terminator: String) {
-    ByteIO.write(text + terminator)
+  /// A command's `--query` applied to its result; an error carries the query for the caret.
+  func queried(_ value: JSON, by query: String) throws -> JSON {
+    if keepsIntermediateResults { ProcessLifetime.keep(value) }
+    do {
+      return try Expression(query).evaluate(value)
+    } catch {
+      throw ExpressionFailure(error: error, expression: query)
+    }
   }
 }

@@ -101,12 +101,7 @@ extension Session {
           status = result.status
           fromQuery = false
           if let query = output.query, let current = value {
-            if keepsIntermediateResults { ProcessLifetime.keep(current) }
-            do {
-              value = try Expression(query).evaluate(current)
-            } catch {
-              throw ExpressionFailure(error: error, expression: query)
-            }
+            value = try queried(current, by: query)
             fromQuery = true
           }
         }
