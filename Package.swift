@@ -29,7 +29,7 @@ let package = Package(
       name: "MetadataCache",
       dependencies: ["RegistryAPI", "JMESPath", .product(name: "GRDB", package: "GRDB.swift")]
     ),
-    .target(name: "ImageActions", dependencies: ["RegistryAPI", "MetadataCache"]),
+    .target(name: "ImageActions", dependencies: ["RegistryAPI", "MetadataCache", "JMESPath"]),
     .systemLibrary(
       name: "CLibedit",
       pkgConfig: "libedit",

@@ -102,7 +102,8 @@ extension MetadataStore {
       return .array(
         rows.map { row in
           var entry: JSONObject = [
-            "time": .string(row["time"]), "registry": .string(row["registry"]),
+            "id": .int(row["id"]), "time": .string(row["time"]),
+            "registry": .string(row["registry"]),
             "repository": .string(row["repository"]), "action": .string(row["action"]),
             "user": .string(row["user"]),
           ]

@@ -22,7 +22,10 @@ public struct AcrCommand: ParsableCommand {
 public struct AcrRepositoryCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "repository", abstract: "Manage repositories (image names) of a registry.",
-    subcommands: [AzRepositoryList.self, AzShowTags.self, AzShowManifests.self, AzShow.self])
+    subcommands: [
+      AzRepositoryList.self, AzShowTags.self, AzShowManifests.self, AzShow.self, AzDelete.self,
+      AzUntag.self,
+    ])
   public init() {}
 }
 
@@ -47,6 +50,7 @@ struct AzRepositoryListing: ParsableArguments {
   ) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry.name)
     try await session.refresh(info, repository: repository)
+    session.contextRepository = repository
     let value = try document(
       try session.store(), info.id!, repository, try listing.documentOptions())
     return CommandResult(value, output: output)

@@ -81,6 +81,7 @@ public struct TagsCommand: SessionCommand {
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry)
     try await session.syncIfNeverSynced(info, repository: repository)
+    session.contextRepository = repository
     let value = try session.store().tagDocuments(
       registryId: info.id!, repository: repository, options: try listing.documentOptions())
     return CommandResult(value, output: output)
@@ -123,6 +124,8 @@ public struct ManifestsCommand: SessionCommand {
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry)
     if let repository { try await session.syncIfNeverSynced(info, repository: repository) }
+    // Bare digests taken from this listing belong to its repository (none for --all).
+    session.contextRepository = repository
     let value = try session.store().manifestDocuments(
       registryId: info.id!, repository: repository, options: try listing.documentOptions())
     return CommandResult(value, output: output)

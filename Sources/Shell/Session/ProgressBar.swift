@@ -25,3 +25,18 @@ enum ProgressBar {
     ByteIO.write("\r\u{1B}[K", to: ByteIO.standardError)
   }
 }
+
+extension ProgressBar {
+  /// `deleting [####----] 120/400  35/s  8s left`.
+  static func show(verb: String, done: Int, total: Int, startedAt: Date) {
+    let elapsed = max(Date().timeIntervalSince(startedAt), 0.001)
+    let rate = Double(done) / elapsed
+    let eta = rate > 0 ? Int(Double(total - done) / rate) : 0
+    let width = 24
+    let filled = total == 0 ? width : width * done / total
+    let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+    let line = String(
+      format: "\r%@ [%@] %d/%d  %.0f/s  %ds left ", verb, bar, done, total, rate, eta)
+    ByteIO.write(line, to: ByteIO.standardError)
+  }
+}

@@ -8,7 +8,8 @@ extension Session {
   public static let commandList: [any ParsableCommand.Type] = [
     RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
     TagsCommand.self,
-    ManifestsCommand.self, ExportCommand.self, ProtectCommand.self, AuditCommand.self,
+    ManifestsCommand.self, DeleteCommand.self, UntagCommand.self, RestoreCommand.self,
+    ExportCommand.self, ProtectCommand.self, AuditCommand.self,
     AzCommand.self,
     LoginCommand.self, LogoutCommand.self, BenchCommand.self, HelpCommand.self, HistoryCommand.self,
     ExitCommand.self,
@@ -32,7 +33,7 @@ extension Session {
   }
 
   /// The command language, knowing every command name.
-  static let language = CommandLanguage(commandNames: Set(commandTypes.keys))
+  static let language = CommandLanguage(commandNames: Set(commandTypes.keys).union(["acr"]))
 
   /// Runs a script: `;`-separated pipelines per line; the first failure stops it.
   public func runScript(_ text: String) async -> Int32 {
@@ -118,6 +119,8 @@ extension Session {
 
   /// The command the words name, parsed; nil when they asked for help (printed here).
   func parseCommand(_ words: [String]) throws -> (any SessionCommand)? {
+    // Inside the shell the az commands work without the `az` word too.
+    let words = words.first == "acr" ? ["az"] + words : words
     let name = words[0]
     guard let commandType = Self.commandTypes[name] else {
       throw ShellError.usage(Self.unknownCommandMessage(name))
@@ -165,6 +168,9 @@ extension Session {
   func report(_ error: any Error) {
     if let failure = error as? ExpressionFailure {
       printError(failure.description)
+    } else if let error = error as? ShellError, error.isAzMessage {
+      // az's own wording, as az prints it.
+      printError("ERROR: \(error)")
     } else {
       printError("error: \(error)")
     }

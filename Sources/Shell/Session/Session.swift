@@ -11,6 +11,9 @@ public final class Session {
   /// The registry that commands without `--name`/`--registry` address.
   public var currentRegistry: String?
   public var lastResult: JSON?
+  /// The repository the last single-repository listing read (`manifests REPO`, `tags REPO`,
+  /// az's `show-manifests`): what a bare digest or tag handed to an action belongs to.
+  public var contextRepository: String?
   /// A one-shot run (`-c`, a command from the command line) never frees the large
   /// documents it queried: exit hands their memory back at once, which is much faster.
   public var keepsIntermediateResults = false

@@ -1,0 +1,20 @@
+/// Why an action could not start. Every case names what was wrong, and nothing was changed.
+public enum ActionError: Error, CustomStringConvertible, Equatable {
+  case badTarget(String, why: String)
+  case badElement(index: Int, element: String, why: String)
+  case noRepository(String)
+  case nothingToDo(String)
+  case backup(String)
+
+  public var description: String {
+    switch self {
+    case .badTarget(let text, let why): "'\(text)': \(why)"
+    case .badElement(let index, let element, let why):
+      "element \(index) of the input (\(element.count > 120 ? element.prefix(120) + "…" : element[...])) cannot be acted on: \(why); nothing was done"
+    case .noRepository(let text):
+      "\(text) does not say which repository: pass --repository, list a single repository first, or give repo@digest"
+    case .nothingToDo(let message): message
+    case .backup(let message): message
+    }
+  }
+}

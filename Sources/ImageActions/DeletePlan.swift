@@ -1,0 +1,95 @@
+import JMESPath
+import MetadataCache
+
+/// One manifest a delete will remove, with the tags that go with it and the storage it frees.
+public struct PlannedDeletion: Sendable, Hashable {
+  public var manifest: CachedManifest
+  /// Tags that point at it (at the last sync) and go with it.
+  public var tags: [String]
+  /// The tag the user named it by, when it was chosen by tag.
+  public var requestedTag: String?
+  /// Bytes of its config, layers and own manifest that no remaining manifest in any
+  /// repository of the registry references.
+  public var bytesFreed: Int
+  /// Blobs it references that another manifest still uses: kept, and not counted.
+  public var sharedBlobs: Int
+  public var sharedBytes: Int
+
+  public var key: ManifestKey {
+    ManifestKey(repository: manifest.repository, digest: manifest.digest)
+  }
+
+  /// Chosen by digest with no tag: the "untagged" case that the index-child and referrer
+  /// guards watch over.
+  public var isByDigest: Bool { requestedTag == nil }
+}
+
+/// A target left alone, and why: every skip is reported, never silent.
+public struct SkippedTarget: Sendable, Hashable {
+  public var repository: String
+  public var reference: String
+  public var reason: String
+
+  public init(repository: String, reference: String, reason: String) {
+    self.repository = repository
+    self.reference = reference
+    self.reason = reason
+  }
+
+  var document: JSON {
+    .object([
+      "repository": .string(repository), "reference": .string(reference),
+      "reason": .string(reason),
+    ])
+  }
+}
+
+/// What a delete would do, from the cache: the manifests, the tags that go with them, the
+/// bytes that become free once layer sharing across the whole registry is counted, and
+/// what is skipped by a guard.
+public struct DeletePlan: Sendable {
+  public var registry: String
+  public var deletions: [PlannedDeletion]
+  public var skipped: [SkippedTarget]
+
+  public var bytesFreed: Int { deletions.reduce(0) { $0 + $1.bytesFreed } }
+  public var sharedBlobs: Int { deletions.reduce(0) { $0 + $1.sharedBlobs } }
+  public var tagCount: Int { deletions.reduce(0) { $0 + $1.tags.count } }
+
+  /// The plan as a document. A dry run says so in its first field, so it cannot be taken
+  /// for the record of a real run.
+  public func document(dryRun: Bool) -> JSON {
+    var object: JSONObject = [:]
+    if dryRun { object["dryRun"] = .bool(true) }
+    object["registry"] = .string(registry)
+    object[dryRun ? "wouldDelete" : "toDelete"] = .array(
+      deletions.map { item in
+        .object([
+          "repository": .string(item.manifest.repository),
+          "digest": .string(item.manifest.digest),
+          "tags": item.tags.isEmpty ? .null : .array(item.tags.map(JSON.string)),
+          "bytesFreed": .int(item.bytesFreed),
+          "sharedBlobsKept": .int(item.sharedBlobs),
+        ])
+      })
+    object["skipped"] = .array(skipped.map(\.document))
+    object[dryRun ? "wouldFree" : "bytesFreed"] = .int(bytesFreed)
+    object["note"] = .string(
+      "blobs shared with manifests that stay are not counted (\(sharedBlobs) kept)")
+    return .object(object)
+  }
+}
+
+/// Byte counts as people read them: 1.2 MB, 340 kB.
+public enum ByteCount {
+  public static func format(_ bytes: Int) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB"]
+    var value = Double(bytes)
+    var unit = 0
+    while value >= 1000, unit < units.count - 1 {
+      value /= 1000
+      unit += 1
+    }
+    return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+  }
+}

@@ -1,0 +1,150 @@
+import JMESPath
+import MetadataCache
+import RegistryAPI
+
+/// One tag to remove; the manifest it points at and its other tags stay.
+public struct PlannedUntag: Sendable, Hashable {
+  public var repository: String
+  public var tag: String
+  public var manifest: CachedManifest
+}
+
+/// What an untag did.
+public struct UntagOutcome: Sendable {
+  public var registry: String
+  public var untagged: [PlannedUntag] = []
+  public var skipped: [SkippedTarget] = []
+  public var failed: [(PlannedUntag, String)] = []
+
+  public init(registry: String) { self.registry = registry }
+
+  public var document: JSON {
+    .object([
+      "registry": .string(registry),
+      "untagged": .array(
+        untagged.map {
+          .object([
+            "repository": .string($0.repository), "tag": .string($0.tag),
+            "digest": .string($0.manifest.digest),
+          ])
+        }),
+      "skipped": .array(skipped.map(\.document)),
+      "failed": .array(
+        failed.map {
+          .object([
+            "repository": .string($0.0.repository), "tag": .string($0.0.tag),
+            "reason": .string($0.1),
+          ])
+        }),
+    ])
+  }
+}
+
+/// Removes tags only: the registry's tag deletion where it has one, else the
+/// throwaway-manifest fallback (`RegistryClient.deleteTag`), which never leaves the tag on
+/// the throwaway. Protection rules apply; a tag moved since the last sync is skipped.
+public struct Untagger: Sendable {
+  public let store: MetadataStore
+  public let registry: RegistryInfo
+
+  public init(store: MetadataStore, registry: RegistryInfo) {
+    self.store = store
+    self.registry = registry
+  }
+
+  var registryId: Int64 { registry.id ?? -1 }
+
+  /// Tags to remove: a tag target names one; a digest target means every tag on it.
+  public func plan(_ targets: [ActionTarget]) throws -> (
+    untags: [PlannedUntag], skipped: [SkippedTarget]
+  ) {
+    var untags: [PlannedUntag] = []
+    var skipped: [SkippedTarget] = []
+    var seen: Set<String> = []
+    let rules = try store.protectionRules(registryId: registryId)
+    for (repository, group) in Dictionary(grouping: targets, by: \.repository).sorted(by: {
+      $0.key < $1.key
+    }) {
+      let tags = try store.currentTags(registryId: registryId, repository: repository)
+      var wanted: [(tag: String, digest: String)] = []
+      for target in group {
+        switch target.selector {
+        case .tag(let tag):
+          guard let digest = tags[tag] else {
+            skipped.append(
+              SkippedTarget(
+                repository: repository, reference: target.description,
+                reason: "no such tag in the cache (run `sync \(repository)` if it is new)"))
+            continue
+          }
+          wanted.append((tag, digest))
+        case .digest(let digest):
+          let onDigest = tags.filter { $0.value == digest }.keys.sorted()
+          if onDigest.isEmpty {
+            skipped.append(
+              SkippedTarget(
+                repository: repository, reference: target.description,
+                reason: "no tag points at it"))
+          }
+          wanted += onDigest.map { ($0, digest) }
+        }
+      }
+      let manifests = try store.cachedManifests(
+        registryId: registryId, repository: repository, digests: wanted.map(\.digest))
+      for (tag, digest) in wanted where seen.insert("\(repository):\(tag)").inserted {
+        guard let manifest = manifests[digest] else { continue }
+        if let rule = rules.first(where: {
+          $0.covers(repository: repository, digest: digest, tags: [tag])
+        }) {
+          skipped.append(
+            SkippedTarget(
+              repository: repository, reference: "\(repository):\(tag)",
+              reason: ProtectionRule.describe(rule)))
+          continue
+        }
+        untags.append(PlannedUntag(repository: repository, tag: tag, manifest: manifest))
+      }
+    }
+    return (untags, skipped)
+  }
+
+  /// Checks each tag live (it must still point where the cache says), removes it and records it.
+  public func execute(_ untags: [PlannedUntag], client: RegistryClient) async -> UntagOutcome {
+    var outcome = UntagOutcome(registry: registry.name)
+    for item in untags {
+      do {
+        let head = try await client.headManifest(repository: item.repository, reference: item.tag)
+        guard let head else {
+          outcome.skipped.append(
+            SkippedTarget(
+              repository: item.repository, reference: "\(item.repository):\(item.tag)",
+              reason: "the tag no longer exists on the registry"))
+          continue
+        }
+        guard head.digest.description == item.manifest.digest else {
+          outcome.skipped.append(
+            SkippedTarget(
+              repository: item.repository, reference: "\(item.repository):\(item.tag)",
+              reason: "the tag now points at \(head.digest) (changed since the last sync)"))
+          continue
+        }
+        let how = try await client.deleteTag(repository: item.repository, tag: item.tag)
+        var detail: String?
+        if case .replacedAndDeleted(let throwaway) = how {
+          detail =
+            "the registry cannot delete tags: moved onto throwaway \(throwaway), then deleted it"
+        }
+        try store.recordUntag(
+          registryId: registryId, tag: item.tag,
+          AuditEntry(
+            registry: registry.name, repository: item.repository, action: .untag,
+            digest: item.manifest.digest, tags: [item.tag], mediaType: item.manifest.mediaType,
+            manifest: item.manifest.raw, detail: detail))
+        outcome.untagged.append(item)
+      } catch {
+        outcome.failed.append((item, "\(error)"))
+      }
+    }
+    return outcome
+  }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+
+/// The reads an action's plan is built from: manifests with their blobs, and who else
+/// in the registry still uses a blob, an index child or a referrer's subject.
+extension MetadataStore {
+  /// The live manifests of `repository` with these digests (all of them when `digests` is
+  /// nil), keyed by digest. Digests the cache does not hold, or holds as gone, are absent.
+  public func cachedManifests(registryId: Int64, repository: String, digests: [String]? = nil)
+    throws -> [String: CachedManifest]
+  {
+    try read { db in
+      var result: [String: CachedManifest] = [:]
+      var ids: [Int64: String] = [:]
+      let select = """
+        SELECT m.id, m.digest, m.mediaType, m.raw, m.size, m.tagList, m.subjectDigest,
+          m.changeableAttributes
+        FROM manifest m JOIN repository r ON r.id = m.repositoryId
+        WHERE r.registryId = ? AND r.name = ? AND m.goneAt IS NULL
+        """
+      func collect(_ rows: [Row]) {
+        for row in rows {
+          let digest: String = row[1]
+          ids[row[0]] = digest
+          let tagList: String? = row[5]
+          result[digest] = CachedManifest(
+            repository: repository, digest: digest, mediaType: row[2], raw: row[3], size: row[4],
+            tags: tagList.map { $0.split(separator: "\t").map(String.init) } ?? [],
+            subjectDigest: row[6], changeableAttributes: row[7], blobs: [], children: [])
+        }
+      }
+      if let digests {
+        for batch in Self.batches(Array(Set(digests))) {
+          collect(
+            try Row.fetchAll(
+              db, sql: select + " AND m.digest IN \(Self.placeholders(batch.count))",
+              arguments: Self.arguments([registryId, repository], batch)))
+        }
+      } else {
+        collect(try Row.fetchAll(db, sql: select, arguments: [registryId, repository]))
+      }
+      for batch in Self.batches(Array(ids.keys)) {
+        let marks = Self.placeholders(batch.count)
+        for row in try Row.fetchAll(
+          db,
+          sql:
+            "SELECT manifestId, digest, size, mediaType FROM layer WHERE manifestId IN \(marks) ORDER BY manifestId, position",
+          arguments: Self.arguments([], batch))
+        {
+          guard let digest = ids[row[0]] else { continue }
+          result[digest]?.blobs.append(CachedBlob(digest: row[1], size: row[2], mediaType: row[3]))
+        }
+        for row in try Row.fetchAll(
+          db,
+          sql:
+            "SELECT manifestId, digest FROM child WHERE manifestId IN \(marks) ORDER BY manifestId, position",
+          arguments: Self.arguments([], batch))
+        {
+          guard let digest = ids[row[0]] else { continue }
+          result[digest]?.children.append(row[1])
+        }
+      }
+      return result
+    }
+  }
+
+  /// For each blob digest, the live manifests anywhere in the registry that reference it
+  /// (as config or layer). A blob is freed only when every one of them is deleted.
+  public func blobUsers(registryId: Int64, blobs: Set<String>) throws -> [String: Set<ManifestKey>]
+  {
+    try read { db in
+      var users: [String: Set<ManifestKey>] = [:]
+      for batch in Self.batches(Array(blobs)) {
+        for row in try Row.fetchAll(
+          db,
+          sql: """
+            SELECT l.digest, r.name, m.digest FROM layer l
+            JOIN manifest m ON m.id = l.manifestId AND m.goneAt IS NULL
+            JOIN repository r ON r.id = m.repositoryId
+            WHERE r.registryId = ? AND l.digest IN \(Self.placeholders(batch.count))
+            """, arguments: Self.arguments([registryId], batch))
+        {
+          users[row[0], default: []].insert(ManifestKey(repository: row[1], digest: row[2]))
+        }
+      }
+      return users
+    }
+  }
+
+  /// For each manifest digest, the repositories where it is live: a manifest's own bytes
+  /// are one blob in the registry's storage, shared by every repository that holds it.
+  public func manifestHolders(registryId: Int64, digests: Set<String>) throws -> [String: Set<
+    ManifestKey
+  >] {
+    try read { db in
+      var holders: [String: Set<ManifestKey>] = [:]
+      for batch in Self.batches(Array(digests)) {
+        for row in try Row.fetchAll(
+          db,
+          sql: """
+            SELECT m.digest, r.name FROM manifest m JOIN repository r ON r.id = m.repositoryId
+            WHERE r.registryId = ? AND m.goneAt IS NULL
+              AND m.digest IN \(Self.placeholders(batch.count))
+            """, arguments: Self.arguments([registryId], batch))
+        {
+          holders[row[0], default: []].insert(ManifestKey(repository: row[1], digest: row[0]))
+        }
+      }
+      return holders
+    }
+  }
+
+  /// For each digest, the live indexes of `repository` that list it as a child.
+  public func parentIndexes(registryId: Int64, repository: String, children: Set<String>) throws
+    -> [String: [ParentIndex]]
+  {
+    try read { db in
+      var parents: [String: [ParentIndex]] = [:]
+      for batch in Self.batches(Array(children)) {
+        for row in try Row.fetchAll(
+          db,
+          sql: """
+            SELECT DISTINCT c.digest, m.digest, m.tagList FROM child c
+            JOIN manifest m ON m.id = c.manifestId AND m.goneAt IS NULL
+            JOIN repository r ON r.id = m.repositoryId
+            WHERE r.registryId = ? AND r.name = ? AND c.digest IN \(Self.placeholders(batch.count))
+            ORDER BY m.digest
+            """, arguments: Self.arguments([registryId, repository], batch))
+        {
+          let tagList: String? = row[2]
+          parents[row[0], default: []].append(
+            ParentIndex(
+              digest: row[1],
+              tags: tagList.map { $0.split(separator: "\t").map(String.init) } ?? []))
+        }
+      }
+      return parents
+    }
+  }
+
+  /// The tag → digest map of a repository at its last sync.
+  public func currentTags(registryId: Int64, repository: String) throws -> [String: String] {
+    try read { db in
+      var tags: [String: String] = [:]
+      for row in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT t.name, t.digest FROM tag t JOIN repository r ON r.id = t.repositoryId
+          WHERE r.registryId = ? AND r.name = ? AND t.untilTime IS NULL
+          """, arguments: [registryId, repository])
+      {
+        tags[row[0]] = row[1]
+      }
+      return tags
+    }
+  }
+
+  /// SQLite allows a limited number of bound values per statement.
+  static func batches<T>(_ values: [T], size: Int = 500) -> [[T]] {
+    stride(from: 0, to: values.count, by: size).map {
+      Array(values[$0..<min($0 + size, values.count)])
+    }
+  }
+
+  static func arguments<T: DatabaseValueConvertible>(
+    _ leading: [any DatabaseValueConvertible], _ batch: [T]
+  ) -> StatementArguments {
+    StatementArguments(leading + batch.map { $0 as any DatabaseValueConvertible })
+  }
+
+  static func placeholders(_ count: Int) -> String {
+    "(" + Array(repeating: "?", count: count).joined(separator: ",") + ")"
+  }
+}

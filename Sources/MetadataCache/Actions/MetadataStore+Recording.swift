@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+
+/// One line of the audit log: a change regsh made, with what is needed to undo it.
+public struct AuditEntry: Sendable, Hashable {
+  public enum Action: String, Sendable {
+    case delete, untag, restore
+  }
+  public var id: Int64?
+  public var time: String
+  public var registry: String
+  public var repository: String
+  public var action: Action
+  public var digest: String?
+  public var tags: [String]
+  public var mediaType: String?
+  /// The manifest's exact bytes: `restore` pushes these back.
+  public var manifest: Data?
+  public var bytesFreed: Int?
+  public var user: String
+  public var detail: String?
+
+  public init(
+    registry: String, repository: String, action: Action, digest: String?, tags: [String],
+    mediaType: String?, manifest: Data?, bytesFreed: Int? = nil, detail: String? = nil
+  ) {
+    self.time = Timestamp.now()
+    self.registry = registry
+    self.repository = repository
+    self.action = action
+    self.digest = digest
+    self.tags = tags
+    self.mediaType = mediaType
+    self.manifest = manifest
+    self.bytesFreed = bytesFreed
+    self.user = Self.localUser
+    self.detail = detail
+  }
+
+  /// Who ran regsh: the login name, not anything from a registry credential.
+  public static var localUser: String {
+    if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name {
+      return String(cString: name)
+    }
+    return ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
+  }
+}
+
+/// Writing what an action did: the cache learns the change at once (without waiting for the
+/// next sync) and the audit log gets its line, in one transaction, so neither can be lost
+/// without the other.
+extension MetadataStore {
+  /// The manifest is gone from the registry, and every tag that pointed at it with it.
+  public func recordDeletion(registryId: Int64, _ entry: AuditEntry) throws {
+    try write { db in
+      if let digest = entry.digest {
+        try markGone(
+          db, registryId: registryId, repository: entry.repository, digest: digest,
+          at: entry.time)
+      }
+      try insertAudit(db, entry)
+    }
+  }
+
+  /// The registry no longer has the manifest (it answered 404): no change of regsh's to log.
+  public func markGone(registryId: Int64, repository: String, digest: String) throws {
+    try write { db in
+      try markGone(
+        db, registryId: registryId, repository: repository, digest: digest,
+        at: Timestamp.now())
+    }
+  }
+
+  func markGone(
+    _ db: Database, registryId: Int64, repository: String, digest: String, at now: String
+  )
+    throws
+  {
+    guard let repositoryId = try repositoryId(db, registryId: registryId, existing: repository)
+    else { return }
+    try db.execute(
+      sql: "UPDATE manifest SET goneAt = ?, tagList = NULL WHERE repositoryId = ? AND digest = ?",
+      arguments: [now, repositoryId, digest])
+    try db.execute(
+      sql:
+        "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL",
+      arguments: [now, repositoryId, digest])
+  }
+
+  /// One tag no longer points at the manifest; the manifest and its other tags stay.
+  public func recordUntag(registryId: Int64, tag: String, _ entry: AuditEntry) throws {
+    try write { db in
+      if let repositoryId = try repositoryId(db, registryId: registryId, existing: entry.repository)
+      {
+        try db.execute(
+          sql:
+            "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND name = ? AND untilTime IS NULL",
+          arguments: [entry.time, repositoryId, tag])
+        if let digest = entry.digest {
+          let remaining = try String.fetchAll(
+            db,
+            sql:
+              "SELECT name FROM tag WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL ORDER BY name",
+            arguments: [repositoryId, digest])
+          try db.execute(
+            sql: "UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?",
+            arguments: [
+              remaining.isEmpty ? nil : remaining.joined(separator: "\t"), repositoryId, digest,
+            ])
+        }
+      }
+      try insertAudit(db, entry)
+    }
+  }
+
+  /// A change that the next sync of the repository brings into the cache (a restore).
+  public func recordAudit(_ entry: AuditEntry) throws {
+    try write { db in try insertAudit(db, entry) }
+  }
+
+  /// The audit entries with these ids, in id order.
+  public func auditEntries(ids: [Int64]) throws -> [AuditEntry] {
+    try read { db in
+      try Self.batches(ids).flatMap { batch in
+        try Row.fetchAll(
+          db,
+          sql: "SELECT * FROM audit WHERE id IN \(Self.placeholders(batch.count)) ORDER BY id",
+          arguments: Self.arguments([], batch)
+        ).compactMap(Self.auditEntry)
+      }
+    }
+  }
+
+  /// The last `count` deletes and untags on `registry`, newest first.
+  public func lastChanges(registry: String, count: Int) throws -> [AuditEntry] {
+    try read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT * FROM audit WHERE registry = ? AND action IN ('delete', 'untag')
+          ORDER BY id DESC LIMIT ?
+          """, arguments: [registry, max(0, count)]
+      ).compactMap(Self.auditEntry)
+    }
+  }
+
+  /// The newest delete or untag of `digest` on `registry` (optionally in one repository).
+  public func lastChange(registry: String, repository: String?, digest: String) throws
+    -> AuditEntry?
+  {
+    try read { db in
+      var sql =
+        "SELECT * FROM audit WHERE registry = ? AND digest = ? AND action IN ('delete', 'untag')"
+      var arguments: StatementArguments = [registry, digest]
+      if let repository {
+        sql += " AND repository = ?"
+        arguments += [repository]
+      }
+      return try Row.fetchOne(db, sql: sql + " ORDER BY id DESC LIMIT 1", arguments: arguments)
+        .flatMap(Self.auditEntry)
+    }
+  }
+
+  func insertAudit(_ db: Database, _ entry: AuditEntry) throws {
+    let tags =
+      entry.tags.isEmpty
+      ? nil
+      : String(
+        data: (try? JSONSerialization.data(withJSONObject: entry.tags)) ?? Data("[]".utf8),
+        encoding: .utf8)
+    try db.execute(
+      sql: """
+        INSERT INTO audit (time, registry, repository, action, digest, tags, mediaType, manifest,
+          bytesFreed, user, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        entry.time, entry.registry, entry.repository, entry.action.rawValue, entry.digest, tags,
+        entry.mediaType, entry.manifest, entry.bytesFreed, entry.user, entry.detail,
+      ])
+  }
+
+  static func auditEntry(_ row: Row) -> AuditEntry? {
+    guard let action = AuditEntry.Action(rawValue: row["action"]) else { return nil }
+    var entry = AuditEntry(
+      registry: row["registry"], repository: row["repository"], action: action,
+      digest: row["digest"], tags: [], mediaType: row["mediaType"], manifest: row["manifest"],
+      bytesFreed: row["bytesFreed"], detail: row["detail"])
+    entry.id = row["id"]
+    entry.time = row["time"]
+    entry.user = row["user"]
+    if let tags: String = row["tags"],
+      let list = try? JSONSerialization.jsonObject(with: Data(tags.utf8)) as? [String]
+    {
+      entry.tags = list
+    }
+    return entry
+  }
+
+  func repositoryId(_ db: Database, registryId: Int64, existing name: String) throws -> Int64? {
+    try Int64.fetchOne(
+      db, sql: "SELECT id FROM repository WHERE registryId = ? AND name = ?",
+      arguments: [registryId, name])
+  }
+}

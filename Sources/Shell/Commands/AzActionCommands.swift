@@ -1,0 +1,131 @@
+import ArgumentParser
+import ImageActions
+import JMESPath
+import MetadataCache
+import RegistryAPI
+
+/// `az acr repository delete`: az's flags, prompts and exit codes, with regsh's guards —
+/// live re-check, protection, index children and referrers — underneath.
+public struct AzDelete: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "delete", abstract: "Delete a repository or image in a registry.",
+    discussion: """
+      Examples:
+        regsh az acr repository delete -n myregistry --image acr-helloworld:latest
+        regsh az acr repository delete -n myregistry --image acr-helloworld@sha256:... --yes
+        regsh az acr repository delete -n myregistry --repository acr-helloworld --yes
+      """)
+
+  @OptionGroup var registry: AzRegistryOption
+  @Option(help: "The name of the repository to delete with all its images.")
+  var repository: String?
+  @Option(
+    name: [.customLong("image"), .customShort("t")],
+    help: "REPOSITORY:TAG (the image and all its tags) or REPOSITORY@DIGEST.")
+  var image: String?
+  @Flag(name: [.customLong("yes"), .customShort("y")], help: "Do not prompt for confirmation.")
+  var yes = false
+
+  public init() {}
+
+  public mutating func validate() throws {
+    if (repository == nil) == (image == nil) {
+      throw ValidationError("usage error: --image IMAGE | --repository REPOSITORY")
+    }
+  }
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry.name)
+    let store = try session.store()
+    let targets: [ActionTarget]
+    let question: String
+    if let repository {
+      try await session.refresh(info, repository: repository)
+      let manifests = try store.cachedManifests(registryId: info.id!, repository: repository)
+      guard !manifests.isEmpty else {
+        throw ShellError.failed("The repository '\(repository)' is not found.")
+      }
+      targets = manifests.keys.sorted().map {
+        ActionTarget(repository: repository, selector: .digest($0))
+      }
+      question =
+        "Are you sure you want to delete the repository '\(repository)' and all images under it?"
+    } else {
+      let target = try Self.imageTarget(image!)
+      try await session.refresh(info, repository: target.repository)
+      let (resolved, _) = try ActionTarget.resolve(
+        [target], store: store, registryId: info.id!)
+      guard let manifest = resolved.first?.manifest else {
+        throw ShellError.failed("The image '\(image!)' is not found.")
+      }
+      targets = [target]
+      question = Self.deleteMessage(manifest) + "\nAre you sure you want to continue?"
+    }
+    if !yes, !(try session.confirm(TerminalSafeText.escape(question))) {
+      throw ShellError.cancelled
+    }
+    let run = DeleteRun(registry: info)
+    let plan = try await run.plan(targets, in: session)
+    let outcome = try await run.execute(plan, in: session)
+    let problems =
+      outcome.skipped.map { "\($0.reference): \($0.reason)" }
+      + outcome.failed.map { "\($0.repository)@\($0.digest): \($0.reason ?? "")" }
+    if !problems.isEmpty {
+      throw ShellError.failed(
+        "\(outcome.deleted.count + outcome.alreadyGone.count) deleted; not deleted: "
+          + problems.joined(separator: "; "))
+    }
+    return .nothing
+  }
+
+  /// az's text: the digest, then the images (repo:tag) that go with it, when there are any.
+  static func deleteMessage(_ manifest: CachedManifest) -> String {
+    var message = "This operation will delete the manifest '\(manifest.digest)'"
+    if !manifest.tags.isEmpty {
+      message +=
+        " and all the following images: "
+        + manifest.tags.map { "'\(manifest.repository):\($0)'" }.joined(separator: ", ")
+    }
+    return message + "."
+  }
+
+  /// `repo:tag` or `repo@digest`; az requires one of the two (no implicit `latest`).
+  static func imageTarget(_ image: String) throws -> ActionTarget {
+    do {
+      return try ActionTarget(parsing: image, repository: nil)
+    } catch {
+      throw ShellError.usage(
+        "--image must be REPOSITORY:TAG or REPOSITORY@DIGEST, not '\(image)' (\(error))")
+    }
+  }
+}
+
+/// `az acr repository untag`: removes one tag; the manifest and its other tags stay.
+public struct AzUntag: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "untag", abstract: "Untag an image in a registry.",
+    discussion: "Example:\n  regsh az acr repository untag -n myregistry --image acr-helloworld:v1"
+  )
+
+  @OptionGroup var registry: AzRegistryOption
+  @Option(name: [.customLong("image"), .customShort("t")], help: "REPOSITORY:TAG.")
+  var image: String
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry.name)
+    let target = try AzDelete.imageTarget(image)
+    guard case .tag = target.selector else {
+      throw ShellError.usage("--image must be REPOSITORY:TAG: untag removes a tag")
+    }
+    try await session.refresh(info, repository: target.repository)
+    let outcome = try await session.untag([target], registry: info, dryRun: false)
+    if outcome.untagged.isEmpty {
+      let reason =
+        outcome.skipped.first?.reason ?? outcome.failed.first?.1 ?? "the tag was not removed"
+      throw ShellError.failed("\(image): \(reason)")
+    }
+    return .nothing
+  }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import ImageActions
+import JMESPath
+import MetadataCache
+
+/// `restore`: puts deleted manifests and removed tags back, from the audit log.
+public struct RestoreCommand: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "restore",
+    abstract: "Put deleted manifests and removed tags back (from the audit log).",
+    discussion: """
+      Every delete and untag is recorded with the manifest's bytes. restore pushes them
+      back, with their tags, while the registry still holds the blobs they reference
+      (checked first; a registry frees them only at garbage collection). Blobs that are
+      gone are copied from an OCI backup (--from DIR, written by export --oci or delete
+      --backup), or named. A tag that meanwhile points at another image is left as it is.
+
+      Examples:
+        restore sha256:0a2e01852872580b2c2fea9380ff8d7b637d3928783c55beb3f21a6e58d5d108
+        restore --last 3
+        audit | [?action=='delete' && repository=='acr-helloworld'] | restore
+        restore --last 1 --from ./backup
+      """)
+
+  @Argument(help: "Digests whose last delete or untag to undo.")
+  var digests: [String] = []
+
+  @Option(help: "Undo the last N deletes and untags on the registry.")
+  var last: Int?
+
+  @Option(help: "Only changes in this repository.")
+  var repository: String?
+
+  @Option(name: .customLong("from"), help: "An OCI layout directory to copy missing blobs from.")
+  var backup: String?
+
+  @Option(
+    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
+    help: "The registry (default: the one chosen with `use`).")
+  var registry: String?
+
+  @OptionGroup public var output: OutputOptions
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry)
+    let store = try session.store()
+    var entries: [AuditEntry] = []
+    if let last {
+      entries = try store.lastChanges(registry: info.name, count: last)
+    } else if !digests.isEmpty {
+      for digest in digests {
+        guard
+          let entry = try store.lastChange(
+            registry: info.name, repository: repository, digest: digest)
+        else {
+          throw ShellError.failed(
+            "no delete or untag of \(digest) on '\(info.name)' in the audit log (see `audit`)")
+        }
+        entries.append(entry)
+      }
+    } else if let input {
+      entries = try store.auditEntries(ids: try Self.auditIds(in: input))
+    } else {
+      throw ShellError.usage(
+        "restore what? name digests, pass --last N, or pipe audit entries into it")
+    }
+    if let repository { entries = entries.filter { $0.repository == repository } }
+    entries = entries.filter { $0.action != .restore }
+    guard !entries.isEmpty else { throw ShellError.failed("nothing to restore") }
+    let restorer = Restorer(
+      store: store, registry: info, client: try session.client(for: info),
+      backup: try backup.map(session.layoutClient))
+    // Oldest first: a tag deleted, re-pushed and deleted again ends where it was last.
+    let outcome = await restorer.restore(entries.sorted { ($0.id ?? 0) < ($1.id ?? 0) })
+    // The cache learns the restored manifests from the registry itself.
+    let repositories = Set(outcome.restored.map(\.repository)).sorted()
+    if !repositories.isEmpty { try await session.sync(info, repositories: repositories) }
+    for item in outcome.failed {
+      session.printError(
+        "failed \(TerminalSafeText.escape(item.repository))@\(item.digest): \(TerminalSafeText.escape(item.note ?? ""))"
+      )
+    }
+    return CommandResult(outcome.document, output: output, status: outcome.failed.isEmpty ? 0 : 1)
+  }
+
+  /// Audit entries (objects with `id`) or bare ids from the previous stage.
+  static func auditIds(in input: JSON) throws -> [Int64] {
+    let items: [JSON] = input.arrayValue ?? [input]
+    return try items.enumerated().map { index, item in
+      if case .int(let id) = item { return Int64(id) }
+      if case .object(let object) = item, case .int(let id)? = object["id"] { return Int64(id) }
+      throw ShellError.usage(
+        "element \(index) of the input is not an audit entry (an object with an id); nothing was restored"
+      )
+    }
+  }
+}
