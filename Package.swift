@@ -63,6 +63,7 @@ let package = Package(
     .testTarget(
       name: "MetadataCacheTests",
       dependencies: ["MetadataCache", "JMESPath", "TestSupport", "regsh"]),
+    .testTarget(name: "ImageActionsTests", dependencies: ["ImageActions", "JMESPath"]),
     .testTarget(
       name: "ShellTests",
       dependencies: ["Shell", "JMESPath", "TestSupport", "SeededRandom", "regsh"]),

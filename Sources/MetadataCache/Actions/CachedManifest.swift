@@ -21,6 +21,22 @@ public struct CachedManifest: Sendable, Hashable {
   /// The manifests an index lists.
   public var children: [String]
 
+  public init(
+    repository: String, digest: String, mediaType: String, raw: Data?, size: Int, tags: [String],
+    subjectDigest: String?, changeableAttributes: String?, blobs: [CachedBlob], children: [String]
+  ) {
+    self.repository = repository
+    self.digest = digest
+    self.mediaType = mediaType
+    self.raw = raw
+    self.size = size
+    self.tags = tags
+    self.subjectDigest = subjectDigest
+    self.changeableAttributes = changeableAttributes
+    self.blobs = blobs
+    self.children = children
+  }
+
   /// Whether ACR's locks forbid deleting it (`deleteEnabled` or `writeEnabled` false).
   public var lock: String? {
     guard let changeableAttributes,
