@@ -9,7 +9,7 @@ extension Session {
     RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
     TagsCommand.self,
     ManifestsCommand.self, ExportCommand.self, ProtectCommand.self, AuditCommand.self,
-    AzCommand.self, GCCommand.self,
+    AzCommand.self, GCCommand.self, DemoCommand.self,
     LoginCommand.self, LogoutCommand.self, BenchCommand.self, HelpCommand.self, HistoryCommand.self,
     ExitCommand.self,
   ]
