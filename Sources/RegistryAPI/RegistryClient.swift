@@ -74,14 +74,30 @@ public final class RegistryClient: Sendable {
   let limiter: ConcurrencyLimiter
   let auth: AuthHandler
 
-  /// Creates a client for a login server (`host[:port]`) or a URL (`https://host`, `http://127.0.0.1:5000`).
+  /// Creates a client for a login server (`host[:port]`), a URL (`https://host`,
+  /// `http://127.0.0.1:5000`), or a local registry of OCI image layouts (`oci:DIR`).
   ///
   /// A bare loopback host uses http, any other bare host https; plain HTTP to a non-loopback host needs `options.insecure`.
+  /// `oci:DIR` (a relative DIR is taken from the current directory) is served by
+  /// `OCILayoutTransport`: `http` and `credentials` are not used, nothing is ever asked for.
   public init(
     server: String, options: RegistryOptions = RegistryOptions(),
     credentials: any CredentialProvider = ChainedCredentials.standard(),
     http: (any HTTPClient)? = nil
   ) throws {
+    if let layouts = try OCILayoutRegistry(address: server) {
+      let transport = OCILayoutTransport(registry: layouts)
+      // Requests still travel as URLs; this base only has to be one that never leaves the process.
+      self.baseURL = Self.layoutBaseURL
+      self.server = layouts.address
+      self.options = options
+      self.http = transport
+      self.limiter = ConcurrencyLimiter(limit: options.maxConcurrency)
+      self.auth = AuthHandler(
+        server: self.server, credentials: AnonymousCredentials(), http: transport, insecure: true,
+        timeout: options.timeout)
+      return
+    }
     let url: URL
     if server.contains("://") {
       guard let parsed = URL(string: server), parsed.host != nil,
@@ -127,13 +143,21 @@ public final class RegistryClient: Sendable {
   /// ACR answers the distribution API exactly like other registries and sends no header that
   /// marks it, so the host name is the only reliable sign without an extra request.
   public var isACR: Bool {
-    switch options.flavor {
+    if localLayouts != nil { return false }
+    return switch options.flavor {
     case .acr: true
     case .distribution: false
     case .automatic:
       Self.hostOnly(server).lowercased().split(separator: ".").contains("azurecr")
     }
   }
+
+  /// The local registry this client reads and writes, when it was created for `oci:DIR`.
+  public var localLayouts: OCILayoutRegistry? {
+    (http as? OCILayoutTransport)?.registry
+  }
+
+  static let layoutBaseURL = URL(string: "oci-layout://local")!
 
   /// Checks that the registry speaks the v2 API and that regsh may use it (`GET /v2/`).
   public func ping() async throws {

@@ -74,6 +74,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
   case dockerConfig(path: String, reason: String)
   /// Something this registry does not offer (e.g. ACR endpoints on a plain registry).
   case unsupported(String)
+  /// A local OCI image layout (`oci:DIR`) is damaged or unreadable; `path` is the file at fault.
+  case layout(path: String, reason: String)
 
   /// The HTTP status, when the error came from a registry response.
   public var httpStatus: Int? {
@@ -139,6 +141,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
       return "docker config \(path): \(reason)"
     case .unsupported(let what):
       return "not supported by this registry: \(what)"
+    case .layout(let path, let reason):
+      return "OCI layout \(path): \(reason)"
     }
   }
 

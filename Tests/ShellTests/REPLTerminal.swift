@@ -28,13 +28,13 @@ final class REPLTerminal {
   let socket = "regsh-repl-test-\(UUID().uuidString.prefix(8))"
   let home: URL
 
-  /// Starts `regsh` on a 200x50 terminal with REGSH_HOME at `home`.
-  init(home: URL) throws {
+  /// Starts `regsh` (with `arguments`) on a 200x50 terminal with REGSH_HOME at `home`.
+  init(home: URL, arguments: [String] = []) throws {
     guard Self.tmux != nil else { throw TestFailure("tmux is not installed") }
     self.home = home
     let command =
       "exec env REGSH_HOME=\(Self.quoted(home.path)) LC_ALL=C.UTF-8 NO_COLOR=1 "
-      + Self.quoted(RegshProcess.executable.path)
+      + ([RegshProcess.executable.path] + arguments).map(Self.quoted).joined(separator: " ")
     try tmux(["new-session", "-d", "-x", "200", "-y", "50", command])
   }
 

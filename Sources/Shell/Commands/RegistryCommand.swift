@@ -11,6 +11,7 @@ public struct RegistryCommand: SessionCommand {
       Examples:
         registry add myregistry localhost:5000
         registry add prod myregistry.azurecr.io
+        registry add local oci:./my-registry      (a directory of OCI image layouts)
         registry list
         registry remove prod
       """)
@@ -18,7 +19,10 @@ public struct RegistryCommand: SessionCommand {
   @Argument(help: "add, list or remove.")
   var action: String
 
-  @Argument(help: "add: NAME URL (a login server host[:port] or an http(s) URL); remove: NAME.")
+  @Argument(
+    help:
+      "add: NAME URL (a login server host[:port], an http(s) URL, or oci:DIR for a local registry); remove: NAME."
+  )
   var values: [String] = []
 
   @Flag(help: "Allow plain HTTP to a registry that is not on a loopback address.")
@@ -39,8 +43,11 @@ public struct RegistryCommand: SessionCommand {
       guard ["automatic", "acr", "distribution"].contains(flavor) else {
         throw ShellError.usage("--flavor must be automatic, acr or distribution")
       }
-      let info = RegistryInfo(name: values[0], url: values[1], insecure: insecure, flavor: flavor)
-      _ = try session.client(for: info)  // rejects a bad URL or plain HTTP now, not at the first sync
+      var info = RegistryInfo(name: values[0], url: values[1], insecure: insecure, flavor: flavor)
+      // Rejects a bad URL or plain HTTP now, not at the first sync.
+      let client = try session.client(for: info)
+      // A local registry is kept by its absolute directory, so it works from anywhere.
+      if client.localLayouts != nil { info.url = client.server }
       try store.addRegistry(info)
       return .nothing
     case "list":

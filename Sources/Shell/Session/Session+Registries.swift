@@ -17,7 +17,9 @@ extension Session {
     guard name.contains(".") || name.contains(":") || name == "localhost" else {
       throw CacheError.unknownRegistry(name)
     }
-    return try store.addRegistry(RegistryInfo(name: name, url: name))
+    // `oci:DIR` is kept by its absolute directory, as `registry add` keeps it.
+    let url = try OCILayoutRegistry(address: name)?.address ?? name
+    return try store.addRegistry(RegistryInfo(name: name, url: url))
   }
 
   /// A client for the registry, with credentials from docker's config, `regsh login` or

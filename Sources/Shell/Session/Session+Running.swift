@@ -10,7 +10,7 @@ extension Session {
     TagsCommand.self,
     ManifestsCommand.self, DeleteCommand.self, UntagCommand.self, RestoreCommand.self,
     ExportCommand.self, ProtectCommand.self, AuditCommand.self,
-    AzCommand.self,
+    AzCommand.self, GCCommand.self, DemoCommand.self,
     LoginCommand.self, LogoutCommand.self, BenchCommand.self, HelpCommand.self, HistoryCommand.self,
     ExitCommand.self,
   ]
