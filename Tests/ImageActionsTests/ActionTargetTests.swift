@@ -7,18 +7,24 @@ import Testing
 struct ActionTargetTests {
   static let digest = "sha256:" + String(repeating: "ab", count: 32)
 
-  @Test(arguments: [
-    ("sha256:" + String(repeating: "ab", count: 32), "acr-helloworld", "acr-helloworld@" + digest),
-    ("acr-helloworld@" + digest, nil, "acr-helloworld@" + digest),
-    ("marketing/campaign10-18/web:v2", nil, "marketing/campaign10-18/web:v2"),
-    ("v1", "acr-helloworld", "acr-helloworld:v1"),
-  ] as [(String, String?, String)])
+  @Test(
+    arguments: [
+      (
+        "sha256:" + String(repeating: "ab", count: 32), "acr-helloworld", "acr-helloworld@" + digest
+      ),
+      ("acr-helloworld@" + digest, nil, "acr-helloworld@" + digest),
+      ("marketing/campaign10-18/web:v2", nil, "marketing/campaign10-18/web:v2"),
+      ("v1", "acr-helloworld", "acr-helloworld:v1"),
+    ] as [(String, String?, String)])
   func stringsNameManifestsAndTags(text: String, repository: String?, expected: String) throws {
     #expect(try ActionTarget(parsing: text, repository: repository).description == expected)
   }
 
   @Test(arguments: [
-    ("sha256:" + String(repeating: "ab", count: 32), nil as String?, "does not say which repository"),
+    (
+      "sha256:" + String(repeating: "ab", count: 32), nil as String?,
+      "does not say which repository"
+    ),
     ("sha256:xyz", "r", "not a digest"),
     ("acr-helloworld", nil, "name a tag"),
     ("registry.example.com/app:v1", nil, "not a repo@digest or repo:tag"),
@@ -62,12 +68,13 @@ struct ActionTargetTests {
     #expect(try ActionTarget.targets(from: .string("x:y"), repository: nil).count == 1)
   }
 
-  @Test(arguments: [
-    (#"{"deleteEnabled":false,"writeEnabled":true}"#, "deleteEnabled=false"),
-    (#"{"deleteEnabled":true,"writeEnabled":false}"#, "writeEnabled=false"),
-    (#"{"deleteEnabled":true,"writeEnabled":true}"#, nil),
-    ("not json", nil),
-  ] as [(String, String?)])
+  @Test(
+    arguments: [
+      (#"{"deleteEnabled":false,"writeEnabled":true}"#, "deleteEnabled=false"),
+      (#"{"deleteEnabled":true,"writeEnabled":false}"#, "writeEnabled=false"),
+      (#"{"deleteEnabled":true,"writeEnabled":true}"#, nil),
+      ("not json", nil),
+    ] as [(String, String?)])
   func acrLocksAreReadFromChangeableAttributes(attributes: String, lock: String?) {
     let manifest = CachedManifest(
       repository: "r", digest: Self.digest, mediaType: "m", raw: nil, size: 1, tags: [],
