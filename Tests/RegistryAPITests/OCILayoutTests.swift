@@ -70,6 +70,19 @@ import Testing
     #expect(size == image.config.size)
   }
 
+  @Test func aRepositoryCannotLiveInAnotherOnesBlobStore() async throws {
+    let fixture = try LayoutFixture()
+    _ = try await LayoutImage.push(fixture.client, "a", tag: "v1", name: "a")
+    await #expect {
+      try await LayoutImage.push(fixture.client, "a/blobs/b", tag: "v1", name: "b")
+    } throws: { "\($0)".contains("a/blobs is that repository's blob store") }
+    _ = try await LayoutImage.push(fixture.client, "c/blobs", tag: "v1", name: "c")
+    await #expect {
+      try await LayoutImage.push(fixture.client, "c", tag: "v1", name: "c")
+    } throws: { "\($0)".contains("would be the repository c/blobs") }
+    #expect(try await fixture.client.catalog() == ["a", "c/blobs"])
+  }
+
   @Test func tagsPageLikeDistribution() async throws {
     let fixture = try LayoutFixture()
     let image = try await LayoutImage.push(fixture.client, "paged", tag: "a", name: "paged")

@@ -32,10 +32,31 @@ public struct OCILayoutRegistry: Sendable {
   /// `oci:` and the absolute directory: how the registry is named to credentials and people.
   public var address: String { Self.scheme + root.path }
 
-  /// The layout of `repository`, which must be a valid repository name (so it cannot leave the root).
+  /// The layout of `repository`, which must be a valid repository name (so it cannot leave
+  /// the root) and must not overlap another layout's `blobs` directory.
   public func layout(for repository: String) throws -> OCILayout {
     try Reference.validateRepository(repository)
-    return OCILayout(directory: root.appendingPathComponent(repository, isDirectory: true))
+    let components = repository.split(separator: "/").map(String.init)
+    var directory = root
+    for (position, component) in components.enumerated() {
+      let isLayout = FileManager.default.fileExists(
+        atPath: directory.appendingPathComponent("oci-layout").path)
+      if isLayout, component == "blobs" {
+        throw RegistryError.invalidReference(
+          repository, part: .repository,
+          reason:
+            "\(components[..<position].joined(separator: "/"))/blobs is that repository's blob store"
+        )
+      }
+      directory = directory.appendingPathComponent(component, isDirectory: true)
+    }
+    let blobs = directory.appendingPathComponent("blobs")
+    if FileManager.default.fileExists(atPath: blobs.appendingPathComponent("oci-layout").path) {
+      throw RegistryError.invalidReference(
+        repository, part: .repository,
+        reason: "its blob store would be the repository \(repository)/blobs")
+    }
+    return OCILayout(directory: directory)
   }
 
   /// Every repository: each directory under the root that holds an `oci-layout` file and

@@ -78,9 +78,11 @@ public struct OCILayoutTransport: HTTPClient {
         return .error(404, "UNSUPPORTED", "no such endpoint: \(components.path)")
       }
     } catch let error as RegistryError {
-      if case .invalidReference(_, let part, let reason) = error {
-        return part == .tag
-          ? .error(400, "TAG_INVALID", reason) : .error(400, "NAME_INVALID", reason)
+      // A bad tag or digest in the path is the client's mistake, answered as a registry
+      // would. A repository that cannot be a layout here stays an error of its own: a HEAD
+      // answer has no body to say why.
+      if case .invalidReference(_, .tag, let reason) = error {
+        return .error(400, "TAG_INVALID", reason)
       }
       if case .invalidDigest(_, let reason) = error {
         return .error(400, "DIGEST_INVALID", reason)

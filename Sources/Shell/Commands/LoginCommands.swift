@@ -47,6 +47,10 @@ public struct LoginCommand: SessionCommand {
     let client = try RegistryClient(
       server: info.url, options: options,
       credentials: StaticCredentials(Credential(username: username, secret: secret)))
+    // A directory has no credentials; docker's config.json must not get an `oci:` entry.
+    guard client.localLayouts == nil else {
+      throw ShellError.usage("'\(info.name)' is a local (oci:) registry: it needs no login")
+    }
     try await client.ping()
     let config = DockerConfig(configDirectory: DockerConfig.defaultDirectory())
     try await config.login(server: client.server, username: username, password: secret)
