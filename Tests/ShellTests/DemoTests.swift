@@ -34,6 +34,23 @@ import Testing
     #expect(fresh.stdout == result.stdout)
   }
 
+  @Test func aCacheThatNeverSawTheLayoutStillFindsItsUntaggedManifest() throws {
+    let home = try TemporaryDirectory()
+    let built = try RegshProcess.run(
+      ["demo"], stdin: Self.untaggedQuery + "\n", environment: ["REGSH_HOME": home.url.path])
+    #expect(built.status == 0, "\(built.stderr)")
+    // Another cache, registering the same directory: it never saw the manifest tagged.
+    let other = try TemporaryDirectory()
+    let layouts = home.url.appendingPathComponent("demo-registry").path
+    let result = try RegshProcess.run(
+      [
+        "-c",
+        "registry add copy oci:\(layouts); use copy; manifests acr-helloworld --query \"[?tags==null].digest\" -o tsv",
+      ], environment: ["REGSH_HOME": other.url.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == built.stdout)
+  }
+
   @Test func acrHelloworldHasFourManifestsOneUntagged() throws {
     let home = try TemporaryDirectory()
     let env = ["REGSH_HOME": home.url.path]

@@ -101,6 +101,13 @@ public struct Synchronizer: Sendable {
         snapshot.tags[tag] = head.digest.description
         snapshot.present.insert(head.digest.description)
       }
+      // A local layout lists its untagged manifests too (index entries without a tag), so
+      // they are found even by a cache that never saw them tagged.
+      if let layouts = client.localLayouts {
+        for entry in try layouts.layout(for: repository).readIndex().manifests {
+          snapshot.present.insert(entry.digest.description)
+        }
+      }
     }
 
     // Fetch what is new, following index children (which are untagged) level by level.
