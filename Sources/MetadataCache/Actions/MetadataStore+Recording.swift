@@ -113,6 +113,16 @@ extension MetadataStore {
     }
   }
 
+  /// The repository no longer exists (all its manifests were deleted); a later sync that
+  /// finds it in the catalog again brings it back.
+  public func markRepositoryGone(registryId: Int64, repository: String) throws {
+    try write { db in
+      try db.execute(
+        sql: "UPDATE repository SET goneAt = ? WHERE registryId = ? AND name = ?",
+        arguments: [Timestamp.now(), registryId, repository])
+    }
+  }
+
   /// A change that the next sync of the repository brings into the cache (a restore).
   public func recordAudit(_ entry: AuditEntry) throws {
     try write { db in try insertAudit(db, entry) }

@@ -7,7 +7,13 @@ extension OCILayoutTransport {
       return .error(405, "UNSUPPORTED", "the catalog only answers GET")
     }
     struct Catalog: Encodable { var repositories: [String] }
-    return try Self.page(registry.repositories(), call, path: "/v2/_catalog") {
+    // A repository whose every manifest was deleted is gone, as on ACR (`az acr repository
+    // delete --repository`); its directory waits for `gc`. A damaged index still lists it,
+    // so the damage is reported when it is read.
+    let listed = registry.repositories().filter { name in
+      (try? registry.layout(for: name).readIndex().manifests.isEmpty) != true
+    }
+    return try Self.page(listed, call, path: "/v2/_catalog") {
       try .json(Catalog(repositories: $0))
     }
   }

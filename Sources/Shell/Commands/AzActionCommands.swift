@@ -43,25 +43,25 @@ public struct AzDelete: SessionCommand {
       try await session.refresh(info, repository: repository)
       let manifests = try store.cachedManifests(registryId: info.id!, repository: repository)
       guard !manifests.isEmpty else {
-        throw ShellError.failed("The repository '\(repository)' is not found.")
+        throw ShellError.az("The repository '\(repository)' is not found.")
       }
       targets = manifests.keys.sorted().map {
         ActionTarget(repository: repository, selector: .digest($0))
       }
       question =
-        "Are you sure you want to delete the repository '\(repository)' and all images under it?"
+        "Are you sure you want to delete the repository '\(TerminalSafeText.escape(repository))' and all images under it?"
     } else {
       let target = try Self.imageTarget(image!)
       try await session.refresh(info, repository: target.repository)
       let (resolved, _) = try ActionTarget.resolve(
         [target], store: store, registryId: info.id!)
       guard let manifest = resolved.first?.manifest else {
-        throw ShellError.failed("The image '\(image!)' is not found.")
+        throw ShellError.az("The image '\(image!)' is not found.")
       }
       targets = [target]
       question = Self.deleteMessage(manifest) + "\nAre you sure you want to continue?"
     }
-    if !yes, !(try session.confirm(TerminalSafeText.escape(question))) {
+    if !yes, !(try session.confirm(question)) {
       throw ShellError.cancelled
     }
     let run = DeleteRun(registry: info)
@@ -71,20 +71,26 @@ public struct AzDelete: SessionCommand {
       outcome.skipped.map { "\($0.reference): \($0.reason)" }
       + outcome.failed.map { "\($0.repository)@\($0.digest): \($0.reason ?? "")" }
     if !problems.isEmpty {
-      throw ShellError.failed(
+      throw ShellError.az(
         "\(outcome.deleted.count + outcome.alreadyGone.count) deleted; not deleted: "
           + problems.joined(separator: "; "))
+    }
+    if let repository {
+      try store.markRepositoryGone(registryId: info.id!, repository: repository)
     }
     return .nothing
   }
 
   /// az's text: the digest, then the images (repo:tag) that go with it, when there are any.
+  /// Registry-supplied names are escaped (safety rule 5).
   static func deleteMessage(_ manifest: CachedManifest) -> String {
-    var message = "This operation will delete the manifest '\(manifest.digest)'"
+    let safe = TerminalSafeText.escape
+    var message = "This operation will delete the manifest '\(safe(manifest.digest))'"
     if !manifest.tags.isEmpty {
       message +=
         " and all the following images: "
-        + manifest.tags.map { "'\(manifest.repository):\($0)'" }.joined(separator: ", ")
+        + manifest.tags.map { "'\(safe(manifest.repository)):\(safe($0))'" }.joined(
+          separator: ", ")
     }
     return message + "."
   }
@@ -124,7 +130,7 @@ public struct AzUntag: SessionCommand {
     if outcome.untagged.isEmpty {
       let reason =
         outcome.skipped.first?.reason ?? outcome.failed.first?.1 ?? "the tag was not removed"
-      throw ShellError.failed("\(image): \(reason)")
+      throw ShellError.az("\(image): \(reason)")
     }
     return .nothing
   }

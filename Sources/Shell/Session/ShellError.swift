@@ -6,10 +6,12 @@ public enum ShellError: Error, CustomStringConvertible {
   case noTerminalForPrompt
   /// The person answered no (az's wording; exit status 1, as az).
   case cancelled
+  /// An az command failed: printed as az prints its errors.
+  case az(String)
 
   public var description: String {
     switch self {
-    case .usage(let message), .failed(let message): message
+    case .usage(let message), .failed(let message), .az(let message): message
     case .noTerminalForPrompt:
       "Unable to prompt for confirmation as no tty available. Use --yes."
     case .cancelled: "Operation cancelled."
@@ -21,7 +23,7 @@ extension ShellError {
   /// The refusals whose text az scripts and people know: printed as az prints them.
   var isAzMessage: Bool {
     switch self {
-    case .cancelled, .noTerminalForPrompt: true
+    case .cancelled, .noTerminalForPrompt, .az: true
     default: false
     }
   }
