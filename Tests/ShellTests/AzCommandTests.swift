@@ -112,6 +112,17 @@ struct ScriptTests {
 }
 
 extension ScriptTests {
+  @Test func underscoreNamesTheLastResult() throws {
+    let home = try TemporaryDirectory()
+    let r = try RegshProcess.run(
+      [
+        "-c",
+        "registry add a 127.0.0.1:5998; registry add b 127.0.0.1:5999; registry list -o tsv | [].name; _ | length(@); _",
+      ], environment: ["REGSH_HOME": home.url.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == "a\nb\n2\n2\n")
+  }
+
   @Test func aScriptLineWithAnOpenBracketContinuesOnTheNext() throws {
     let home = try TemporaryDirectory()
     let r = try RegshProcess.run(

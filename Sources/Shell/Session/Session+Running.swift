@@ -81,7 +81,7 @@ extension Session {
           let expression: Expression
           if keepsIntermediateResults, let value { ProcessLifetime.keep(value) }
           do {
-            expression = try Expression(source)
+            expression = try Expression(index == 0 ? Self.lastResultNamed(source) : source)
             value = try expression.evaluate(value ?? .null)
           } catch {
             if error.kind == .syntax, let word = Self.commandLikeWord(source) {
@@ -140,6 +140,18 @@ extension Session {
       throw ShellError.usage(commandType.helpMessage(for: Swift.type(of: parsed)))
     }
     return command
+  }
+
+  /// `_` names the last result: a first stage `_` or `_ | …` is that result itself. (In
+  /// JMESPath `_` alone would be a field name; as the whole first stage it never is one in
+  /// practice.) The same length keeps error carets where they were.
+  static func lastResultNamed(_ source: String) -> String {
+    let trimmed = source.drop { $0 == " " || $0 == "\t" }
+    guard trimmed.first == "_" else { return source }
+    let rest = trimmed.dropFirst().drop { $0 == " " || $0 == "\t" }
+    guard rest.isEmpty || rest.first == "|" else { return source }
+    let offset = source.count - trimmed.count
+    return String(source.prefix(offset)) + "@" + String(trimmed.dropFirst())
   }
 
   static func unknownCommandMessage(_ name: String) -> String {
