@@ -55,6 +55,19 @@ struct ActionTests {
     #expect(try world.json("audit") == .array([]))
   }
 
+  @Test func aManifestDeletedBehindRegshsBackCountsAsAlreadyGone() async throws {
+    let world = try await ActionWorld()
+    let digest = world.fixtures.latestManifest.digest
+    try await world.client.deleteManifest(repository: "hello-world", digest: digest)
+    let result = try world.json("delete hello-world@\(digest) --yes")
+    #expect(result["deleted"] == .array([]))
+    #expect(result["alreadyGone"][0]["digest"] == .string(digest.description), "\(result)")
+    // Nothing was changed by regsh, so nothing is in the audit log; the cache knows it is gone.
+    #expect(try world.json("audit") == .array([]))
+    let untagged = try world.json("manifests hello-world --query \"[?tags==null].digest\"")
+    #expect(untagged.arrayValue?.contains(.string(digest.description)) == false)
+  }
+
   @Test func dryRunShowsThePlanWithBytesAndChangesNothing() async throws {
     let world = try await ActionWorld()
     let result = try world.regsh("delete hello-world:latest --dry-run")
