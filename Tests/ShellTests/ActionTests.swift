@@ -220,6 +220,7 @@ struct AzPromptTests {
     try terminal.type("n")
     try terminal.press("Enter")
     try terminal.waitFor("Operation cancelled.")
+    #expect(try !terminal.screen().contains("is not a command"))
     #expect(try await world.exists("hello-world", digest))
 
     try terminal.type("az acr repository delete -n live --image hello-world:latest")
@@ -247,5 +248,22 @@ struct AzPromptTests {
       screen.components(separatedBy: "Operation cancelled.").count == 3
     }
     #expect(try await world.exists("marketing/campaign10-18/api", "v3"))
+
+    // The native delete shows its plan, with the bytes, and asks the same way.
+    let untagged = world.fixtures.latestManifest.digest.description
+    try terminal.type("use live")
+    try terminal.press("Enter")
+    try terminal.waitFor("regsh(live)> ")
+    try terminal.type("manifests hello-world | [?tags==null].digest | delete")
+    try terminal.press("Enter")
+    try terminal.waitFor("Plan for live: delete 1 manifest (0 tags), freeing")
+    try terminal.waitFor("hello-world@\(untagged)  untagged  frees")
+    try terminal.waitFor("a referrer (signature, SBOM, …) of")
+    try terminal.waitFor("Delete 1 manifest? (y/n): ")
+    try terminal.type("y")
+    try terminal.press("Enter")
+    try terminal.waitFor("deleted 1, skipped 1, failed 0; freed")
+    #expect(try await !world.exists("hello-world", untagged))
+    #expect(try await world.exists("hello-world", world.fixtures.signature.digest.description))
   }
 }

@@ -97,7 +97,7 @@ public final class REPL {
     let trimmed = line.drop { $0.isWhitespace }
     let first = trimmed.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
     guard !first.isEmpty, trimmed.dropFirst(first.count).first?.isWhitespace ?? false,
-      Session.commandTypes[String(first)] == nil,
+      Session.commandTypes[String(first)] == nil, first != "acr",
       let near = Session.nearestCommand(to: String(first))
     else { return nil }
     return "hint: '\(first)' is not a command; did you mean '\(near)'? (try `help`)"
