@@ -34,7 +34,33 @@ struct Regsh: AsyncParsableCommand {
       session.keepsIntermediateResults = true
       Foundation.exit(await session.runScript(arguments[1]))
     }
+    if arguments.first == "az" { await runAz(arguments) }
     await main(arguments)
+  }
+
+  /// az exits 2 for a command line it cannot parse (ArgumentParser's default is 64), and
+  /// scripts written for az test for that.
+  static func runAz(_ arguments: [String]) async -> Never {
+    do {
+      var command = try parseAsRoot(arguments)
+      if var asynchronous = command as? any AsyncParsableCommand {
+        try await asynchronous.run()
+      } else {
+        try command.run()
+      }
+      Foundation.exit(0)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      if code == .validationFailure {
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+      }
+      Foundation.exit(code.rawValue)
+    }
   }
 
   mutating func run() async throws {

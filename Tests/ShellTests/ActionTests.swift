@@ -138,8 +138,9 @@ struct ActionTests {
     let delete = try world.regsh("delete hello-world:v1 --yes")
     #expect(delete.status != 0)
     #expect(delete.stderr.contains("protected by rule 1 (tag v*"), "\(delete.stderr)")
-    let untag = try world.json("untag hello-world:v2")
-    #expect(untag["untagged"] == .array([]))
+    let untag = try world.regsh("untag hello-world:v2")
+    #expect(untag.status != 0, "every target was skipped: the command must fail")
+    #expect(try JSONReader.parse(untag.stdout)["untagged"] == .array([]))
     #expect(try await world.exists("hello-world", "v1"))
     #expect(try await world.exists("hello-world", "v2"))
   }
@@ -265,5 +266,20 @@ struct AzPromptTests {
     try terminal.waitFor("deleted 1, skipped 1, failed 0; freed")
     #expect(try await !world.exists("hello-world", untagged))
     #expect(try await world.exists("hello-world", world.fixtures.signature.digest.description))
+  }
+}
+
+/// az's exit statuses on the command line.
+struct AzExitStatusTests {
+  @Test func aCommandLineAzCannotParseExitsTwoAsAzDoes() throws {
+    let home = try TemporaryDirectory()
+    let result = try RegshProcess.run(
+      ["az", "acr", "repository", "show-tags", "-n", "x", "--repository", "r", "--no-such-flag"],
+      environment: ["REGSH_HOME": home.url.path])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("--no-such-flag"), "\(result.stderr)")
+    let native = try RegshProcess.run(
+      ["tags", "--no-such-flag"], environment: ["REGSH_HOME": home.url.path])
+    #expect(native.status != 0 && native.status != 2, "only the az forms follow az's codes")
   }
 }

@@ -44,8 +44,10 @@ public struct UntagCommand: SessionCommand {
       arguments: self.targets, input: input, repository: repository, preferTags: true,
       verb: "untag")
     let outcome = try await session.untag(targets, registry: info, dryRun: dryRun)
+    // As delete: an untag that removed nothing because every target was skipped failed.
+    let nothingDone = !dryRun && outcome.untagged.isEmpty && !outcome.skipped.isEmpty
     return CommandResult(
-      outcome.document, output: output, status: outcome.failed.isEmpty ? 0 : 1)
+      outcome.document, output: output, status: outcome.failed.isEmpty && !nothingDone ? 0 : 1)
   }
 }
 

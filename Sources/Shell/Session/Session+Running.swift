@@ -133,7 +133,10 @@ extension Session {
         print(commandType.fullMessage(for: error))
         return nil
       }
-      throw ShellError.usage(commandType.fullMessage(for: error))
+      // "error: " is added when it is reported; ArgumentParser's own "Error: " would double it.
+      var message = commandType.fullMessage(for: error)
+      if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+      throw ShellError.usage(message)
     }
     guard let command = parsed as? any SessionCommand else {
       // A command group named without its subcommand (`az acr`): say what it offers.
