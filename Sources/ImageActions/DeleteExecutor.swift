@@ -20,6 +20,8 @@ public struct DeleteOutcome: Sendable {
 
   public var bytesFreed: Int { deleted.reduce(0) { $0 + $1.bytesFreed } }
 
+  public init(registry: String) { self.registry = registry }
+
   public var document: JSON {
     func items(_ list: [Item]) -> JSON {
       .array(

@@ -67,7 +67,10 @@ import Testing
   }
 
   @Test func manifestAttributes() async throws {
-    let digest = try Digest("sha256:" + String(format: "%064x", 0xabc002))
+    let digest = try #require(
+      try await client.acrManifests(repository: "hello-world", orderBy: .timeAscending)
+        .dropFirst(2).first
+    ).digest
     let updated = try await client.acrUpdateManifestAttributes(
       repository: "hello-world", digest: digest,
       ACRChangeableAttributes(deleteEnabled: false, writeEnabled: false))

@@ -283,3 +283,55 @@ struct AzExitStatusTests {
     #expect(native.status != 0 && native.status != 2, "only the az forms follow az's codes")
   }
 }
+
+/// ACR's locks, against fake_registry.py's ACR (no real ACR is reachable from here): a
+/// manifest with `deleteEnabled` or `writeEnabled` false is skipped and reported.
+struct AcrLockTests {
+  @Test func lockedManifestsAreSkippedAndUnlockedOnesDeleted() async throws {
+    let fake = try await FakeRegistry(mode: "acr")
+    let client = try RegistryClient(
+      server: fake.server, options: RegistryOptions(timeout: 5, flavor: .acr),
+      credentials: StaticCredentials(
+        Credential(username: FakeRegistry.username, secret: FakeRegistry.password)))
+    let home = try TemporaryDirectory()
+    let env = [
+      "REGSH_HOME": home.url.path, "REGSH_USERNAME": FakeRegistry.username,
+      "REGSH_PASSWORD": FakeRegistry.password,
+    ]
+    func regsh(_ script: String) throws -> RegshProcess.Result {
+      try RegshProcess.run(
+        ["-c", "registry add acr \(fake.server) --flavor acr; use acr; " + script],
+        environment: env)
+    }
+    let manifests = try await client.acrManifests(
+      repository: "hello-world", orderBy: .timeAscending)
+    let standalone = manifests[0].digest  // untagged, in no index
+    let child = manifests[2].digest  // untagged, the child of the tagged index `latest`
+    try await client.acrUpdateManifestAttributes(
+      repository: "hello-world", digest: standalone, ACRChangeableAttributes(deleteEnabled: false))
+
+    let refused = try regsh("manifests hello-world | [?tags==null].digest | delete --yes")
+    #expect(refused.status != 0)
+    let skipped = try JSONReader.parse(refused.stdout)["skipped"]
+    #expect(skipped.arrayValue?.count == 2, "\(refused.stdout) \(refused.stderr)")
+    let reasons = Dictionary(
+      uniqueKeysWithValues: (skipped.arrayValue ?? []).compactMap { item in
+        item["reference"].stringValue.map { ($0, item["reason"].stringValue ?? "") }
+      })
+    #expect(
+      reasons[standalone.description]?.contains("locked on the registry (deleteEnabled=false)")
+        == true)
+    #expect(reasons[child.description]?.contains("a child of the tagged index") == true)
+
+    try await client.acrUpdateManifestAttributes(
+      repository: "hello-world", digest: standalone, ACRChangeableAttributes(deleteEnabled: true))
+    let deleted = try regsh(
+      "sync hello-world -o none; manifests hello-world | [?tags==null].digest | delete --yes")
+    #expect(deleted.status == 0, "\(deleted.stderr)")
+    #expect(
+      try JSONReader.parse(deleted.stdout)["deleted"][0]["digest"]
+        == .string(standalone.description))
+    let left = try await client.acrManifests(repository: "hello-world").map(\.digest)
+    #expect(!left.contains(standalone) && left.contains(child))
+  }
+}

@@ -80,8 +80,11 @@ public struct DeleteCommand: SessionCommand {
       return CommandResult(checked.document(dryRun: true), output: output)
     }
     guard !plan.deletions.isEmpty else {
-      session.printError(session.describe(skipped: plan.skipped).joined(separator: "\n"))
-      throw ShellError.failed("nothing to delete: every target was skipped")
+      // Nothing left to ask about: the record of what was skipped, and a failure status.
+      var outcome = DeleteOutcome(registry: info.name)
+      outcome.skipped = plan.skipped
+      session.printError(DeleteRun.summary(outcome))
+      return CommandResult(outcome.document, output: output, status: 1)
     }
     if !yes {
       session.printError(session.describe(plan))

@@ -21,12 +21,42 @@ def ts(i):
 ATTRS = {"deleteEnabled": True, "writeEnabled": True, "readEnabled": True, "listEnabled": True}
 REPOS = ["hello-world", "marketing/campaign10-18/web", "product-returns/web-submission"]
 
-def digest(i):
-    return "sha256:" + ("%064x" % (0xabc000 + i))
+def sha(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+# Real content behind every manifest, so the distribution endpoints ACR also serves (/v2/…)
+# answer with bytes that match their digests: images 0-3 (docker schema 2) and an OCI index
+# (4, "latest") whose one child is the untagged image 2.
+BLOBS = {}
+BODIES = {}
+def blob(data):
+    BLOBS[sha(data)] = data
+    return {"digest": sha(data), "size": len(data)}
+
+def image(i):
+    config = blob(json.dumps({"architecture": "amd64", "os": "linux", "created": ts(i)}).encode())
+    layer = blob(("layer of image %d" % i).encode())
+    body = json.dumps({"schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": dict(config, mediaType="application/vnd.docker.container.image.v1+json"),
+        "layers": [dict(layer, mediaType="application/vnd.docker.image.rootfs.diff.tar.gzip")]}).encode()
+    BODIES[sha(body)] = ("application/vnd.docker.distribution.manifest.v2+json", body)
+    return sha(body), len(body)
+
+def index(children):
+    body = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [{"mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                       "digest": d, "size": n, "platform": {"architecture": "amd64", "os": "linux"}}
+                      for d, n in children]}).encode()
+    BODIES[sha(body)] = ("application/vnd.oci.image.index.v1+json", body)
+    return sha(body)
+
+IMAGES = [image(i) for i in range(4)]
 
 MANIFESTS = []
 for i in range(5):
-    m = {"digest": digest(i), "imageSize": 1000 + i, "createdTime": ts(i), "lastUpdateTime": ts(i),
+    m = {"digest": IMAGES[i][0] if i < 4 else index([IMAGES[2]]), "imageSize": 1000 + i,
+         "createdTime": ts(i), "lastUpdateTime": ts(i),
          "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
          "architecture": "amd64", "os": "linux", "changeableAttributes": dict(ATTRS)}
     if i in (1, 3):
@@ -102,6 +132,10 @@ class Handler(BaseHTTPRequestHandler):
         self.count(self.command + " " + path)
         if path == "/v2/":
             return self.send(200, {})
+        for repo in REPOS:
+            prefix = "/v2/%s/" % repo
+            if path.startswith(prefix):
+                return self.distribution(path[len(prefix):])
         if path == "/acr/v1/_catalog":
             return self.page(REPOS, query, "repositories", lambda r: r, {})
         for repo in REPOS:
@@ -148,6 +182,33 @@ class Handler(BaseHTTPRequestHandler):
                 m["changeableAttributes"].update(self.body())
             return self.send(200, dict(head, manifest=m))
         return self.error(404, "NAME_UNKNOWN", "not found")
+
+    def distribution(self, rest):
+        """The distribution endpoints, over the same manifests and tags as /acr/v1."""
+        if rest == "tags/list":
+            return self.send(200, {"name": "repo", "tags": sorted(t["name"] for t in TAGS)})
+        if rest.startswith("blobs/"):
+            data = BLOBS.get(rest[len("blobs/"):])
+            if data is None:
+                return self.error(404, "BLOB_UNKNOWN", "blob unknown to registry")
+            return self.send(200, data, content_type="application/octet-stream")
+        if not rest.startswith("manifests/"):
+            return self.error(404, "NAME_UNKNOWN", "not found")
+        ref = rest[len("manifests/"):]
+        tag = next((t for t in TAGS if t["name"] == ref), None)
+        d = tag["digest"] if tag else ref
+        m = next((m for m in MANIFESTS if m["digest"] == d), None)
+        if m is None or d not in BODIES:
+            return self.error(404, "MANIFEST_UNKNOWN", "manifest unknown")
+        if self.command == "DELETE":
+            attributes = m["changeableAttributes"]
+            if not attributes["deleteEnabled"] or not attributes["writeEnabled"]:
+                return self.error(405, "UNSUPPORTED", "the manifest is locked")
+            MANIFESTS.remove(m)
+            TAGS[:] = [t for t in TAGS if t["digest"] != d]
+            return self.send(202)
+        media, body = BODIES[d]
+        return self.send(200, body, {"Docker-Content-Digest": d}, content_type=media)
 
     def body(self):
         return json.loads(self.request_body or b"{}")
