@@ -219,7 +219,12 @@ import Testing
     let task = Task { try await client.data(for: request) }
     try await Task.sleep(for: .milliseconds(200))
     task.cancel()
-    await #expect(throws: CancellationError.self) { try await task.value }
+    // URLSession's error for a cancelled task, so callers see what they saw before.
+    await #expect {
+      try await task.value
+    } throws: { error in
+      (error as? URLError)?.code == .cancelled && error.localizedDescription == "cancelled"
+    }
     #expect(Date().timeIntervalSince(started) < 2)
   }
 
@@ -237,6 +242,15 @@ import Testing
       #expect((error as? URLError)?.code == .cannotConnectToHost)
       #expect(RegistryClient.isRetryable(error))
     }
+  }
+
+  @Test func ipv6LoopbackWithABracketedHost() async throws {
+    let v6 = try await FakeRegistry(mode: "ipv6", script: "wire_server")
+    let url = URL(string: "http://[::1]:\(v6.port)/echo")!
+    #expect(LoopbackHTTPClient.handles(url))
+    let (data, _) = try await client.data(for: URLRequest(url: url))
+    let echo = try JSONDecoder().decode(Echo.self, from: data)
+    #expect(echo.headers["host"] == "[::1]:\(v6.port)")
   }
 
   @Test func downloadStreamsToTheFileAfterARedirect() async throws {

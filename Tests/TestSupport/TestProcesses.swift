@@ -340,7 +340,8 @@ public final class FakeRegistry: @unchecked Sendable {
 
   public var server: String { "127.0.0.1:\(port)" }
 
-  /// Starts `script` (a Python file in Resources: `fake_registry`, or `wire_server`, which takes no mode).
+  /// Starts `script` (a Python file in Resources): `fake_registry`, or `wire_server` (modes
+  /// `wire`, and `ipv6` to serve on ::1, where `server` does not apply).
   public init(mode: String, arguments: [String] = [], script name: String = "fake_registry")
     async throws
   {

@@ -23,7 +23,7 @@ final class CancelSwitch: @unchecked Sendable {
   /// Watches `connection` until `detach`; throws at once if the task was already cancelled.
   func attach(_ connection: SocketConnection) throws {
     try lock.withLock {
-      if cancelled { throw CancellationError() }
+      if cancelled { throw URLError.loopback(.cancelled) }
       self.connection = connection
     }
   }
@@ -77,7 +77,7 @@ struct LoopbackExchange: Sendable {
         return outcome
       } catch {
         connection.close()
-        if cancel.isCancelled { throw CancellationError() }
+        if cancel.isCancelled { throw URLError.loopback(.cancelled) }
         // A keep-alive connection the server closed while it sat idle fails before a single
         // byte of answer: the request goes once more on a fresh connection, as curl does.
         // (RegistryClient retries dropped connections of every method anyway.)
@@ -89,23 +89,30 @@ struct LoopbackExchange: Sendable {
     }
   }
 
+  /// Connects to the first address of `host` that accepts: `localhost` may be served on
+  /// 127.0.0.1 or on ::1 only, and libcurl tries both too.
   private func connect(host: String, port: Int, key: String, cancel: CancelSwitch) throws
     -> SocketConnection
   {
-    let (connection, address, length) = try SocketConnection.open(
-      host: host, port: port, key: key)
-    try cancel.attach(connection)
-    connection.setTimeout(timeout)
-    do {
-      try connection.connect(to: address, length: length)
-      cancel.detach()
-    } catch {
-      cancel.detach()  // before closing: a cancel must never shut down a reused descriptor
-      connection.close()
-      if cancel.isCancelled { throw CancellationError() }
-      throw error
+    var failure: any Error = URLError.loopback(.cannotConnectToHost)
+    for address in try SocketConnection.addresses(host: host, port: port) {
+      let connection = try SocketConnection.open(address, key: key)
+      try cancel.attach(connection)
+      connection.setTimeout(timeout)
+      do {
+        try connection.connect(to: address)
+        cancel.detach()
+        return connection
+      } catch {
+        cancel.detach()  // before closing: a cancel must never shut down a reused descriptor
+        connection.close()
+        if cancel.isCancelled { throw URLError.loopback(.cancelled) }
+        // Only a refusal moves on: a timeout would double the wait for every address.
+        if (error as? URLError)?.code == .timedOut { throw error }
+        failure = error
+      }
     }
-    return connection
+    throw failure
   }
 
   private func read(from connection: SocketConnection, server: String) throws -> (Outcome, Bool) {

@@ -18,7 +18,8 @@ import Foundation
 /// `Authorization`; `timeoutInterval` is the idle timeout; a dropped connection is a
 /// `URLError(.networkConnectionLost)` (timeouts `.timedOut`, refusals `.cannotConnectToHost`)
 /// that `RegistryClient` retries; a malformed response is a `RegistryError.invalidResponse`;
-/// a cancelled task gets a `CancellationError`. `REGSH_HTTP=urlsession` turns it off.
+/// a cancelled task gets `URLError(.cancelled)`, as from URLSession. `REGSH_HTTP=urlsession`
+/// turns it off.
 public final class LoopbackHTTPClient: HTTPClient {
   private let pool: WorkerPool
   private let fallback: LazyFallback

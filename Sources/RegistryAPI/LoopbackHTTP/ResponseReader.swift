@@ -76,7 +76,7 @@ struct ResponseReader {
       }
       guard try connection.fill() else {
         if scanned > 0 { try checkStartsLikeHTTP(complete: true) }
-        throw URLError(.networkConnectionLost)
+        throw URLError.loopback(.networkConnectionLost)
       }
     }
   }
@@ -128,7 +128,7 @@ struct ResponseReader {
     var remaining = length
     while remaining > 0 {
       if connection.available == 0 {
-        guard try connection.fill() else { throw URLError(.networkConnectionLost) }
+        guard try connection.fill() else { throw URLError.loopback(.networkConnectionLost) }
       }
       remaining -= try connection.consume(upTo: remaining) { try target.write($0) }
     }
@@ -173,7 +173,7 @@ struct ResponseReader {
       guard connection.available <= 8 << 10 else {
         throw HTTPWire.malformed("a chunk line over 8 KiB", server)
       }
-      guard try connection.fill() else { throw URLError(.networkConnectionLost) }
+      guard try connection.fill() else { throw URLError.loopback(.networkConnectionLost) }
     }
   }
 }

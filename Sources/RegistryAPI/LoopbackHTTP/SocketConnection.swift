@@ -39,11 +39,17 @@ final class SocketConnection: @unchecked Sendable {
 
   deinit { close() }
 
-  /// Opens a socket for `host:port` (pooled under `key`) without connecting yet, so
-  /// cancellation can reach it first.
-  static func open(host: String, port: Int, key: String, bufferSize: Int = 64 << 10) throws -> (
-    SocketConnection, sockaddr_storage, socklen_t
-  ) {
+  /// A resolved address of the server, to open a socket for.
+  struct Address {
+    var family: Int32
+    var type: Int32
+    var proto: Int32
+    var storage: sockaddr_storage
+    var length: socklen_t
+  }
+
+  /// Every address of `host` (e.g. `localhost`: 127.0.0.1, then ::1), in resolver order.
+  static func addresses(host: String, port: Int) throws -> [Address] {
     var hints = addrinfo()
     hints.ai_flags = AI_NUMERICSERV
     hints.ai_family = AF_UNSPEC
@@ -54,23 +60,40 @@ final class SocketConnection: @unchecked Sendable {
     #endif
     var list: UnsafeMutablePointer<addrinfo>?
     let bare = String(host.trimming("[]"))
-    guard getaddrinfo(bare, String(port), &hints, &list) == 0, let first = list else {
-      throw URLError(.cannotFindHost)
+    guard getaddrinfo(bare, String(port), &hints, &list) == 0 else {
+      throw URLError.loopback(.cannotFindHost)
     }
     defer { freeaddrinfo(list) }
-    // localhost resolves to 127.0.0.1 first on Debian; the first address is the one used.
-    let info = first.pointee
-    let fd = socket(info.ai_family, info.ai_socktype | Self.closeOnExec, info.ai_protocol)
-    guard fd >= 0 else { throw URLError(.cannotConnectToHost) }
+    var found: [Address] = []
+    var next = list
+    while let info = next?.pointee {
+      next = info.ai_next
+      guard let source = info.ai_addr, Int(info.ai_addrlen) <= MemoryLayout<sockaddr_storage>.size
+      else { continue }
+      var storage = sockaddr_storage()
+      withUnsafeMutableBytes(of: &storage) { target in
+        target.copyMemory(from: UnsafeRawBufferPointer(start: source, count: Int(info.ai_addrlen)))
+      }
+      found.append(
+        Address(
+          family: info.ai_family, type: info.ai_socktype, proto: info.ai_protocol,
+          storage: storage, length: info.ai_addrlen))
+    }
+    guard !found.isEmpty else { throw URLError.loopback(.cannotFindHost) }
+    return found
+  }
+
+  /// Opens a socket for `address` (pooled under `key`) without connecting yet, so
+  /// cancellation can reach it first.
+  static func open(_ address: Address, key: String, bufferSize: Int = 64 << 10) throws
+    -> SocketConnection
+  {
+    let fd = socket(address.family, address.type | Self.closeOnExec, address.proto)
+    guard fd >= 0 else { throw URLError.loopback(.cannotConnectToHost) }
     var one: Int32 = 1
     // Requests go out in one write and wait for the answer: Nagle would only add delay.
     setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-    var address = sockaddr_storage()
-    withUnsafeMutableBytes(of: &address) { target in
-      target.copyMemory(
-        from: UnsafeRawBufferPointer(start: info.ai_addr, count: Int(info.ai_addrlen)))
-    }
-    return (SocketConnection(fd: fd, key: key, bufferSize: bufferSize), address, info.ai_addrlen)
+    return SocketConnection(fd: fd, key: key, bufferSize: bufferSize)
   }
 
   #if canImport(Glibc) || canImport(Musl)
@@ -80,15 +103,19 @@ final class SocketConnection: @unchecked Sendable {
   #endif
 
   /// Connects; `SO_SNDTIMEO` (set by `setTimeout`) bounds the wait on Linux.
-  func connect(to address: sockaddr_storage, length: socklen_t) throws {
-    var address = address
-    let result = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { systemConnect(fd, $0, length) }
+  func connect(to address: Address) throws {
+    var storage = address.storage
+    let result = withUnsafePointer(to: &storage) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        systemConnect(fd, $0, address.length)
+      }
     }
     guard result == 0 else {
       let code = errno
-      if code == EINPROGRESS || code == EAGAIN || code == ETIMEDOUT { throw URLError(.timedOut) }
-      throw URLError(.cannotConnectToHost)
+      if code == EINPROGRESS || code == EAGAIN || code == ETIMEDOUT {
+        throw URLError.loopback(.timedOut)
+      }
+      throw URLError.loopback(.cannotConnectToHost)
     }
   }
 
@@ -220,9 +247,9 @@ final class SocketConnection: @unchecked Sendable {
   /// The URLError codes `RegistryClient.isRetryable` already treats as transient.
   static func error(errno code: Int32) -> URLError {
     switch code {
-    case EAGAIN, EWOULDBLOCK, ETIMEDOUT: URLError(.timedOut)
-    case ECONNREFUSED: URLError(.cannotConnectToHost)
-    default: URLError(.networkConnectionLost)
+    case EAGAIN, EWOULDBLOCK, ETIMEDOUT: URLError.loopback(.timedOut)
+    case ECONNREFUSED: URLError.loopback(.cannotConnectToHost)
+    default: URLError.loopback(.networkConnectionLost)
     }
   }
 }

@@ -2,8 +2,8 @@
 """A raw-socket HTTP/1.1 server for the loopback transport's own tests: the byte-level answers
 that a well-behaved registry never sends (chunked bodies, bodies larger than a read buffer, a
 connection closed mid-response, malformed status lines, 1xx interim responses), plus counters of
-accepted connections so keep-alive reuse shows. It binds 127.0.0.1 on a free port, prints the
-port, and serves until SIGTERM. Each request's path picks the answer; see `answer`."""
+accepted connections so keep-alive reuse shows. It binds 127.0.0.1 (::1 with the argument
+"ipv6") on a free port, prints the port, and serves until SIGTERM. Each request's path picks the answer; see `answer`."""
 import json, socket, sys, threading, time
 
 lock = threading.Lock()
@@ -151,9 +151,11 @@ def serve(conn, port):
     finally:
         conn.close()
 
-listener = socket.socket()
+# "ipv6" as the first argument serves on ::1 instead.
+ipv6 = sys.argv[1:2] == ["ipv6"]
+listener = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET)
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", 0))
+listener.bind(("::1" if ipv6 else "127.0.0.1", 0))
 listener.listen(64)
 port = listener.getsockname()[1]
 print(port, flush=True)
