@@ -119,6 +119,27 @@ import Testing
     #expect(try await stats().connections == before.connections + 1)
   }
 
+  @Test func reusedConnectionDroppedBeforeAnAnswerIsRetriedOnAFreshOne() async throws {
+    let before = try await stats()
+    _ = try await client.data(for: request("/arm-drop"))
+    // Goes out on the armed connection, which the server closes without a word.
+    let (data, response) = try await client.data(for: request("/echo"))
+    #expect(response.statusCode == 200)
+    #expect(try JSONDecoder().decode(Echo.self, from: data).path == "/echo")
+    let after = try await stats()
+    #expect(after.connections == before.connections + 1)
+    #expect(after.requests == before.requests + 4)  // arm, dropped, echo again, stats
+  }
+
+  @Test func registryClientsPickTheirTransportByURL() throws {
+    #expect(
+      try RegistryClient(server: "127.0.0.1:5000", credentials: AnonymousCredentials()).http
+        is LoopbackHTTPClient)
+    #expect(
+      try RegistryClient(server: "registry.example.com", credentials: AnonymousCredentials()).http
+        is URLSession)
+  }
+
   @Test(arguments: ["/close-mid", "/close-mid-chunked", "/close-at-once"])
   func droppedConnectionIsARetryableError(path: String) async throws {
     let error = await failure(path)

@@ -29,7 +29,8 @@ def chunked(parts, trailer=b""):
     return out + b"0\r\n" + trailer + b"\r\n"
 
 def answer(conn, method, path, headers, body, port):
-    """Sends the answer for one request; returns False to close the connection."""
+    """Sends the answer for one request; returns False to close the connection, "armed" to
+    drop the next request on it unanswered."""
     route, _, query = path.partition("?")
     send = conn.sendall
     head_only = method == "HEAD"
@@ -102,6 +103,9 @@ def answer(conn, method, path, headers, body, port):
         reply(response(200, b"bye"))
         time.sleep(0.05)
         return False
+    if route == "/arm-drop":  # the next request on this connection is dropped unanswered
+        reply(response(200, b"armed"))
+        return "armed"
     if route == "/slow":
         time.sleep(3)
         reply(response(200, b"late"))
@@ -137,6 +141,7 @@ def serve(conn, port):
     with lock:
         stats["connections"] += 1
     pending = b""
+    armed = False
     try:
         while True:
             request, pending = read_request(conn, pending)
@@ -144,7 +149,11 @@ def serve(conn, port):
                 return
             with lock:
                 stats["requests"] += 1
-            if not answer(conn, *request, port):
+            if armed:  # as a server that closes an idle keep-alive connection just as it is reused
+                return
+            outcome = answer(conn, *request, port)
+            armed = outcome == "armed"
+            if not outcome:
                 return
     except OSError:
         pass
