@@ -57,7 +57,7 @@ let package = Package(
       name: "TestSupport",
       dependencies: ["RegistryAPI"],
       path: "Tests/TestSupport",
-      resources: [.copy("Resources/fake_registry.py")]
+      resources: [.copy("Resources/fake_registry.py"), .copy("Resources/wire_server.py")]
     ),
     .testTarget(name: "RegistryAPITests", dependencies: ["RegistryAPI", "TestSupport"]),
     .testTarget(

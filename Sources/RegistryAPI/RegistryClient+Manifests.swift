@@ -62,18 +62,34 @@ extension RegistryClient {
 
   /// The manifest's digest, size and media type from a HEAD, or nil when it does not exist.
   public func headManifest(repository: String, reference: String) async throws -> ManifestHead? {
+    let response = try await sendManifestHead(repository: repository, reference: reference)
+    if response.statusCode == 404 { return nil }
+    return try await manifestHead(from: response, repository: repository, reference: reference)
+  }
+
+  /// HEADs a manifest; the status is 200, 404, or 304 when `ifNoneMatch` is the current digest.
+  func sendManifestHead(repository: String, reference: String, ifNoneMatch: Digest? = nil)
+    async throws -> HTTPURLResponse
+  {
     try Reference.validateRepository(repository)
-    let pinned = try Self.pinnedDigest(reference)
+    _ = try Self.pinnedDigest(reference)  // a malformed digest fails here, not at the registry
+    var headers = ["Accept": MediaType.manifestAccept.joined(separator: ", ")]
+    if let ifNoneMatch { headers["If-None-Match"] = "\"\(ifNoneMatch)\"" }
     let (_, response) = try await request(
       RegistryRequest(
-        method: "HEAD", path: "/v2/\(repository)/manifests/\(reference)",
-        headers: ["Accept": MediaType.manifestAccept.joined(separator: ", ")],
+        method: "HEAD", path: "/v2/\(repository)/manifests/\(reference)", headers: headers,
         scopes: [Self.scope(repository, "pull")]),
-      expecting: [200, 404])
-    if response.statusCode == 404 { return nil }
+      expecting: ifNoneMatch == nil ? [200, 404] : [200, 304, 404])
+    return response
+  }
+
+  /// What a 200 answer to a manifest HEAD says.
+  func manifestHead(from response: HTTPURLResponse, repository: String, reference: String)
+    async throws -> ManifestHead
+  {
     guard
       let digest = try response.value(forHTTPHeaderField: "Docker-Content-Digest").map(Digest.init)
-        ?? pinned
+        ?? Self.pinnedDigest(reference)
     else {
       // Some registries omit the header on HEAD; the body tells the truth.
       let full = try await manifest(repository: repository, reference: reference)
@@ -155,7 +171,7 @@ extension RegistryClient {
   }
 
   static func stripParameters(_ contentType: String) -> String {
-    contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+    String(contentType.split(separator: ";", maxSplits: 1).first?.trimmingSpaces ?? "")
   }
 
   /// The `Content-Type`, or the body's own `mediaType` when the registry sent a generic one.

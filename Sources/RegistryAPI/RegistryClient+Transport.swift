@@ -134,6 +134,13 @@ extension RegistryClient {
   }
 
   func url(for spec: RegistryRequest) throws -> URL {
+    // The common case, once per HEAD of a sync: a path of this registry and no query to add.
+    // Appending it to the base cannot change the host, so the checks below have nothing to do.
+    if spec.query.isEmpty, spec.path.hasPrefix("/"), !spec.path.hasPrefix("//"),
+      let url = URL(string: baseURL.absoluteString + spec.path)
+    {
+      return url
+    }
     let base: URL?
     if spec.path.hasPrefix("http://") || spec.path.hasPrefix("https://") {
       base = URL(string: spec.path)

@@ -129,8 +129,8 @@ public final class RegistryClient: Sendable {
     self.options = options
     let client =
       http
-      ?? URLSession.registrySession(
-        timeout: options.timeout, maxConcurrency: options.maxConcurrency)
+      ?? LoopbackHTTPClient.registryTransport(
+        for: self.baseURL, timeout: options.timeout, maxConcurrency: options.maxConcurrency)
     self.http = client
     self.limiter = ConcurrencyLimiter(limit: options.maxConcurrency)
     self.auth = AuthHandler(
@@ -165,7 +165,8 @@ public final class RegistryClient: Sendable {
   }
 
   static func isLoopback(_ host: String) -> Bool {
-    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+    // Swift-only trimming: the loopback transport asks this once per request.
+    let bare = host.trimming("[]")
     return bare == "localhost" || bare.hasPrefix("127.") || bare == "::1"
   }
 

@@ -242,7 +242,9 @@ final class DistributionTests {
   }
 
   @Test func concurrencyIsBounded() async throws {
-    let counter = CountingHTTPClient(URLSession.registrySession(timeout: 10, maxConcurrency: 8))
+    let counter = CountingHTTPClient(
+      LoopbackHTTPClient.registryTransport(
+        for: try registry.client().baseURL, timeout: 10, maxConcurrency: 8))
     let bounded = try registry.client(options: RegistryOptions(maxConcurrency: 2), http: counter)
     let digest = fixtures.baseLayer.digest
     try await withThrowingTaskGroup(of: Void.self) { group in

@@ -70,7 +70,9 @@ struct RegistryFailureTests {
   @Test func registryKilledMidListingFailsClearlyAndQuickly() async throws {
     let registry = try await TestRegistry()
     _ = try await Fixtures.push(to: try registry.client())
-    let counter = CountingHTTPClient(URLSession.registrySession(timeout: 3, maxConcurrency: 8))
+    let counter = CountingHTTPClient(
+      LoopbackHTTPClient.registryTransport(
+        for: try registry.client().baseURL, timeout: 3, maxConcurrency: 8))
     counter.afterResponse = { count in
       if count == 1 { registry.kill() }
     }

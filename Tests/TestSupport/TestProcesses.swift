@@ -340,9 +340,13 @@ public final class FakeRegistry: @unchecked Sendable {
 
   public var server: String { "127.0.0.1:\(port)" }
 
-  public init(mode: String, arguments: [String] = []) async throws {
-    guard let script = Bundle.module.url(forResource: "fake_registry", withExtension: "py") else {
-      throw TestFailure("fake_registry.py is missing from the test bundle")
+  /// Starts `script` (a Python file in Resources): `fake_registry`, or `wire_server` (modes
+  /// `wire`, and `ipv6` to serve on ::1, where `server` does not apply).
+  public init(mode: String, arguments: [String] = [], script name: String = "fake_registry")
+    async throws
+  {
+    guard let script = Bundle.module.url(forResource: name, withExtension: "py") else {
+      throw TestFailure("\(name).py is missing from the test bundle")
     }
     let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first {
       FileManager.default.isExecutableFile(atPath: $0)
@@ -371,6 +375,9 @@ public final class FakeRegistry: @unchecked Sendable {
     let (data, _) = try await URLSession.shared.data(from: URL(string: "http://\(server)/_stats")!)
     return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
   }
+
+  /// Ends the server now (its port then refuses connections).
+  public func stop() { child.stop() }
 
   deinit { child.stop() }
 }

@@ -4,6 +4,10 @@
 # fetch no manifest and take under 5 seconds.
 #
 # usage: scripts/bench/sync-unchanged.sh [TAGS]
+#
+# REGSH_BENCH_BASELINE=/path/to/an/older/regsh runs that binary's second syncs too, alternating
+# with this tree's (each with its own cache), so both face the same machine load. Every
+# second sync also prints the registry's CPU time, to tell regsh's cost from the registry's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tags=${1:-10000}
@@ -50,10 +54,33 @@ regsh=$(swift build -c release --show-bin-path)/regsh
 export REGSH_HOME=$work/home
 "$regsh" registry add bench-sync "127.0.0.1:$port"
 
+registry_pid=$(cat "$work/pid")
+# The registry's user+system CPU seconds so far, from /proc.
+registry_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$registry_pid/stat"; }
+uptime
+
+declare -A homes=([new]="$work/home")
+declare -A binaries=([new]="$regsh")
+if [ -n "${REGSH_BENCH_BASELINE:-}" ]; then
+  homes[baseline]="$work/home-baseline"
+  binaries[baseline]=$REGSH_BENCH_BASELINE
+  REGSH_HOME=${homes[baseline]} "$REGSH_BENCH_BASELINE" registry add bench-sync "127.0.0.1:$port"
+  REGSH_HOME=${homes[baseline]} /usr/bin/time -f 'baseline first sync: %e s, %M KiB' \
+    "$REGSH_BENCH_BASELINE" sync --registry bench-sync -o none
+fi
+
 /usr/bin/time -f 'first sync: %e s, %M KiB' "$regsh" sync --registry bench-sync -o none
 # REGSH_BENCH_PROFILE=1 records a perf profile of one unchanged sync in /tmp/regsh-sync.perf.
 [ -n "${REGSH_BENCH_PROFILE:-}" ] && perf record -g -o /tmp/regsh-sync.perf "$regsh" sync --registry bench-sync -o none
 for i in 1 2 3; do
-  /usr/bin/time -f "second sync (run $i): %e s, %M KiB" "$regsh" sync --registry bench-sync -o jsonl \
-    --query '{manifestsFetched: manifestsFetched, headRequests: headRequests}'
+  for which in ${REGSH_BENCH_BASELINE:+baseline} new; do
+    label="second sync (run $i)"
+    [ "$which" = baseline ] && label="baseline $label"
+    before=$(registry_cpu)
+    REGSH_HOME=${homes[$which]} /usr/bin/time -f "$label: %e s, regsh CPU %U+%S s, %M KiB" \
+      "${binaries[$which]}" sync --registry bench-sync -o jsonl \
+      --query '{manifestsFetched: manifestsFetched, headRequests: headRequests}'
+    echo "  registry CPU during it: $(awk -v a="$before" -v b="$(registry_cpu)" 'BEGIN { printf "%.2f s", b - a }')"
+  done
 done
+uptime

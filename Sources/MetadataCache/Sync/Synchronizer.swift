@@ -55,8 +55,9 @@ public struct Synchronizer: Sendable {
     for (i, repository) in repositories.enumerated() {
       do {
         let known = try store.knownManifests(registryId: registryId, repository: repository)
+        let knownTags = try store.currentTags(registryId: registryId, repository: repository)
         let snapshot = try await self.snapshot(
-          repository: repository, known: known, report: &report)
+          repository: repository, known: known, knownTags: knownTags, report: &report)
         try store.apply(snapshot, registryId: registryId, repository: repository)
         report.repositories.append(repository)
         report.manifestsGone += snapshot.gone.count
@@ -75,10 +76,12 @@ public struct Synchronizer: Sendable {
     return report
   }
 
-  func snapshot(repository: String, known: [String: KnownManifest], report: inout SyncReport)
-    async throws
-    -> RepositorySnapshot
-  {
+  /// - Parameter knownTags: tag → digest as of the last sync; a tag found there is checked
+  ///   with a conditional HEAD, which costs the registry less when nothing changed.
+  func snapshot(
+    repository: String, known: [String: KnownManifest], knownTags: [String: String] = [:],
+    report: inout SyncReport
+  ) async throws -> RepositorySnapshot {
     var snapshot = RepositorySnapshot()
     if client.isACR {
       // ACR lists untagged manifests itself, with timestamps and locks.
@@ -92,14 +95,14 @@ public struct Synchronizer: Sendable {
       }
     } else {
       let tags = try await client.tags(repository: repository)
-      let heads = try await concurrentMap(tags) { tag in
-        try await client.headManifest(repository: repository, reference: tag)
+      let digests = try await concurrentMap(tags) { tag in
+        try await currentDigest(repository: repository, tag: tag, known: knownTags[tag])
       }
       report.headRequests += tags.count
-      for (tag, head) in zip(tags, heads) {
-        guard let head else { continue }  // deleted between the listing and the HEAD
-        snapshot.tags[tag] = head.digest.description
-        snapshot.present.insert(head.digest.description)
+      for (tag, digest) in zip(tags, digests) {
+        guard let digest else { continue }  // deleted between the listing and the HEAD
+        snapshot.tags[tag] = digest
+        snapshot.present.insert(digest)
       }
       // A local layout lists its untagged manifests too (index entries without a tag), so
       // they are found even by a cache that never saw them tagged.
@@ -147,6 +150,22 @@ public struct Synchronizer: Sendable {
       }
     }
     return snapshot
+  }
+
+  /// The digest `tag` names now, or nil when it is gone: one HEAD, conditional when the
+  /// cache knows what the tag named last time.
+  func currentDigest(repository: String, tag: String, known: String?) async throws -> String? {
+    guard let known, let knownDigest = try? Digest(known) else {
+      return try await client.headManifest(repository: repository, reference: tag)?.digest
+        .description
+    }
+    switch try await client.checkManifest(
+      repository: repository, reference: tag, known: knownDigest)
+    {
+    case .unchanged: return known
+    case .changed(let head): return head.digest.description
+    case .missing: return nil
+    }
   }
 
   /// GETs one manifest (verified against its digest) and, for an image, its config.
