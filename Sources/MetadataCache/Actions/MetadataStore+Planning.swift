@@ -138,7 +138,8 @@ extension MetadataStore {
     }
   }
 
-  /// The tag → digest map of a repository at its last sync.
+  /// The tag → digest map of a repository at its last sync (what sync compares the
+  /// registry against, and what actions resolve tags with).
   public func currentTags(registryId: Int64, repository: String) throws -> [String: String] {
     try read { db in
       var tags: [String: String] = [:]

@@ -40,21 +40,6 @@ extension MetadataStore {
     }
   }
 
-  /// The digest each tag of `repository` pointed at when it was last synced.
-  func currentTags(registryId: Int64, repository: String) throws -> [String: String] {
-    try read { db in
-      var tags: [String: String] = [:]
-      let rows = try Row.fetchCursor(
-        db,
-        sql: """
-          SELECT t.name, t.digest FROM tag t JOIN repository r ON r.id = t.repositoryId
-          WHERE r.registryId = ? AND r.name = ? AND t.untilTime IS NULL
-          """, arguments: [registryId, repository])
-      while let row = try rows.next() { tags[row[0]] = row[1] }
-      return tags
-    }
-  }
-
   func markRepositoriesGone(registryId: Int64, except present: Set<String>) throws {
     try write { db in
       let now = Timestamp.now()
