@@ -11,18 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tags=${1:-10000}
-work=$(mktemp -d)
-trap 'kill $(cat "$work/pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat > "$work/config.yml" <<YAML
-version: 0.1
-log: {level: error, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $work/storage}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$port}
-YAML
-docker-registry serve "$work/config.yml" > "$work/registry.log" 2>&1 &
-echo $! > "$work/pid"
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+. scripts/bench/registry.sh
 # One small image, then the same manifest under N tags, over one keep-alive connection.
 python3 - "$port" "$tags" <<'PY'
 import hashlib, http.client, json, sys

@@ -34,10 +34,7 @@ public struct DeleteCommand: SessionCommand {
   @Option(help: "The repository bare digests and tags belong to.")
   var repository: String?
 
-  @Option(
-    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "The registry (default: the one chosen with `use`).")
-  var registry: String?
+  @OptionGroup var registry: RegistryOption
 
   @Flag(name: [.customLong("yes"), .customShort("y")], help: "Do not ask for confirmation.")
   var yes = false
@@ -62,7 +59,7 @@ public struct DeleteCommand: SessionCommand {
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry)
+    let info = try session.resolveRegistry(registry.name)
     let targets = try session.actionTargets(
       arguments: self.targets, input: input, repository: repository, verb: "delete")
     guard !targets.isEmpty else {

@@ -30,10 +30,7 @@ public struct ExportCommand: SessionCommand {
   @Option(help: "Copy images into OCI layouts under this directory instead.")
   var oci: String?
 
-  @Option(
-    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "With --oci: the registry (default: the one chosen with `use`).")
-  var registry: String?
+  @OptionGroup var registry: RegistryOption
 
   @OptionGroup public var output: OutputOptions
 
@@ -84,7 +81,7 @@ public struct ExportCommand: SessionCommand {
   func exportImages(to directory: String, in session: Session, input: JSON?) async throws
     -> CommandResult
   {
-    let info = try session.resolveRegistry(registry)
+    let info = try session.resolveRegistry(registry.name)
     let targets = try session.actionTargets(
       arguments: arguments, input: input, repository: nil, verb: "export")
     try await session.prepareCache(info, for: targets)

@@ -20,10 +20,7 @@ public struct GCCommand: SessionCommand {
         gc --query bytesFreed
       """)
 
-  @Option(
-    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "The registry (default: the one chosen with `use`).")
-  var registry: String?
+  @OptionGroup var registry: RegistryOption
 
   @Flag(name: .customLong("dry-run"), help: "Report what would be removed; remove nothing.")
   var dryRun = false
@@ -33,7 +30,7 @@ public struct GCCommand: SessionCommand {
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry)
+    let info = try session.resolveRegistry(registry.name)
     guard let layouts = try OCILayoutRegistry(address: info.url) else {
       throw ShellError.usage(
         "gc works on local (oci:) registries; '\(info.name)' is remote, and garbage collection runs on its server (`registry garbage-collect CONFIG` for distribution, with the registry read-only)"

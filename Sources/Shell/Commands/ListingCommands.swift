@@ -34,10 +34,7 @@ public struct RepositoriesCommand: SessionCommand {
     commandName: "repositories", abstract: "List the registry's repositories (from the cache).",
     discussion: "Example:\n  repositories --query \"[?starts_with(@, 'marketing/')]\"")
 
-  @Option(
-    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "The registry (default: the one chosen with `use`).")
-  var registry: String?
+  @OptionGroup var registry: RegistryOption
 
   @Option(help: "At most this many repositories.")
   var top: Int?
@@ -47,7 +44,7 @@ public struct RepositoriesCommand: SessionCommand {
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry)
+    let info = try session.resolveRegistry(registry.name)
     // A registry never synced has an empty cache: fill it first.
     if try session.store().repositoryNames(registryId: info.id!).isEmpty,
       info.url != "bench.invalid"
@@ -68,10 +65,7 @@ public struct TagsCommand: SessionCommand {
   @Argument(help: "The repository.")
   var repository: String
 
-  @Option(
-    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "The registry (default: the one chosen with `use`).")
-  var registry: String?
+  @OptionGroup var registry: RegistryOption
 
   @OptionGroup var listing: ListingOptions
   @OptionGroup public var output: OutputOptions
@@ -79,7 +73,7 @@ public struct TagsCommand: SessionCommand {
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry)
+    let info = try session.resolveRegistry(registry.name)
     try await session.syncIfNeverSynced(info, repository: repository)
     session.contextRepository = repository
     let value = try session.store().tagDocuments(
@@ -107,10 +101,7 @@ public struct ManifestsCommand: SessionCommand {
   @Flag(help: "Every repository's manifests, each with a repository field.")
   var all = false
 
-  @Option(
-    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "The registry (default: the one chosen with `use`).")
-  var registry: String?
+  @OptionGroup var registry: RegistryOption
 
   @OptionGroup var listing: ListingOptions
   @OptionGroup public var output: OutputOptions
@@ -122,7 +113,7 @@ public struct ManifestsCommand: SessionCommand {
   }
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry)
+    let info = try session.resolveRegistry(registry.name)
     if let repository { try await session.syncIfNeverSynced(info, repository: repository) }
     // Bare digests taken from this listing belong to its repository (none for --all).
     session.contextRepository = repository

@@ -26,3 +26,13 @@ public struct OutputSettings: Sendable {
     self.format = format
   }
 }
+
+/// `--registry/-n/--name`: which registry a command addresses (az spells it `--name`).
+public struct RegistryOption: ParsableArguments {
+  @Option(
+    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
+    help: "The registry (default: the one chosen with `use`).")
+  public var name: String?
+
+  public init() {}
+}

@@ -30,17 +30,14 @@ public struct ProtectCommand: SessionCommand {
   @Option(help: "Why it is protected (shown by `protect list`).")
   var reason: String?
 
-  @Option(
-    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "The registry (default: the one chosen with `use`).")
-  var registry: String?
+  @OptionGroup var registry: RegistryOption
 
   @OptionGroup public var output: OutputOptions
 
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry)
+    let info = try session.resolveRegistry(registry.name)
     let store = try session.store()
     switch action {
     case "add":

@@ -34,17 +34,14 @@ public struct RestoreCommand: SessionCommand {
   @Option(name: .customLong("from"), help: "An OCI layout directory to copy missing blobs from.")
   var backup: String?
 
-  @Option(
-    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "The registry (default: the one chosen with `use`).")
-  var registry: String?
+  @OptionGroup var registry: RegistryOption
 
   @OptionGroup public var output: OutputOptions
 
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry)
+    let info = try session.resolveRegistry(registry.name)
     let store = try session.store()
     var entries: [AuditEntry] = []
     if let last {

@@ -19,10 +19,7 @@ public struct SyncCommand: SessionCommand {
   @Argument(help: "Repositories to sync; all of the catalog when none are named.")
   var repositories: [String] = []
 
-  @Option(
-    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "The registry (default: the one chosen with `use`).")
-  var registry: String?
+  @OptionGroup var registry: RegistryOption
 
   @Option(help: "How many requests run at once.")
   var concurrency = 8
@@ -32,7 +29,7 @@ public struct SyncCommand: SessionCommand {
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry)
+    let info = try session.resolveRegistry(registry.name)
     let report = try await session.sync(
       info, repositories: repositories.isEmpty ? nil : repositories,
       concurrency: max(1, concurrency))

@@ -26,10 +26,7 @@ public struct UntagCommand: SessionCommand {
   @Option(help: "The repository bare tags belong to.")
   var repository: String?
 
-  @Option(
-    name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "The registry (default: the one chosen with `use`).")
-  var registry: String?
+  @OptionGroup var registry: RegistryOption
 
   @Flag(help: "Show which tags would be removed, and change nothing.")
   var dryRun = false
@@ -39,7 +36,7 @@ public struct UntagCommand: SessionCommand {
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry)
+    let info = try session.resolveRegistry(registry.name)
     let targets = try session.actionTargets(
       arguments: self.targets, input: input, repository: repository, preferTags: true,
       verb: "untag")
