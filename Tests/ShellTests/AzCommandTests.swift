@@ -160,6 +160,17 @@ struct ExportTests {
     #expect(r.stderr.contains("exported 50 items"))
   }
 
+  @Test func aloneItExportsTheLastResult() throws {
+    let home = try TemporaryDirectory()
+    let file = home.url.appendingPathComponent("registries.json")
+    let r = try RegshProcess.run(
+      ["-c", "registry add a 127.0.0.1:5998; registry list -o none; export \(file.path)"],
+      environment: ["REGSH_HOME": home.url.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let written = try JSONReader.parse(String(contentsOf: file, encoding: .utf8))
+    #expect(written[0]["name"] == .string("a"), "\(written)")
+  }
+
   @Test func anUnknownExtensionIsAnErrorAndWritesNothing() throws {
     let home = try TemporaryDirectory()
     let target = home.url.appendingPathComponent("result.xlsx")

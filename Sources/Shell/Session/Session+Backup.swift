@@ -8,7 +8,12 @@ extension Session {
   /// A client for the local registry in `directory` (one OCI layout per repository).
   func layoutClient(_ directory: String) throws -> RegistryClient {
     let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
-    try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)
+    do {
+      try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)
+    } catch {
+      let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
+      throw ShellError.failed("cannot create the OCI layout directory \(directory): \(reason)")
+    }
     return try RegistryClient(server: "oci:" + absolute)
   }
 

@@ -70,7 +70,10 @@ extension Session {
   /// `line` is the text the pipeline came from: an error in an expression stage is shown
   /// on the whole line, with the caret under its column there.
   public func run(_ pipeline: Pipeline, line: String? = nil) async -> Int32 {
-    var value: JSON? = pipeline.queriesPreviousResult ? (lastResult ?? .null) : nil
+    // Spelled out: JSON is ExpressibleByNilLiteral, so a bare `nil` in a conditional
+    // expression beside a JSON would become JSON.null, not "no input".
+    var value: JSON?
+    if pipeline.queriesPreviousResult { value = lastResult ?? .null }
     var output = OutputSettings()
     var status: Int32 = 0
     var fromQuery = false
