@@ -3,8 +3,8 @@ public enum ActionError: Error, CustomStringConvertible, Equatable {
   case badTarget(String, why: String)
   case badElement(index: Int, element: String, why: String)
   case noRepository(String)
-  case nothingToDo(String)
-  case backup(String)
+  /// An audit entry that cannot be put back, and why.
+  case cannotRestore(String)
 
   public var description: String {
     switch self {
@@ -13,8 +13,7 @@ public enum ActionError: Error, CustomStringConvertible, Equatable {
       "element \(index) of the input (\(element.count > 120 ? element.prefix(120) + "…" : element[...])) cannot be acted on: \(why); nothing was done"
     case .noRepository(let text):
       "\(text) does not say which repository: pass --repository, list a single repository first, or give repo@digest"
-    case .nothingToDo(let message): message
-    case .backup(let message): message
+    case .cannotRestore(let message): message
     }
   }
 }

@@ -85,6 +85,13 @@ public struct ActionTarget: Hashable, Sendable, CustomStringConvertible {
     case .string(let text):
       return try ActionTarget(parsing: text, repository: repository)
     case .object(let object):
+      // A field of the wrong type is a mistake in the query, not a hint to guess around.
+      for field in ["repository", "digest", "tag", "name"] {
+        if let value = object[field], value != .null, value.stringValue == nil {
+          throw ActionError.badTarget(
+            "the object", why: "its \(field) is a \(value.typeName), not a string")
+        }
+      }
       var own = repository
       if case .string(let name)? = object["repository"] { own = name }
       guard let own else { throw ActionError.noRepository("the object") }

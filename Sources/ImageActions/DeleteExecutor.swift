@@ -17,8 +17,11 @@ public struct DeleteOutcome: Sendable {
   public var alreadyGone: [Item] = []
   public var skipped: [SkippedTarget] = []
   public var failed: [Item] = []
+  /// Deletions the registry confirmed but the audit log could not record: said loudly,
+  /// since restore cannot undo them.
+  public var unrecorded: [String] = []
 
-  public var bytesFreed: Int { deleted.reduce(0) { $0 + $1.bytesFreed } }
+  public var bytesFreed: Int { deleted.saturatedSum(\.bytesFreed) }
 
   public init(registry: String) { self.registry = registry }
 
@@ -42,13 +45,15 @@ public struct DeleteOutcome: Sendable {
       "registry": .string(registry), "deleted": items(deleted),
       "alreadyGone": items(alreadyGone),
       "skipped": .array(skipped.map(\.document)), "failed": items(failed),
-      "bytesFreed": .int(bytesFreed),
+      "bytesFreed": .int(bytesFreed), "unrecorded": .array(unrecorded.map(JSON.string)),
     ])
   }
 }
 
-/// Deletes planned manifests, several at once; each success is recorded (cache and audit
-/// log) as soon as the registry confirms it, so a crash never loses the way back.
+/// Deletes planned manifests, several at once. A manifest that depends on another planned
+/// deletion (an index child, a referrer) goes only after it, and stays if it did not go.
+/// Each result is recorded (cache and audit log) by one writer as soon as the registry
+/// answers, so a crash never loses the way back.
 public struct DeleteExecutor: Sendable {
   public let client: RegistryClient
   public let store: MetadataStore
@@ -66,10 +71,12 @@ public struct DeleteExecutor: Sendable {
     self.concurrency = max(1, concurrency)
   }
 
-  enum Result: Sendable {
-    case deleted(PlannedDeletion)
-    case gone(PlannedDeletion)
-    case failed(PlannedDeletion, String)
+  enum Answer: Sendable {
+    case deleted
+    /// 404: gone already — or deleted by an earlier attempt whose answer was lost and
+    /// retried, which is why it is recorded all the same.
+    case gone
+    case failed(String)
   }
 
   public func execute(_ deletions: [PlannedDeletion]) async throws -> DeleteOutcome {
@@ -77,53 +84,98 @@ public struct DeleteExecutor: Sendable {
     guard let first = deletions.first else { return outcome }
     // One probe first: deletes disabled on the registry is one clear error, not N failures.
     try await client.checkDeletesEnabled(repository: first.manifest.repository)
-    let total = deletions.count
+    var pending = deletions
+    var gone: Set<ManifestKey> = []
+    var kept: Set<ManifestKey> = []
     var done = 0
-    try await withThrowingTaskGroup(of: Result.self) { group in
-      var pending = deletions.makeIterator()
-      func startNext() {
-        guard let item = pending.next() else { return }
-        group.addTask { await self.delete(item) }
+    while !pending.isEmpty {
+      // What depends on a deletion that did not happen stays, and so on down the line.
+      var blocking = true
+      while blocking {
+        blocking = false
+        for item in pending
+        where !kept.contains(item.key) && !item.dependsOn.isDisjoint(with: kept) {
+          let missing = item.dependsOn.intersection(kept).map(\.digest).sorted()
+          outcome.skipped.append(
+            item.skipped(
+              "kept because \(missing.joined(separator: ", ")), which it belongs to, was not deleted"
+            ))
+          kept.insert(item.key)
+          blocking = true
+        }
       }
-      for _ in 0..<min(concurrency, total) { startNext() }
-      while let result = try await group.next() {
-        switch result {
-        case .deleted(let item):
-          outcome.deleted.append(Self.item(item, reason: nil))
-        case .gone(let item):
-          outcome.alreadyGone.append(Self.item(item, reason: "the registry answered 404"))
-        case .failed(let item, let reason):
-          outcome.failed.append(Self.item(item, reason: reason))
+      let ready = pending.filter { $0.dependsOn.isSubset(of: gone) && !kept.contains($0.key) }
+      pending.removeAll { item in
+        kept.contains(item.key) || ready.contains { $0.key == item.key }
+      }
+      if ready.isEmpty {
+        // Only a cycle (which manifests cannot form) could leave nothing ready.
+        for item in pending {
+          outcome.skipped.append(item.skipped("its dependencies form a cycle"))
+        }
+        break
+      }
+      let answers = try await boundedMap(ready, limit: concurrency) { item in
+        (item, await self.delete(item))
+      }
+      for (item, answer) in answers {
+        record(item, answer, into: &outcome)
+        switch answer {
+        case .deleted, .gone: gone.insert(item.key)
+        case .failed: kept.insert(item.key)
         }
         done += 1
-        onProgress?(done, total)
-        startNext()
+        onProgress?(done, deletions.count)
       }
     }
     return outcome
   }
 
-  func delete(_ item: PlannedDeletion) async -> Result {
-    let manifest = item.manifest
-    do {
-      guard let digest = try? Digest(manifest.digest) else {
-        return .failed(item, "not a valid digest")
-      }
-      try await client.deleteManifest(repository: manifest.repository, digest: digest)
-      try store.recordDeletion(
-        registryId: registry.id ?? -1,
-        AuditEntry(
-          registry: registry.name, repository: manifest.repository, action: .delete,
-          digest: manifest.digest, tags: item.tags, mediaType: manifest.mediaType,
-          manifest: manifest.raw, bytesFreed: item.bytesFreed))
-      return .deleted(item)
-    } catch let error as RegistryError where error.isNotFound {
-      try? store.markGone(
-        registryId: registry.id ?? -1, repository: manifest.repository, digest: manifest.digest)
-      return .gone(item)
-    } catch {
-      return .failed(item, "\(error)")
+  func delete(_ item: PlannedDeletion) async -> Answer {
+    guard let digest = try? Digest(item.manifest.digest) else {
+      return .failed("not a valid digest")
     }
+    do {
+      try await client.deleteManifest(repository: item.manifest.repository, digest: digest)
+      return .deleted
+    } catch let error as RegistryError where error.isNotFound {
+      return .gone
+    } catch {
+      return .failed("\(error)")
+    }
+  }
+
+  /// Writes one result to the cache and the audit log, trying again a few times: the cache
+  /// may be busy with another regsh process. A write that still fails is reported, never
+  /// taken for a failed delete.
+  func record(_ item: PlannedDeletion, _ answer: Answer, into outcome: inout DeleteOutcome) {
+    let manifest = item.manifest
+    switch answer {
+    case .failed(let reason):
+      outcome.failed.append(Self.item(item, reason: reason))
+      return
+    case .deleted: outcome.deleted.append(Self.item(item, reason: nil))
+    case .gone: outcome.alreadyGone.append(Self.item(item, reason: "the registry answered 404"))
+    }
+    var entry = AuditEntry(
+      registry: registry.name, repository: manifest.repository, action: .delete,
+      digest: manifest.digest, tags: item.tags, mediaType: manifest.mediaType,
+      manifest: manifest.raw, bytesFreed: item.bytesFreed)
+    if case .gone = answer {
+      entry.bytesFreed = nil
+      entry.detail = "the registry answered 404: already gone, or deleted by a retried request"
+    }
+    var lastError: (any Error)?
+    for _ in 0..<3 {
+      do {
+        try store.recordDeletion(registryId: registry.id ?? -1, entry)
+        return
+      } catch {
+        lastError = error
+      }
+    }
+    outcome.unrecorded.append(
+      "\(manifest.repository)@\(manifest.digest): \(lastError.map { "\($0)" } ?? "unknown error")")
   }
 
   static func item(_ item: PlannedDeletion, reason: String?) -> DeleteOutcome.Item {

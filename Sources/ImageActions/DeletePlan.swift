@@ -13,7 +13,10 @@ public struct PlannedDeletion: Sendable, Hashable {
   public var bytesFreed: Int
   /// Blobs it references that another manifest still uses: kept, and not counted.
   public var sharedBlobs: Int
-  public var sharedBytes: Int
+  /// The planned deletions whose presence lifted a guard on this one: the tagged index
+  /// that lists it as a child, or the subject it refers to. It is deleted only after they
+  /// are, and kept if any of them is not.
+  public var dependsOn: Set<ManifestKey> = []
 
   public var key: ManifestKey {
     ManifestKey(repository: manifest.repository, digest: manifest.digest)
@@ -52,17 +55,16 @@ public struct DeletePlan: Sendable {
   public var deletions: [PlannedDeletion]
   public var skipped: [SkippedTarget]
 
-  public var bytesFreed: Int { deletions.reduce(0) { $0 + $1.bytesFreed } }
-  public var sharedBlobs: Int { deletions.reduce(0) { $0 + $1.sharedBlobs } }
-  public var tagCount: Int { deletions.reduce(0) { $0 + $1.tags.count } }
+  public var bytesFreed: Int { deletions.saturatedSum(\.bytesFreed) }
+  public var sharedBlobs: Int { deletions.saturatedSum(\.sharedBlobs) }
+  public var tagCount: Int { deletions.saturatedSum(\.tags.count) }
 
-  /// The plan as a document. A dry run says so in its first field, so it cannot be taken
-  /// for the record of a real run.
-  public func document(dryRun: Bool) -> JSON {
-    var object: JSONObject = [:]
-    if dryRun { object["dryRun"] = .bool(true) }
+  /// The plan as a dry run's document: its first field says so, and its names are
+  /// conditional, so it cannot be taken for the record of a real run.
+  public var dryRunDocument: JSON {
+    var object: JSONObject = ["dryRun": .bool(true)]
     object["registry"] = .string(registry)
-    object[dryRun ? "wouldDelete" : "toDelete"] = .array(
+    object["wouldDelete"] = .array(
       deletions.map { item in
         .object([
           "repository": .string(item.manifest.repository),
@@ -73,7 +75,7 @@ public struct DeletePlan: Sendable {
         ])
       })
     object["skipped"] = .array(skipped.map(\.document))
-    object[dryRun ? "wouldFree" : "bytesFreed"] = .int(bytesFreed)
+    object["wouldFree"] = .int(bytesFreed)
     object["note"] = .string(
       "blobs shared with manifests that stay are not counted (\(sharedBlobs) kept)")
     return .object(object)

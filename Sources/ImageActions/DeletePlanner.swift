@@ -22,32 +22,25 @@ public struct DeletePlanner: Sendable {
     let rules = try store.protectionRules(registryId: registryId)
     let (resolved, resolveSkipped) = try ActionTarget.resolve(
       targets, store: store, registryId: registryId)
-    let items = resolved.map {
-      PlannedDeletion(
-        manifest: $0.manifest, tags: $0.manifest.tags, requestedTag: $0.requestedTag,
-        bytesFreed: 0, sharedBlobs: 0, sharedBytes: 0)
-    }
-    // Guards, in input order; every skip says why.
     var skipped = resolveSkipped
-    let targeted = Set(items.map(\.key))
-    var planned: [PlannedDeletion] = []
-    for item in items {
-      if let reason = try guardReason(item, rules: rules, targeted: targeted) {
-        skipped.append(
-          SkippedTarget(
-            repository: item.manifest.repository, reference: item.manifest.digest, reason: reason))
+    var items: [PlannedDeletion] = []
+    for target in resolved {
+      let item = PlannedDeletion(
+        manifest: target.manifest, tags: target.manifest.tags, requestedTag: target.requestedTag,
+        bytesFreed: 0, sharedBlobs: 0)
+      if let reason = Self.ownGuardReason(item, rules: rules) {
+        skipped.append(item.skipped(reason))
       } else {
-        planned.append(item)
+        items.append(item)
       }
     }
-    try countBytes(&planned)
-    return DeletePlan(registry: registry.name, deletions: planned, skipped: skipped)
+    let (planned, held) = try settleDependencies(items)
+    return DeletePlan(
+      registry: registry.name, deletions: try recount(planned), skipped: skipped + held)
   }
 
-  /// Why the cache already says this manifest must stay, or nil.
-  func guardReason(_ item: PlannedDeletion, rules: [ProtectionRule], targeted: Set<ManifestKey>)
-    throws -> String?
-  {
+  /// Protection and ACR locks: guards that hold whatever else is deleted.
+  static func ownGuardReason(_ item: PlannedDeletion, rules: [ProtectionRule]) -> String? {
     let manifest = item.manifest
     if let rule = rules.first(where: {
       $0.covers(repository: manifest.repository, digest: manifest.digest, tags: item.tags)
@@ -57,33 +50,86 @@ public struct DeletePlanner: Sendable {
     if let lock = manifest.lock {
       return "locked on the registry (\(lock)); unlock it with az acr repository update first"
     }
-    guard item.isByDigest else { return nil }
-    if !includeReferrers, let subject = manifest.subjectDigest,
-      !targeted.contains(ManifestKey(repository: manifest.repository, digest: subject)),
+    return nil
+  }
+
+  /// Safety rule 2 over a set of deletions: a manifest chosen by digest that a tagged index
+  /// lists as a child, or a referrer whose subject exists, stays — unless that index (or
+  /// subject) is itself deleted in this run, which then has to happen first (`dependsOn`).
+  /// Repeated until nothing changes, because keeping one manifest can keep the ones that
+  /// depended on it. Call it again whenever deletions are dropped (live check, backup).
+  public func settleDependencies(_ items: [PlannedDeletion]) throws -> (
+    kept: [PlannedDeletion], skipped: [SkippedTarget]
+  ) {
+    var kept = items
+    var skipped: [SkippedTarget] = []
+    while true {
+      let present = Set(kept.map(\.key))
+      var next: [PlannedDeletion] = []
+      for var item in kept {
+        // A dependency found earlier (by the live check) that no longer goes keeps it.
+        if let staying = item.dependsOn.first(where: { !present.contains($0) }) {
+          skipped.append(item.skipped("it belongs to \(staying.digest), which stays"))
+          continue
+        }
+        let (reason, guardians) = try dependencyGuard(item, present: present)
+        if let reason {
+          skipped.append(item.skipped(reason))
+        } else {
+          item.dependsOn.formUnion(guardians)
+          next.append(item)
+        }
+      }
+      if next.count == kept.count { return (next, skipped) }
+      kept = next
+    }
+  }
+
+  /// Why a guard keeps the item with only `present` deleted, or the planned deletions that
+  /// lift its guards.
+  func dependencyGuard(_ item: PlannedDeletion, present: Set<ManifestKey>) throws -> (
+    String?, Set<ManifestKey>
+  ) {
+    guard item.isByDigest else { return (nil, []) }
+    let manifest = item.manifest
+    var guardians: Set<ManifestKey> = []
+    if let subject = manifest.subjectDigest,
       try !store.cachedManifests(
         registryId: registryId, repository: manifest.repository, digests: [subject]
       ).isEmpty
     {
-      return
-        "a referrer (signature, SBOM, …) of \(subject), which still exists; pass --include-referrers to delete it anyway"
-    }
-    if !includeChildren {
-      let parents = try store.parentIndexes(
-        registryId: registryId, repository: manifest.repository, children: [manifest.digest])
-      if let parent = parents[manifest.digest]?.first(where: {
-        !$0.tags.isEmpty
-          && !targeted.contains(ManifestKey(repository: manifest.repository, digest: $0.digest))
-      }) {
-        return
-          "a child of the tagged index \(parent.digest) (\(parent.tags.joined(separator: ", "))); pass --include-children to delete it anyway"
+      let key = ManifestKey(repository: manifest.repository, digest: subject)
+      if present.contains(key) {
+        guardians.insert(key)
+      } else if !includeReferrers {
+        return (
+          "a referrer (signature, SBOM, …) of \(subject), which stays; pass --include-referrers to delete it anyway",
+          []
+        )
       }
     }
-    return nil
+    let parents = try store.parentIndexes(
+      registryId: registryId, repository: manifest.repository, children: [manifest.digest])
+    for parent in parents[manifest.digest] ?? [] where !parent.tags.isEmpty {
+      let key = ManifestKey(repository: manifest.repository, digest: parent.digest)
+      if present.contains(key) {
+        guardians.insert(key)
+      } else if !includeChildren {
+        return (
+          "a child of the tagged index \(parent.digest) (\(parent.tags.joined(separator: ", "))), which stays; pass --include-children to delete it anyway",
+          []
+        )
+      }
+    }
+    return (nil, guardians)
   }
 
-  /// A blob is freed when every live manifest in the registry that references it is being
-  /// deleted; its bytes are counted once, on the first deletion (in plan order) that uses it.
-  func countBytes(_ planned: inout [PlannedDeletion]) throws {
+  /// The bytes each deletion frees, counted against exactly this set: a blob is freed when
+  /// every live manifest in the registry that references it is in the set; its bytes go to
+  /// the first deletion (in order) that uses it. Call it on the final set, so what the live
+  /// check or a backup dropped no longer counts as going.
+  public func recount(_ items: [PlannedDeletion]) throws -> [PlannedDeletion] {
+    var planned = items
     let deleting = Set(planned.map(\.key))
     let blobDigests = Set(planned.flatMap { $0.manifest.blobs.map(\.digest) })
     let users = try store.blobUsers(registryId: registryId, blobs: blobDigests)
@@ -92,22 +138,28 @@ public struct DeletePlanner: Sendable {
     var counted: Set<String> = []
     for index in planned.indices {
       var item = planned[index]
-      for blob in item.manifest.blobs where !counted.contains(blob.digest) {
-        counted.insert(blob.digest)
+      item.bytesFreed = 0
+      item.sharedBlobs = 0
+      for blob in item.manifest.blobs where counted.insert(blob.digest).inserted {
         if (users[blob.digest] ?? []).isSubset(of: deleting) {
-          item.bytesFreed += blob.size
+          item.bytesFreed = item.bytesFreed.addingSaturated(blob.size)
         } else {
           item.sharedBlobs += 1
-          item.sharedBytes += blob.size
         }
       }
       let digest = item.manifest.digest
-      if !counted.contains(digest) {
-        counted.insert(digest)
-        if (holders[digest] ?? []).isSubset(of: deleting) { item.bytesFreed += item.manifest.size }
+      if counted.insert(digest).inserted, (holders[digest] ?? []).isSubset(of: deleting) {
+        item.bytesFreed = item.bytesFreed.addingSaturated(item.manifest.size)
       }
       planned[index] = item
     }
+    return planned
+  }
+}
+
+extension PlannedDeletion {
+  func skipped(_ reason: String) -> SkippedTarget {
+    SkippedTarget(repository: manifest.repository, reference: manifest.digest, reason: reason)
   }
 }
 

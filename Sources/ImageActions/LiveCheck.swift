@@ -3,8 +3,9 @@ import RegistryAPI
 
 /// Safety rule 1: right before acting, each repository's tags are read from the live
 /// registry. A target that some tag now points at — one the plan did not show going with
-/// it — or whose requested tag moved, is skipped and reported, never deleted. So is one
-/// that a tagged index pushed since the last sync now lists as a child.
+/// it — or whose requested tag moved, is skipped and reported, never deleted. A target
+/// that a tagged index lists as a child stays too, unless that index passes the check and
+/// is deleted first (the child then depends on it).
 public struct LiveCheck: Sendable {
   public let client: RegistryClient
   public let includeChildren: Bool
@@ -14,12 +15,13 @@ public struct LiveCheck: Sendable {
     self.includeChildren = includeChildren
   }
 
-  /// The live state of one repository: which tags point at which digest now, and the
-  /// children of tagged indexes the cache has not seen.
+  /// The live state of one repository: which tags point at which digest now, and which
+  /// targets the tagged indexes list as children.
   struct RepositoryState {
     var tagsByDigest: [String: [String]] = [:]
     var digestByTag: [String: String] = [:]
-    var newIndexChildren: [String: (index: String, tags: [String])] = [:]
+    /// Target digest → the live tagged indexes that list it.
+    var taggedParents: [String: [String]] = [:]
   }
 
   /// Splits `deletions` into those still safe to act on and those skipped, with reasons.
@@ -33,15 +35,42 @@ public struct LiveCheck: Sendable {
       let items = byRepository[repository] ?? []
       let known = Set(items.map(\.manifest.digest))
       let state = try await liveState(of: repository, known: known)
+      var passed: [PlannedDeletion] = []
       for item in items {
         if let reason = staleReason(item, state: state, rules: rules) {
-          skipped.append(
-            SkippedTarget(
-              repository: repository, reference: item.manifest.digest, reason: reason))
+          skipped.append(item.skipped(reason))
         } else {
-          safe.append(item)
+          // What goes with it is what the registry says now, not what the cache remembered.
+          var checked = item
+          checked.tags = (state.tagsByDigest[item.manifest.digest] ?? []).sorted()
+          passed.append(checked)
         }
       }
+      // Index children, until nothing changes: a child of a live tagged index goes only
+      // after that index, so only if the index itself passed.
+      while true {
+        let going = Set(passed.map(\.manifest.digest))
+        var next: [PlannedDeletion] = []
+        for var item in passed {
+          let parents =
+            item.isByDigest && !includeChildren
+            ? state.taggedParents[item.manifest.digest] ?? [] : []
+          if let staying = parents.first(where: { !going.contains($0) }) {
+            let tags = (state.tagsByDigest[staying] ?? []).sorted().joined(separator: ", ")
+            skipped.append(
+              item.skipped(
+                "a child of the tagged index \(staying) (\(tags)), which stays; pass --include-children to delete it anyway"
+              ))
+            continue
+          }
+          item.dependsOn.formUnion(
+            parents.map { ManifestKey(repository: repository, digest: $0) })
+          next.append(item)
+        }
+        if next.count == passed.count { break }
+        passed = next
+      }
+      safe += passed
     }
     return (safe, skipped)
   }
@@ -69,10 +98,6 @@ public struct LiveCheck: Sendable {
     }) {
       return ProtectionRule.describe(rule)
     }
-    if item.isByDigest, !includeChildren, let parent = state.newIndexChildren[digest] {
-      return
-        "a child of the tagged index \(parent.index) (\(parent.tags.joined(separator: ", "))), pushed since the last sync; pass --include-children to delete it anyway"
-    }
     return nil
   }
 
@@ -84,32 +109,28 @@ public struct LiveCheck: Sendable {
       return RepositoryState()
     }
     let client = self.client
-    let heads = try await withThrowingTaskGroup(of: (String, ManifestHead?).self) { group in
-      for tag in tags {
-        group.addTask {
-          (tag, try await client.headManifest(repository: repository, reference: tag))
-        }
-      }
-      var result: [(String, ManifestHead?)] = []
-      for try await head in group { result.append(head) }
-      return result
+    let limit = client.options.maxConcurrency
+    let heads = try await boundedMap(tags, limit: limit) { tag in
+      (tag, try await client.headManifest(repository: repository, reference: tag))
     }
     var state = RepositoryState()
+    var indexes: Set<String> = []
     for (tag, head) in heads {
-      guard let head else { continue }
+      guard let head else { continue }  // deleted between the listing and the HEAD
       let digest = head.digest.description
       state.digestByTag[tag] = digest
       state.tagsByDigest[digest, default: []].append(tag)
-      // A tagged index the plan never saw may list a target as its child.
-      if !includeChildren, !known.contains(digest), MediaType.isIndex(head.mediaType) {
-        let index = try await client.manifest(repository: repository, reference: digest)
-        if case .index(let decoded) = try index.decoded() {
-          for child in decoded.manifests where known.contains(child.digest.description) {
-            state.newIndexChildren[child.digest.description] = (
-              digest, state.tagsByDigest[digest] ?? [tag]
-            )
-          }
-        }
+      if !includeChildren, MediaType.isIndex(head.mediaType) { indexes.insert(digest) }
+    }
+    // Every tagged index, each read once: its children are what rule 2 keeps.
+    let listed = try await boundedMap(indexes.sorted(), limit: limit) { digest in
+      let index = try await client.manifest(repository: repository, reference: digest)
+      guard case .index(let decoded) = try index.decoded() else { return (digest, [String]()) }
+      return (digest, decoded.manifests.map(\.digest.description))
+    }
+    for (digest, children) in listed {
+      for child in children where known.contains(child) {
+        state.taggedParents[child, default: []].append(digest)
       }
     }
     return state

@@ -8,7 +8,7 @@ public struct ResolvedTarget: Sendable, Hashable {
 
 extension ActionTarget {
   /// Finds each target's manifest in the cache, once per manifest (a manifest named twice
-  /// keeps the first tag it was named by). Targets the cache does not hold are skipped with
+  /// keeps the first tag it was named by, if any mention named one). Targets the cache does not hold are skipped with
   /// the reason, in input order.
   public static func resolve(_ targets: [ActionTarget], store: MetadataStore, registryId: Int64)
     throws -> (resolved: [ResolvedTarget], skipped: [SkippedTarget])

@@ -92,7 +92,13 @@ public struct Untagger: Sendable {
       let manifests = try store.cachedManifests(
         registryId: registryId, repository: repository, digests: wanted.map(\.digest))
       for (tag, digest) in wanted where seen.insert("\(repository):\(tag)").inserted {
-        guard let manifest = manifests[digest] else { continue }
+        guard let manifest = manifests[digest] else {
+          skipped.append(
+            SkippedTarget(
+              repository: repository, reference: "\(repository):\(tag)",
+              reason: "its manifest \(digest) is not in the cache as a live manifest (run `sync`)"))
+          continue
+        }
         if let rule = rules.first(where: {
           $0.covers(repository: repository, digest: digest, tags: [tag])
         }) {

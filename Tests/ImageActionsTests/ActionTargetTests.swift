@@ -1,7 +1,8 @@
-import ImageActions
 import JMESPath
 import MetadataCache
 import Testing
+
+@testable import ImageActions
 
 /// What an action accepts as input, and how it refuses the rest.
 struct ActionTargetTests {
@@ -85,5 +86,24 @@ struct ActionTargetTests {
   @Test(arguments: [(0, "0 B"), (999, "999 B"), (1000, "1.0 kB"), (12_345_678, "12.3 MB")])
   func byteCountsReadAsPeopleReadThem(bytes: Int, text: String) {
     #expect(ByteCount.format(bytes) == text)
+  }
+}
+
+/// Sizes come from registries: sums never overflow.
+struct SaturatingSumTests {
+  @Test func sumsStopAtTheLargestValueAndIgnoreNegativeSizes() {
+    #expect([Int.max / 2, Int.max / 2, 5].saturatedSum { $0 } == Int.max)
+    #expect([3, -7, 4].saturatedSum { $0 } == 7)
+  }
+}
+
+extension ActionTargetTests {
+  @Test func aFieldOfTheWrongTypeIsRefusedNotGuessedAround() throws {
+    let input = try JSONReader.parse(#"[{"repository": 5, "digest": "\#(Self.digest)"}]"#)
+    #expect {
+      try ActionTarget.targets(from: input, repository: "ctx")
+    } throws: { error in
+      "\(error)".contains("its repository is a number, not a string")
+    }
   }
 }

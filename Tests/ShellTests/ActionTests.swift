@@ -62,10 +62,86 @@ struct ActionTests {
     let result = try world.json("delete hello-world@\(digest) --yes")
     #expect(result["deleted"] == .array([]))
     #expect(result["alreadyGone"][0]["digest"] == .string(digest.description), "\(result)")
-    // Nothing was changed by regsh, so nothing is in the audit log; the cache knows it is gone.
-    #expect(try world.json("audit") == .array([]))
+    // Recorded all the same: a 404 may answer a retried DELETE whose first attempt went
+    // through, and restore must still be able to undo it.
+    let audit = try world.json("audit")
+    #expect(audit[0]["digest"] == .string(digest.description))
+    #expect(audit[0]["detail"].stringValue?.contains("404") == true)
     let untagged = try world.json("manifests hello-world --query \"[?tags==null].digest\"")
     #expect(untagged.arrayValue?.contains(.string(digest.description)) == false)
+  }
+
+  @Test func aReferrerStaysWhenItsSubjectIsChosenButKeptByAGuard() async throws {
+    let world = try await ActionWorld()
+    let f = world.fixtures
+    #expect(try world.regsh("protect add v1 --repository hello-world").status == 0)
+    let result = try world.regsh(
+      "manifests hello-world | [?tags==null || contains(tags, 'v1')].digest | delete --yes")
+    #expect(try await world.exists("hello-world", f.v1Manifest.digest.description))
+    #expect(
+      try await world.exists("hello-world", f.signature.digest.description),
+      "the signature of a manifest that stays must stay: \(result.stderr)")
+    #expect(result.stderr.contains("which stays"), "\(result.stderr)")
+  }
+
+  @Test func theChildOfAnIndexTaggedSinceTheSyncStaysWithIt() async throws {
+    let world = try await ActionWorld()
+    let client = world.client
+    // An index of one untagged image, tagged `tmp`; the cache sees it, then `tmp` moves on
+    // and the index is untagged.
+    let child = try await world.pushImage("hello-world", tags: [], name: "a child")
+    let index = try await client.putManifest(
+      repository: "hello-world", reference: "tmp", index: ImageIndex(manifests: [child]))
+    #expect(try world.regsh("sync hello-world -o none").status == 0)
+    let v1 = try await client.manifest(repository: "hello-world", reference: "v1")
+    try await client.putManifest(
+      repository: "hello-world", reference: "tmp", data: v1.data, mediaType: v1.mediaType)
+    #expect(try world.regsh("sync hello-world -o none").status == 0)
+    // Behind regsh's back, the index is tagged again.
+    let stored = try await client.manifest(
+      repository: "hello-world", reference: index.digest.description)
+    try await client.putManifest(
+      repository: "hello-world", reference: "rescued", data: stored.data,
+      mediaType: stored.mediaType)
+
+    let result = try world.regsh("manifests hello-world | [?tags==null].digest | delete --yes")
+    #expect(try await world.exists("hello-world", index.digest.description))
+    #expect(
+      try await world.exists("hello-world", child.digest.description),
+      "the child of a tagged index must stay: \(result.stderr)")
+    #expect(result.stderr.contains("tagged since the last sync (rescued)"), "\(result.stderr)")
+  }
+
+  @Test func restoringSeveralChangesUndoesThemNewestFirst() async throws {
+    let world = try await ActionWorld()
+    let v1 = world.fixtures.v1Manifest.digest.description
+    let newest = world.newLatest.digest.description
+    // latest+v2 go; v2 is pushed onto v1's image behind regsh's back; v1's image goes.
+    #expect(try world.regsh("delete hello-world:latest --yes -o none").status == 0)
+    let image = try await world.client.manifest(repository: "hello-world", reference: v1)
+    try await world.client.putManifest(
+      repository: "hello-world", reference: "v2", data: image.data, mediaType: image.mediaType)
+    #expect(
+      try world.regsh("sync hello-world -o none; delete hello-world:v2 --yes -o none").status == 0)
+    let restored = try world.json("restore --last 2")
+    #expect(restored["failed"] == .array([]), "\(restored)")
+    // Undone in reverse, the registry is as before the first delete.
+    for (tag, digest) in [("latest", newest), ("v2", newest), ("v1", v1)] {
+      #expect(
+        try await world.client.headManifest(repository: "hello-world", reference: tag)?.digest
+          .description == digest, "\(tag)")
+    }
+  }
+
+  @Test func restoreRefusesAnotherRegistrysAuditEntries() async throws {
+    let world = try await ActionWorld()
+    #expect(try world.regsh("delete hello-world:latest --yes -o none").status == 0)
+    let result = try RegshProcess.run(
+      ["-c", "registry add other 127.0.0.1:1; use other; audit | [?action=='delete'] | restore"],
+      environment: world.env)
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("belong to another registry"), "\(result.stderr)")
+    #expect(try await !world.exists("hello-world", world.newLatest.digest.description))
   }
 
   @Test func dryRunShowsThePlanWithBytesAndChangesNothing() async throws {

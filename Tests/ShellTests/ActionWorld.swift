@@ -29,7 +29,8 @@ final class ActionWorld {
     #expect(try regsh("sync -o none").status == 0)
   }
 
-  /// An image with its own config and top layer over the fixtures' shared base layer.
+  /// An image with its own config and top layer over the fixtures' shared base layer,
+  /// under `tags` (by digest when there are none).
   func pushImage(_ repository: String, tags: [String], name: String) async throws -> Descriptor {
     let config = try await client.uploadBlob(
       repository: repository,
@@ -40,13 +41,15 @@ final class ActionWorld {
     let top = try await client.uploadBlob(
       repository: repository, data: Data("layer of \(name)".utf8),
       mediaType: MediaType.ociLayerGzip)
-    var pushed: Descriptor?
-    for tag in tags {
-      pushed = try await client.putManifest(
-        repository: repository, reference: tag,
-        manifest: ImageManifest(config: config, layers: [fixtures.baseLayer, top]))
+    let manifest = ImageManifest(config: config, layers: [fixtures.baseLayer, top])
+    let data = try JSONEncoder().encode(manifest)
+    let digest = Digest.sha256(of: data)
+    // No tags: pushed by its own digest, untagged from the start.
+    for reference in tags.isEmpty ? [digest.description] : tags {
+      try await client.putManifest(
+        repository: repository, reference: reference, data: data, mediaType: MediaType.ociManifest)
     }
-    return pushed!
+    return Descriptor(mediaType: MediaType.ociManifest, digest: digest, size: Int64(data.count))
   }
 
   func regsh(_ script: String) throws -> RegshProcess.Result {

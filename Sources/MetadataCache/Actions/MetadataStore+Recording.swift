@@ -62,15 +62,7 @@ extension MetadataStore {
     }
   }
 
-  /// The registry no longer has the manifest (it answered 404): no change of regsh's to log.
-  public func markGone(registryId: Int64, repository: String, digest: String) throws {
-    try write { db in
-      try markGone(
-        db, registryId: registryId, repository: repository, digest: digest,
-        at: Timestamp.now())
-    }
-  }
-
+  /// The manifest and every tag on it leave the cache's current state (history stays).
   func markGone(
     _ db: Database, registryId: Int64, repository: String, digest: String, at now: String
   )
@@ -141,16 +133,20 @@ extension MetadataStore {
     }
   }
 
-  /// The last `count` deletes and untags on `registry`, newest first.
-  public func lastChanges(registry: String, count: Int) throws -> [AuditEntry] {
+  /// The last `count` deletes and untags on `registry` (in `repository` when given), newest first.
+  public func lastChanges(registry: String, repository: String? = nil, count: Int) throws
+    -> [AuditEntry]
+  {
     try read { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT * FROM audit WHERE registry = ? AND action IN ('delete', 'untag')
-          ORDER BY id DESC LIMIT ?
-          """, arguments: [registry, max(0, count)]
-      ).compactMap(Self.auditEntry)
+      var sql = "SELECT * FROM audit WHERE registry = ? AND action IN ('delete', 'untag')"
+      var arguments: StatementArguments = [registry]
+      if let repository {
+        sql += " AND repository = ?"
+        arguments += [repository]
+      }
+      arguments += [max(0, count)]
+      return try Row.fetchAll(db, sql: sql + " ORDER BY id DESC LIMIT ?", arguments: arguments)
+        .compactMap(Self.auditEntry)
     }
   }
 

@@ -35,5 +35,12 @@ struct FetchedManifest: Sendable {
   var children: [(digest: String, mediaType: String, size: Int64, platform: String?)] = []
 
   /// The bytes of the image: config plus layers (for an index, 0; its children count).
-  var imageSize: Int64 { blobs.reduce(0) { $0 + $1.size } }
+  /// A registry may declare any size: negative ones count as 0, and the sum stops at the
+  /// largest value instead of overflowing.
+  var imageSize: Int64 {
+    blobs.reduce(0) { total, blob in
+      let (sum, overflow) = total.addingReportingOverflow(max(0, blob.size))
+      return overflow ? .max : sum
+    }
+  }
 }

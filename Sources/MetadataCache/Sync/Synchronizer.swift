@@ -178,9 +178,12 @@ public struct Synchronizer: Sendable {
       fetched.subjectDigest = manifest.subject?.digest.description
       fetched.configDigest = manifest.config.digest.description
       fetched.blobs.append(
-        (-1, manifest.config.digest.description, manifest.config.size, manifest.config.mediaType))
+        (
+          -1, manifest.config.digest.description, max(0, manifest.config.size),
+          manifest.config.mediaType
+        ))
       for (i, layer) in manifest.layers.enumerated() {
-        fetched.blobs.append((i, layer.digest.description, layer.size, layer.mediaType))
+        fetched.blobs.append((i, layer.digest.description, max(0, layer.size), layer.mediaType))
       }
       if Self.isImageConfig(manifest.config.mediaType), manifest.config.size < 4 << 20 {
         let data = try await client.blob(repository: repository, digest: manifest.config.digest)

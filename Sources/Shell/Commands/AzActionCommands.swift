@@ -126,7 +126,9 @@ public struct AzUntag: SessionCommand {
       throw ShellError.usage("--image must be REPOSITORY:TAG: untag removes a tag")
     }
     try await session.refresh(info, repository: target.repository)
-    let outcome = try await session.untag([target], registry: info, dryRun: false)
+    // az says why in its one ERROR line.
+    let outcome = try await session.untag(
+      [target], registry: info, dryRun: false, reportsSkips: false)
     if outcome.untagged.isEmpty {
       let reason =
         outcome.skipped.first?.reason ?? outcome.failed.first?.1 ?? "the tag was not removed"

@@ -74,7 +74,7 @@ public struct DeleteCommand: SessionCommand {
       let checked = try await run.liveCheck(plan, in: session)
       session.printError(
         "DRY RUN: nothing was deleted.\n" + session.describe(checked))
-      return CommandResult(checked.document(dryRun: true), output: output)
+      return CommandResult(checked.dryRunDocument, output: output)
     }
     guard !plan.deletions.isEmpty else {
       // Nothing left to ask about: the record of what was skipped, and a failure status.
@@ -109,15 +109,21 @@ struct DeleteRun {
   var concurrency = 8
   var backup: String?
 
-  func plan(_ targets: [ActionTarget], in session: Session) async throws -> DeletePlan {
-    try await session.prepareCache(registry, for: targets)
+  func planner(in session: Session) throws -> DeletePlanner {
     var planner = DeletePlanner(store: try session.store(), registry: registry)
     planner.includeChildren = includeChildren
     planner.includeReferrers = includeReferrers
-    return try planner.plan(targets)
+    return planner
   }
 
-  /// The plan with whatever changed on the registry since the last sync moved to skipped.
+  func plan(_ targets: [ActionTarget], in session: Session) async throws -> DeletePlan {
+    try await session.prepareCache(registry, for: targets)
+    return try planner(in: session).plan(targets)
+  }
+
+  /// The plan as the registry stands now (safety rule 1): what changed since the last sync
+  /// is moved to skipped, then the index-child and referrer guards are settled again over
+  /// what is left (a kept index keeps its children), and the bytes counted again.
   func liveCheck(_ plan: DeletePlan, in session: Session) async throws -> DeletePlan {
     guard !plan.deletions.isEmpty else { return plan }
     let check = LiveCheck(
@@ -126,25 +132,31 @@ struct DeleteRun {
     let (safe, stale) = try await check.check(
       plan.deletions,
       protection: try session.store().protectionRules(registryId: registry.id ?? -1))
+    let planner = try planner(in: session)
+    let (kept, held) = try planner.settleDependencies(safe)
     var checked = plan
-    checked.deletions = safe
-    checked.skipped += stale
+    checked.deletions = try planner.recount(kept)
+    checked.skipped += stale + held
     return checked
   }
 
+  /// Backs up first (`--backup`: only what was copied completely may go), then checks live
+  /// right before deleting, so a long copy never stands between the check and the act.
   func execute(_ plan: DeletePlan, in session: Session) async throws -> DeleteOutcome {
-    var checked = try await liveCheck(plan, in: session)
-    var notExported: [SkippedTarget] = []
+    var plan = plan
     if let backup {
-      (checked.deletions, notExported) = try await session.backUp(
-        checked.deletions, registry: registry, to: backup)
+      let (copied, notCopied) = try await session.backUp(
+        plan.deletions, registry: registry, to: backup)
+      plan.deletions = copied
+      plan.skipped += notCopied
     }
+    let checked = try await liveCheck(plan, in: session)
     var executor = DeleteExecutor(
       client: try session.client(for: registry, concurrency: concurrency),
       store: try session.store(), registry: registry, concurrency: concurrency)
     executor.onProgress = session.actionProgress("deleting")
     var outcome = try await executor.execute(checked.deletions)
-    outcome.skipped = checked.skipped + notExported
+    outcome.skipped = checked.skipped + outcome.skipped
     return outcome
   }
 
@@ -154,6 +166,10 @@ struct DeleteRun {
     parts.append("skipped \(outcome.skipped.count)")
     parts.append("failed \(outcome.failed.count)")
     var text = parts.joined(separator: ", ") + "; freed \(ByteCount.format(outcome.bytesFreed))"
+    for line in outcome.unrecorded {
+      text +=
+        "\n  DELETED BUT NOT IN THE AUDIT LOG (restore cannot undo it): \(TerminalSafeText.escape(line))"
+    }
     for item in outcome.failed {
       text +=
         "\n  failed \(TerminalSafeText.escape(item.repository))@\(item.digest): \(TerminalSafeText.escape(item.reason ?? ""))"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ImageActions
 import JMESPath
 import MetadataCache
@@ -44,8 +45,11 @@ public struct RestoreCommand: SessionCommand {
     let info = try session.resolveRegistry(registry.name)
     let store = try session.store()
     var entries: [AuditEntry] = []
+    if last != nil, !digests.isEmpty {
+      throw ShellError.usage("restore takes digests or --last N, not both")
+    }
     if let last {
-      entries = try store.lastChanges(registry: info.name, count: last)
+      entries = try store.lastChanges(registry: info.name, repository: repository, count: last)
     } else if !digests.isEmpty {
       for digest in digests {
         guard
@@ -63,14 +67,24 @@ public struct RestoreCommand: SessionCommand {
       throw ShellError.usage(
         "restore what? name digests, pass --last N, or pipe audit entries into it")
     }
+    // An audit entry of another registry is never pushed into this one.
+    let foreign = entries.filter { $0.registry != info.name }
+    guard foreign.isEmpty else {
+      let ids = foreign.map { "\($0.id.map(String.init) ?? "?") (\($0.registry))" }
+      throw ShellError.usage(
+        "audit entries \(ids.joined(separator: ", ")) belong to another registry than '\(info.name)'; nothing was restored (use --registry, or audit --registry to list one registry's changes)"
+      )
+    }
     if let repository { entries = entries.filter { $0.repository == repository } }
     entries = entries.filter { $0.action != .restore }
     guard !entries.isEmpty else { throw ShellError.failed("nothing to restore") }
+    if let backup, !FileManager.default.fileExists(atPath: backup) {
+      throw ShellError.usage("--from \(backup): no such directory (an OCI layout backup)")
+    }
     let restorer = Restorer(
       store: store, registry: info, client: try session.client(for: info),
       backup: try backup.map(session.layoutClient))
-    // Oldest first: a tag deleted, re-pushed and deleted again ends where it was last.
-    let outcome = await restorer.restore(entries.sorted { ($0.id ?? 0) < ($1.id ?? 0) })
+    let outcome = await restorer.restore(entries)
     // The cache learns the restored manifests from the registry itself.
     let repositories = Set(outcome.restored.map(\.repository)).sorted()
     if !repositories.isEmpty { try await session.sync(info, repositories: repositories) }

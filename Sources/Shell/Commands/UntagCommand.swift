@@ -50,9 +50,9 @@ public struct UntagCommand: SessionCommand {
 
 extension Session {
   /// Plans, checks live and removes the tags; shared with `az acr repository untag`.
-  func untag(_ targets: [ActionTarget], registry: RegistryInfo, dryRun: Bool) async throws
-    -> UntagOutcome
-  {
+  func untag(
+    _ targets: [ActionTarget], registry: RegistryInfo, dryRun: Bool, reportsSkips: Bool = true
+  ) async throws -> UntagOutcome {
     try await prepareCache(registry, for: targets)
     let untagger = Untagger(store: try store(), registry: registry)
     let (untags, skipped) = try untagger.plan(targets)
@@ -68,6 +68,7 @@ extension Session {
     }
     var outcome = await untagger.execute(untags, client: try client(for: registry))
     outcome.skipped = skipped + outcome.skipped
+    guard reportsSkips else { return outcome }
     for line in describe(skipped: outcome.skipped) { printError(line) }
     for (item, reason) in outcome.failed {
       printError(

@@ -33,6 +33,13 @@ enum TerminalSafeText {
     return String(out)
   }
 
+  /// A message of several lines (an error, a usage text) whose parts may come from a
+  /// registry: each line escaped, the line breaks kept.
+  static func escapeLines(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
+      .joined(separator: "\n")
+  }
+
   /// JSON text with DEL and the C1 controls escaped as well.
   ///
   /// `JSONWriter` escapes only what JSON requires (below U+0020). Outside string literals

@@ -73,7 +73,13 @@ extension Session {
     // Spelled out: JSON is ExpressibleByNilLiteral, so a bare `nil` in a conditional
     // expression beside a JSON would become JSON.null, not "no input".
     var value: JSON?
-    if pipeline.queriesPreviousResult { value = lastResult ?? .null }
+    if pipeline.queriesPreviousResult {
+      value = lastResult ?? .null
+    } else {
+      // A bare digest belongs to the repository of the listing it came from: one this
+      // pipeline runs, or the last result's when the pipeline queries it; never an older one.
+      contextRepository = nil
+    }
     var output = OutputSettings()
     var status: Int32 = 0
     var fromQuery = false
@@ -188,9 +194,10 @@ extension Session {
       printError(failure.description)
     } else if let error = error as? ShellError, error.isAzMessage {
       // az's own wording, as az prints it.
-      printError("ERROR: \(error)")
+      printError("ERROR: " + TerminalSafeText.escapeLines("\(error)"))
     } else {
-      printError("error: \(error)")
+      // Errors quote registry answers (error bodies, names): escaped, safety rule 5.
+      printError("error: " + TerminalSafeText.escapeLines("\(error)"))
     }
   }
 }
