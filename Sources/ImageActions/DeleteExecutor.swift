@@ -17,8 +17,8 @@ public struct DeleteOutcome: Sendable {
   public var alreadyGone: [Item] = []
   public var skipped: [SkippedTarget] = []
   public var failed: [Item] = []
-  /// Deletions the registry confirmed but the audit log could not record: said loudly,
-  /// since restore cannot undo them.
+  /// Deletions the registry confirmed whose audit entry could not be settled: said loudly
+  /// (the entry stays pending, with the bytes restore needs).
   public var unrecorded: [String] = []
 
   public var bytesFreed: Int { deleted.saturatedSum(\.bytesFreed) }
@@ -105,9 +105,8 @@ public struct DeleteExecutor: Sendable {
         }
       }
       let ready = pending.filter { $0.dependsOn.isSubset(of: gone) && !kept.contains($0.key) }
-      pending.removeAll { item in
-        kept.contains(item.key) || ready.contains { $0.key == item.key }
-      }
+      let readyKeys = Set(ready.map(\.key))
+      pending.removeAll { kept.contains($0.key) || readyKeys.contains($0.key) }
       if ready.isEmpty {
         // Only a cycle (which manifests cannot form) could leave nothing ready.
         for item in pending {
@@ -115,17 +114,27 @@ public struct DeleteExecutor: Sendable {
         }
         break
       }
-      let answers = try await boundedMap(ready, limit: concurrency) { item in
-        (item, await self.delete(item))
-      }
-      for (item, answer) in answers {
-        record(item, answer, into: &outcome)
-        switch answer {
-        case .deleted, .gone: gone.insert(item.key)
-        case .failed: kept.insert(item.key)
+      // Logged as pending before any request goes out, settled as each answer arrives: a
+      // process killed mid-run leaves every manifest it may have deleted in the log.
+      let auditIds = try store.recordIntents(ready.map(auditEntry))
+      let auditIdByKey = Dictionary(zip(ready.map(\.key), auditIds)) { first, _ in first }
+      try await withThrowingTaskGroup(of: (PlannedDeletion, Answer).self) { group in
+        var queue = ready.makeIterator()
+        func startNext() {
+          guard let item = queue.next() else { return }
+          group.addTask { (item, await self.delete(item)) }
         }
-        done += 1
-        onProgress?(done, deletions.count)
+        for _ in 0..<min(concurrency, ready.count) { startNext() }
+        while let (item, answer) = try await group.next() {
+          record(item, answer, auditId: auditIdByKey[item.key], into: &outcome)
+          switch answer {
+          case .deleted, .gone: gone.insert(item.key)
+          case .failed: kept.insert(item.key)
+          }
+          done += 1
+          onProgress?(done, deletions.count)
+          startNext()
+        }
       }
     }
     return outcome
@@ -145,37 +154,54 @@ public struct DeleteExecutor: Sendable {
     }
   }
 
-  /// Writes one result to the cache and the audit log, trying again a few times: the cache
-  /// may be busy with another regsh process. A write that still fails is reported, never
-  /// taken for a failed delete.
-  func record(_ item: PlannedDeletion, _ answer: Answer, into outcome: inout DeleteOutcome) {
+  /// The audit entry of a deletion, before it is requested.
+  func auditEntry(_ item: PlannedDeletion) -> AuditEntry {
     let manifest = item.manifest
-    switch answer {
-    case .failed(let reason):
-      outcome.failed.append(Self.item(item, reason: reason))
-      return
-    case .deleted: outcome.deleted.append(Self.item(item, reason: nil))
-    case .gone: outcome.alreadyGone.append(Self.item(item, reason: "the registry answered 404"))
-    }
-    var entry = AuditEntry(
+    return AuditEntry(
       registry: registry.name, repository: manifest.repository, action: .delete,
       digest: manifest.digest, tags: item.tags, mediaType: manifest.mediaType,
       manifest: manifest.raw, bytesFreed: item.bytesFreed)
-    if case .gone = answer {
-      entry.bytesFreed = nil
-      entry.detail = "the registry answered 404: already gone, or deleted by a retried request"
+  }
+
+  /// Settles one pending audit entry with the registry's answer and updates the cache,
+  /// trying again a few times: the cache may be busy with another regsh process. An entry
+  /// that stays pending is reported; restore can still use it.
+  func record(
+    _ item: PlannedDeletion, _ answer: Answer, auditId: Int64?, into outcome: inout DeleteOutcome
+  ) {
+    let manifest = item.manifest
+    var deleted = true
+    var bytesFreed: Int? = item.bytesFreed
+    var detail: String?
+    switch answer {
+    case .failed(let reason):
+      outcome.failed.append(Self.item(item, reason: reason))
+      deleted = false
+      bytesFreed = nil
+      detail = "failed: \(reason)"
+    case .deleted: outcome.deleted.append(Self.item(item, reason: nil))
+    case .gone:
+      outcome.alreadyGone.append(Self.item(item, reason: "the registry answered 404"))
+      bytesFreed = nil
+      detail = "the registry answered 404: already gone, or deleted by a retried request"
     }
+    guard let auditId else { return }
     var lastError: (any Error)?
     for _ in 0..<3 {
       do {
-        try store.recordDeletion(registryId: registry.id ?? -1, entry)
+        try store.settleIntent(
+          registryId: registry.id ?? -1, auditId: auditId, repository: manifest.repository,
+          digest: manifest.digest, deleted: deleted, bytesFreed: bytesFreed, detail: detail)
         return
       } catch {
         lastError = error
       }
     }
-    outcome.unrecorded.append(
-      "\(manifest.repository)@\(manifest.digest): \(lastError.map { "\($0)" } ?? "unknown error")")
+    if deleted {
+      outcome.unrecorded.append(
+        "\(manifest.repository)@\(manifest.digest) (audit entry \(auditId) left pending): \(lastError.map { "\($0)" } ?? "unknown error")"
+      )
+    }
   }
 
   static func item(_ item: PlannedDeletion, reason: String?) -> DeleteOutcome.Item {

@@ -19,6 +19,13 @@ public struct AuditEntry: Sendable, Hashable {
   public var bytesFreed: Int?
   public var user: String
   public var detail: String?
+  /// Whether the change happened: `pending` until the registry answered (a process killed
+  /// meanwhile leaves it so), then `done` or `failed`.
+  public var state: State = .done
+
+  public enum State: String, Sendable {
+    case pending, done, failed
+  }
 
   public init(
     registry: String, repository: String, action: Action, digest: String?, tags: [String],
@@ -50,6 +57,37 @@ public struct AuditEntry: Sendable, Hashable {
 /// next sync) and the audit log gets its line, in one transaction, so neither can be lost
 /// without the other.
 extension MetadataStore {
+  /// Logs deletions about to be requested, as `pending`, in one transaction; returns their
+  /// audit ids in order. Written before any request goes out, so that whatever happens
+  /// next the manifests' bytes are in the log.
+  public func recordIntents(_ entries: [AuditEntry]) throws -> [Int64] {
+    try write { db in
+      try entries.map { entry in
+        var pending = entry
+        pending.state = .pending
+        try insertAudit(db, pending)
+        return db.lastInsertedRowID
+      }
+    }
+  }
+
+  /// The registry answered a pending deletion: `done` (the manifest and its tags leave the
+  /// cache's current state) or `failed` (nothing changed; kept as a record of the attempt).
+  public func settleIntent(
+    registryId: Int64, auditId: Int64, repository: String, digest: String, deleted: Bool,
+    bytesFreed: Int?, detail: String?
+  ) throws {
+    try write { db in
+      try db.execute(
+        sql: "UPDATE audit SET state = ?, bytesFreed = ?, detail = ? WHERE id = ?",
+        arguments: [deleted ? "done" : "failed", bytesFreed, detail, auditId])
+      if deleted {
+        try markGone(
+          db, registryId: registryId, repository: repository, digest: digest, at: Timestamp.now())
+      }
+    }
+  }
+
   /// The manifest is gone from the registry, and every tag that pointed at it with it.
   public func recordDeletion(registryId: Int64, _ entry: AuditEntry) throws {
     try write { db in
@@ -138,7 +176,10 @@ extension MetadataStore {
     -> [AuditEntry]
   {
     try read { db in
-      var sql = "SELECT * FROM audit WHERE registry = ? AND action IN ('delete', 'untag')"
+      var sql = """
+        SELECT * FROM audit WHERE registry = ? AND action IN ('delete', 'untag')
+          AND state != 'failed'
+        """
       var arguments: StatementArguments = [registry]
       if let repository {
         sql += " AND repository = ?"
@@ -155,8 +196,10 @@ extension MetadataStore {
     -> AuditEntry?
   {
     try read { db in
-      var sql =
-        "SELECT * FROM audit WHERE registry = ? AND digest = ? AND action IN ('delete', 'untag')"
+      var sql = """
+        SELECT * FROM audit WHERE registry = ? AND digest = ? AND action IN ('delete', 'untag')
+          AND state != 'failed'
+        """
       var arguments: StatementArguments = [registry, digest]
       if let repository {
         sql += " AND repository = ?"
@@ -177,11 +220,12 @@ extension MetadataStore {
     try db.execute(
       sql: """
         INSERT INTO audit (time, registry, repository, action, digest, tags, mediaType, manifest,
-          bytesFreed, user, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          bytesFreed, user, detail, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         entry.time, entry.registry, entry.repository, entry.action.rawValue, entry.digest, tags,
         entry.mediaType, entry.manifest, entry.bytesFreed, entry.user, entry.detail,
+        entry.state.rawValue,
       ])
   }
 
@@ -194,6 +238,7 @@ extension MetadataStore {
     entry.id = row["id"]
     entry.time = row["time"]
     entry.user = row["user"]
+    entry.state = (row["state"] as String?).flatMap(AuditEntry.State.init) ?? .done
     if let tags: String = row["tags"],
       let list = try? JSONSerialization.jsonObject(with: Data(tags.utf8)) as? [String]
     {

@@ -113,6 +113,8 @@ extension MetadataStore {
           }
           if let bytes: Int = row["bytesFreed"] { entry["bytesFreed"] = .int(bytes) }
           if let detail: String = row["detail"] { entry["detail"] = .string(detail) }
+          // Only the unusual is shown: a change not confirmed, or one that did not happen.
+          if let state: String = row["state"], state != "done" { entry["state"] = .string(state) }
           return .object(entry)
         })
     }

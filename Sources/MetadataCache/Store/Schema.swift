@@ -130,6 +130,12 @@ enum Schema {
           WHERE goneAt IS NULL
           """)
     }
+    migrator.registerMigration("v3: audit entries written before the change they record") { db in
+      // A delete is logged as 'pending' before the request goes out and marked 'done' (or
+      // 'failed') when the registry answers, so a process killed in between still leaves
+      // the manifest's bytes where restore finds them.
+      try db.execute(sql: "ALTER TABLE audit ADD COLUMN state TEXT NOT NULL DEFAULT 'done'")
+    }
     return migrator
   }
 }

@@ -168,7 +168,7 @@ struct DeleteRun {
     var text = parts.joined(separator: ", ") + "; freed \(ByteCount.format(outcome.bytesFreed))"
     for line in outcome.unrecorded {
       text +=
-        "\n  DELETED BUT NOT IN THE AUDIT LOG (restore cannot undo it): \(TerminalSafeText.escape(line))"
+        "\n  DELETED, AUDIT ENTRY LEFT PENDING (restore can still use it): \(TerminalSafeText.escape(line))"
     }
     for item in outcome.failed {
       text +=

@@ -76,7 +76,8 @@ public struct RestoreCommand: SessionCommand {
       )
     }
     if let repository { entries = entries.filter { $0.repository == repository } }
-    entries = entries.filter { $0.action != .restore }
+    // A restore is not undone by restore, and a delete that failed changed nothing.
+    entries = entries.filter { $0.action != .restore && $0.state != .failed }
     guard !entries.isEmpty else { throw ShellError.failed("nothing to restore") }
     if let backup, !FileManager.default.fileExists(atPath: backup) {
       throw ShellError.usage("--from \(backup): no such directory (an OCI layout backup)")
