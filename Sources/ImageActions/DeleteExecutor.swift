@@ -125,16 +125,23 @@ public struct DeleteExecutor: Sendable {
           group.addTask { (item, await self.delete(item)) }
         }
         for _ in 0..<min(concurrency, ready.count) { startNext() }
+        var settlements: [(PlannedDeletion, MetadataStore.IntentSettlement)] = []
         while let (item, answer) = try await group.next() {
-          record(item, answer, auditId: auditIdByKey[item.key], into: &outcome)
+          if let auditId = auditIdByKey[item.key] {
+            settlements.append((item, settlement(item, answer, auditId: auditId)))
+          }
+          report(item, answer, into: &outcome)
           switch answer {
           case .deleted, .gone: gone.insert(item.key)
           case .failed: kept.insert(item.key)
           }
           done += 1
           onProgress?(done, deletions.count)
+          // Settled in batches: the pending entries already hold everything restore needs.
+          if settlements.count >= 64 { settle(&settlements, into: &outcome) }
           startNext()
         }
+        settle(&settlements, into: &outcome)
       }
     }
     return outcome
@@ -163,43 +170,55 @@ public struct DeleteExecutor: Sendable {
       manifest: manifest.raw, bytesFreed: item.bytesFreed)
   }
 
-  /// Settles one pending audit entry with the registry's answer and updates the cache,
-  /// trying again a few times: the cache may be busy with another regsh process. An entry
-  /// that stays pending is reported; restore can still use it.
-  func record(
-    _ item: PlannedDeletion, _ answer: Answer, auditId: Int64?, into outcome: inout DeleteOutcome
-  ) {
-    let manifest = item.manifest
-    var deleted = true
-    var bytesFreed: Int? = item.bytesFreed
-    var detail: String?
+  func report(_ item: PlannedDeletion, _ answer: Answer, into outcome: inout DeleteOutcome) {
     switch answer {
-    case .failed(let reason):
-      outcome.failed.append(Self.item(item, reason: reason))
-      deleted = false
-      bytesFreed = nil
-      detail = "failed: \(reason)"
+    case .failed(let reason): outcome.failed.append(Self.item(item, reason: reason))
     case .deleted: outcome.deleted.append(Self.item(item, reason: nil))
     case .gone:
       outcome.alreadyGone.append(Self.item(item, reason: "the registry answered 404"))
-      bytesFreed = nil
-      detail = "the registry answered 404: already gone, or deleted by a retried request"
     }
-    guard let auditId else { return }
+  }
+
+  func settlement(_ item: PlannedDeletion, _ answer: Answer, auditId: Int64)
+    -> MetadataStore.IntentSettlement
+  {
+    var settlement = MetadataStore.IntentSettlement(
+      auditId: auditId, repository: item.manifest.repository, digest: item.manifest.digest,
+      deleted: true, bytesFreed: item.bytesFreed, detail: nil)
+    switch answer {
+    case .deleted: break
+    case .failed(let reason):
+      settlement.deleted = false
+      settlement.bytesFreed = nil
+      settlement.detail = "failed: \(reason)"
+    case .gone:
+      settlement.bytesFreed = nil
+      settlement.detail =
+        "the registry answered 404: already gone, or deleted by a retried request"
+    }
+    return settlement
+  }
+
+  /// Writes the settlements, trying again a few times: the cache may be busy with another
+  /// regsh process. Entries that stay pending are reported; restore can still use them.
+  func settle(
+    _ settlements: inout [(PlannedDeletion, MetadataStore.IntentSettlement)],
+    into outcome: inout DeleteOutcome
+  ) {
+    guard !settlements.isEmpty else { return }
+    defer { settlements.removeAll() }
     var lastError: (any Error)?
     for _ in 0..<3 {
       do {
-        try store.settleIntent(
-          registryId: registry.id ?? -1, auditId: auditId, repository: manifest.repository,
-          digest: manifest.digest, deleted: deleted, bytesFreed: bytesFreed, detail: detail)
+        try store.settleIntents(registryId: registry.id ?? -1, settlements.map(\.1))
         return
       } catch {
         lastError = error
       }
     }
-    if deleted {
+    for (item, settlement) in settlements where settlement.deleted {
       outcome.unrecorded.append(
-        "\(manifest.repository)@\(manifest.digest) (audit entry \(auditId) left pending): \(lastError.map { "\($0)" } ?? "unknown error")"
+        "\(item.manifest.repository)@\(item.manifest.digest) (audit entry \(settlement.auditId) left pending): \(lastError.map { "\($0)" } ?? "unknown error")"
       )
     }
   }

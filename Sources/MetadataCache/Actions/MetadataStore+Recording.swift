@@ -71,19 +71,46 @@ extension MetadataStore {
     }
   }
 
-  /// The registry answered a pending deletion: `done` (the manifest and its tags leave the
-  /// cache's current state) or `failed` (nothing changed; kept as a record of the attempt).
-  public func settleIntent(
-    registryId: Int64, auditId: Int64, repository: String, digest: String, deleted: Bool,
-    bytesFreed: Int?, detail: String?
-  ) throws {
+  /// The registry's answer to one pending deletion.
+  public struct IntentSettlement: Sendable {
+    public var auditId: Int64
+    public var repository: String
+    public var digest: String
+    /// Done (the manifest is gone) or failed (nothing changed; kept as a record of the attempt).
+    public var deleted: Bool
+    public var bytesFreed: Int?
+    public var detail: String?
+
+    public init(
+      auditId: Int64, repository: String, digest: String, deleted: Bool, bytesFreed: Int?,
+      detail: String?
+    ) {
+      self.auditId = auditId
+      self.repository = repository
+      self.digest = digest
+      self.deleted = deleted
+      self.bytesFreed = bytesFreed
+      self.detail = detail
+    }
+  }
+
+  /// Settles pending deletions in one transaction: the audit entries become `done` or
+  /// `failed`, and deleted manifests and their tags leave the cache's current state.
+  public func settleIntents(registryId: Int64, _ settlements: [IntentSettlement]) throws {
     try write { db in
-      try db.execute(
-        sql: "UPDATE audit SET state = ?, bytesFreed = ?, detail = ? WHERE id = ?",
-        arguments: [deleted ? "done" : "failed", bytesFreed, detail, auditId])
-      if deleted {
-        try markGone(
-          db, registryId: registryId, repository: repository, digest: digest, at: Timestamp.now())
+      let now = Timestamp.now()
+      for settlement in settlements {
+        try db.execute(
+          sql: "UPDATE audit SET state = ?, bytesFreed = ?, detail = ? WHERE id = ?",
+          arguments: [
+            settlement.deleted ? "done" : "failed", settlement.bytesFreed, settlement.detail,
+            settlement.auditId,
+          ])
+        if settlement.deleted {
+          try markGone(
+            db, registryId: registryId, repository: settlement.repository,
+            digest: settlement.digest, at: now)
+        }
       }
     }
   }
