@@ -134,18 +134,28 @@ public struct Untagger: Sendable {
               reason: "the tag now points at \(head.digest) (changed since the last sync)"))
           continue
         }
-        let how = try await client.deleteTag(repository: item.repository, tag: item.tag)
-        var detail: String?
+        // Logged as pending first: a process killed after the registry removed the tag
+        // still leaves the way back.
+        var entry = AuditEntry(
+          registry: registry.name, repository: item.repository, action: .untag,
+          digest: item.manifest.digest, tags: [item.tag], mediaType: item.manifest.mediaType,
+          manifest: item.manifest.raw)
+        let auditId = try store.recordIntents([entry])[0]
+        let how: TagDeletion
+        do {
+          how = try await client.deleteTag(repository: item.repository, tag: item.tag)
+        } catch {
+          entry.detail = "failed: \(error)"
+          try? store.settleUntag(
+            registryId: registryId, auditId: auditId, tag: item.tag, entry, done: false)
+          throw error
+        }
         if case .replacedAndDeleted(let throwaway) = how {
-          detail =
+          entry.detail =
             "the registry cannot delete tags: moved onto throwaway \(throwaway), then deleted it"
         }
-        try store.recordUntag(
-          registryId: registryId, tag: item.tag,
-          AuditEntry(
-            registry: registry.name, repository: item.repository, action: .untag,
-            digest: item.manifest.digest, tags: [item.tag], mediaType: item.manifest.mediaType,
-            manifest: item.manifest.raw, detail: detail))
+        try store.settleUntag(
+          registryId: registryId, auditId: auditId, tag: item.tag, entry, done: true)
         outcome.untagged.append(item)
       } catch {
         outcome.failed.append((item, "\(error)"))

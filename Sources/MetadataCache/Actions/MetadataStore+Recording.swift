@@ -144,30 +144,37 @@ extension MetadataStore {
       arguments: [now, repositoryId, digest])
   }
 
-  /// One tag no longer points at the manifest; the manifest and its other tags stay.
-  public func recordUntag(registryId: Int64, tag: String, _ entry: AuditEntry) throws {
+  /// Settles a pending untag (written with `recordIntents` before the request): `done`
+  /// removes the tag from the cache's current state; `failed` changes nothing else.
+  public func settleUntag(
+    registryId: Int64, auditId: Int64, tag: String, _ entry: AuditEntry, done: Bool
+  ) throws {
     try write { db in
-      if let repositoryId = try repositoryId(db, registryId: registryId, existing: entry.repository)
-      {
-        try db.execute(
-          sql:
-            "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND name = ? AND untilTime IS NULL",
-          arguments: [entry.time, repositoryId, tag])
-        if let digest = entry.digest {
-          let remaining = try String.fetchAll(
-            db,
-            sql:
-              "SELECT name FROM tag WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL ORDER BY name",
-            arguments: [repositoryId, digest])
-          try db.execute(
-            sql: "UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?",
-            arguments: [
-              remaining.isEmpty ? nil : remaining.joined(separator: "\t"), repositoryId, digest,
-            ])
-        }
-      }
-      try insertAudit(db, entry)
+      try db.execute(
+        sql: "UPDATE audit SET state = ?, detail = ? WHERE id = ?",
+        arguments: [done ? "done" : "failed", entry.detail, auditId])
+      if done { try untagInCache(db, registryId: registryId, tag: tag, entry) }
     }
+  }
+
+  func untagInCache(_ db: Database, registryId: Int64, tag: String, _ entry: AuditEntry) throws {
+    guard
+      let repositoryId = try repositoryId(db, registryId: registryId, existing: entry.repository)
+    else { return }
+    try db.execute(
+      sql: "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND name = ? AND untilTime IS NULL",
+      arguments: [Timestamp.now(), repositoryId, tag])
+    guard let digest = entry.digest else { return }
+    let remaining = try String.fetchAll(
+      db,
+      sql:
+        "SELECT name FROM tag WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL ORDER BY name",
+      arguments: [repositoryId, digest])
+    try db.execute(
+      sql: "UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?",
+      arguments: [
+        remaining.isEmpty ? nil : remaining.joined(separator: "\t"), repositoryId, digest,
+      ])
   }
 
   /// The repository no longer exists (all its manifests were deleted); a later sync that
