@@ -118,31 +118,25 @@ public struct DeleteExecutor: Sendable {
       // process killed mid-run leaves every manifest it may have deleted in the log.
       let auditIds = try store.recordIntents(ready.map(auditEntry))
       let auditIdByKey = Dictionary(zip(ready.map(\.key), auditIds)) { first, _ in first }
-      try await withThrowingTaskGroup(of: (PlannedDeletion, Answer).self) { group in
-        var queue = ready.makeIterator()
-        func startNext() {
-          guard let item = queue.next() else { return }
-          group.addTask { (item, await self.delete(item)) }
+      var settlements: [(PlannedDeletion, MetadataStore.IntentSettlement)] = []
+      try await forEachConcurrently(ready, limit: concurrency) { item in
+        (item, await self.delete(item))
+      } consume: { _, result in
+        let (item, answer) = result
+        if let auditId = auditIdByKey[item.key] {
+          settlements.append((item, settlement(item, answer, auditId: auditId)))
         }
-        for _ in 0..<min(concurrency, ready.count) { startNext() }
-        var settlements: [(PlannedDeletion, MetadataStore.IntentSettlement)] = []
-        while let (item, answer) = try await group.next() {
-          if let auditId = auditIdByKey[item.key] {
-            settlements.append((item, settlement(item, answer, auditId: auditId)))
-          }
-          report(item, answer, into: &outcome)
-          switch answer {
-          case .deleted, .gone: gone.insert(item.key)
-          case .failed: kept.insert(item.key)
-          }
-          done += 1
-          onProgress?(done, deletions.count)
-          // Settled in batches: the pending entries already hold everything restore needs.
-          if settlements.count >= 64 { settle(&settlements, into: &outcome) }
-          startNext()
+        report(item, answer, into: &outcome)
+        switch answer {
+        case .deleted, .gone: gone.insert(item.key)
+        case .failed: kept.insert(item.key)
         }
-        settle(&settlements, into: &outcome)
+        done += 1
+        onProgress?(done, deletions.count)
+        // Settled in batches: the pending entries already hold everything restore needs.
+        if settlements.count >= 64 { settle(&settlements, into: &outcome) }
       }
+      settle(&settlements, into: &outcome)
     }
     return outcome
   }

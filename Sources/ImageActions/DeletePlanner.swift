@@ -61,6 +61,7 @@ public struct DeletePlanner: Sendable {
   public func settleDependencies(_ items: [PlannedDeletion]) throws -> (
     kept: [PlannedDeletion], skipped: [SkippedTarget]
   ) {
+    let facts = try guardFacts(items)
     var kept = items
     var skipped: [SkippedTarget] = []
     while true {
@@ -72,7 +73,7 @@ public struct DeletePlanner: Sendable {
           skipped.append(item.skipped("it belongs to \(staying.digest), which stays"))
           continue
         }
-        let (reason, guardians) = try dependencyGuard(item, present: present)
+        let (reason, guardians) = dependencyGuard(item, present: present, facts: facts)
         if let reason {
           skipped.append(item.skipped(reason))
         } else {
@@ -85,33 +86,56 @@ public struct DeletePlanner: Sendable {
     }
   }
 
+  /// What rule 2 needs to know about a set of deletions, read from the cache once: each
+  /// referrer's subject that still exists, and the tagged indexes that list each manifest.
+  struct GuardFacts {
+    var liveSubject: [ManifestKey: ManifestKey] = [:]
+    var taggedParents: [ManifestKey: [ParentIndex]] = [:]
+  }
+
+  func guardFacts(_ items: [PlannedDeletion]) throws -> GuardFacts {
+    var facts = GuardFacts()
+    let byDigest = items.filter(\.isByDigest)
+    for (repository, group) in Dictionary(grouping: byDigest, by: \.manifest.repository) {
+      let subjects = Set(group.compactMap(\.manifest.subjectDigest))
+      let live =
+        subjects.isEmpty
+        ? [:]
+        : try store.cachedManifests(
+          registryId: registryId, repository: repository, digests: Array(subjects))
+      let parents = try store.parentIndexes(
+        registryId: registryId, repository: repository,
+        children: Set(group.map(\.manifest.digest)))
+      for item in group {
+        if let subject = item.manifest.subjectDigest, live[subject] != nil {
+          facts.liveSubject[item.key] = ManifestKey(repository: repository, digest: subject)
+        }
+        let tagged = (parents[item.manifest.digest] ?? []).filter { !$0.tags.isEmpty }
+        if !tagged.isEmpty { facts.taggedParents[item.key] = tagged }
+      }
+    }
+    return facts
+  }
+
   /// Why a guard keeps the item with only `present` deleted, or the planned deletions that
   /// lift its guards.
-  func dependencyGuard(_ item: PlannedDeletion, present: Set<ManifestKey>) throws -> (
-    String?, Set<ManifestKey>
-  ) {
+  func dependencyGuard(_ item: PlannedDeletion, present: Set<ManifestKey>, facts: GuardFacts)
+    -> (String?, Set<ManifestKey>)
+  {
     guard item.isByDigest else { return (nil, []) }
-    let manifest = item.manifest
     var guardians: Set<ManifestKey> = []
-    if let subject = manifest.subjectDigest,
-      try !store.cachedManifests(
-        registryId: registryId, repository: manifest.repository, digests: [subject]
-      ).isEmpty
-    {
-      let key = ManifestKey(repository: manifest.repository, digest: subject)
-      if present.contains(key) {
-        guardians.insert(key)
+    if let subject = facts.liveSubject[item.key] {
+      if present.contains(subject) {
+        guardians.insert(subject)
       } else if !includeReferrers {
         return (
-          "a referrer (signature, SBOM, …) of \(subject), which stays; pass --include-referrers to delete it anyway",
+          "a referrer (signature, SBOM, …) of \(subject.digest), which stays; pass --include-referrers to delete it anyway",
           []
         )
       }
     }
-    let parents = try store.parentIndexes(
-      registryId: registryId, repository: manifest.repository, children: [manifest.digest])
-    for parent in parents[manifest.digest] ?? [] where !parent.tags.isEmpty {
-      let key = ManifestKey(repository: manifest.repository, digest: parent.digest)
+    for parent in facts.taggedParents[item.key] ?? [] {
+      let key = ManifestKey(repository: item.manifest.repository, digest: parent.digest)
       if present.contains(key) {
         guardians.insert(key)
       } else if !includeChildren {

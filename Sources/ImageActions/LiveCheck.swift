@@ -9,10 +9,17 @@ import RegistryAPI
 public struct LiveCheck: Sendable {
   public let client: RegistryClient
   public let includeChildren: Bool
+  /// Where the children of indexes already cached are read: an index's content never
+  /// changes under its digest, so only indexes new to the cache are fetched.
+  public let cache: (store: MetadataStore, registryId: Int64)?
 
-  public init(client: RegistryClient, includeChildren: Bool = false) {
+  public init(
+    client: RegistryClient, includeChildren: Bool = false,
+    cache: (store: MetadataStore, registryId: Int64)? = nil
+  ) {
     self.client = client
     self.includeChildren = includeChildren
+    self.cache = cache
   }
 
   /// The live state of one repository: which tags point at which digest now, and which
@@ -110,7 +117,7 @@ public struct LiveCheck: Sendable {
     }
     let client = self.client
     let limit = client.options.maxConcurrency
-    let heads = try await boundedMap(tags, limit: limit) { tag in
+    let heads = try await mapConcurrently(tags, limit: limit) { tag in
       (tag, try await client.headManifest(repository: repository, reference: tag))
     }
     var state = RepositoryState()
@@ -122,12 +129,20 @@ public struct LiveCheck: Sendable {
       state.tagsByDigest[digest, default: []].append(tag)
       if !includeChildren, MediaType.isIndex(head.mediaType) { indexes.insert(digest) }
     }
-    // Every tagged index, each read once: its children are what rule 2 keeps.
-    let listed = try await boundedMap(indexes.sorted(), limit: limit) { digest in
+    // Every tagged index, each read once (from the cache when it has it): its children are
+    // what rule 2 keeps.
+    let cached =
+      try cache?.store.cachedManifests(
+        registryId: cache?.registryId ?? -1, repository: repository, digests: Array(indexes))
+      ?? [:]
+    let fetched = try await mapConcurrently(
+      indexes.filter { cached[$0] == nil }.sorted(), limit: limit
+    ) { digest in
       let index = try await client.manifest(repository: repository, reference: digest)
       guard case .index(let decoded) = try index.decoded() else { return (digest, [String]()) }
       return (digest, decoded.manifests.map(\.digest.description))
     }
+    let listed = cached.map { ($0.key, $0.value.children) } + fetched
     for (digest, children) in listed {
       for child in children where known.contains(child) {
         state.taggedParents[child, default: []].append(digest)

@@ -1,61 +1,9 @@
 import Foundation
 import GRDB
 
-/// One line of the audit log: a change regsh made, with what is needed to undo it.
-public struct AuditEntry: Sendable, Hashable {
-  public enum Action: String, Sendable {
-    case delete, untag, restore
-  }
-  public var id: Int64?
-  public var time: String
-  public var registry: String
-  public var repository: String
-  public var action: Action
-  public var digest: String?
-  public var tags: [String]
-  public var mediaType: String?
-  /// The manifest's exact bytes: `restore` pushes these back.
-  public var manifest: Data?
-  public var bytesFreed: Int?
-  public var user: String
-  public var detail: String?
-  /// Whether the change happened: `pending` until the registry answered (a process killed
-  /// meanwhile leaves it so), then `done` or `failed`.
-  public var state: State = .done
-
-  public enum State: String, Sendable {
-    case pending, done, failed
-  }
-
-  public init(
-    registry: String, repository: String, action: Action, digest: String?, tags: [String],
-    mediaType: String?, manifest: Data?, bytesFreed: Int? = nil, detail: String? = nil
-  ) {
-    self.time = Timestamp.now()
-    self.registry = registry
-    self.repository = repository
-    self.action = action
-    self.digest = digest
-    self.tags = tags
-    self.mediaType = mediaType
-    self.manifest = manifest
-    self.bytesFreed = bytesFreed
-    self.user = Self.localUser
-    self.detail = detail
-  }
-
-  /// Who ran regsh: the login name, not anything from a registry credential.
-  public static var localUser: String {
-    if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name {
-      return String(cString: name)
-    }
-    return ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
-  }
-}
-
-/// Writing what an action did: the cache learns the change at once (without waiting for the
-/// next sync) and the audit log gets its line, in one transaction, so neither can be lost
-/// without the other.
+/// Writing what an action does: its audit entry first, as pending, with the manifest's
+/// bytes; then, with the registry's answer, the entry settled and the cache updated in one
+/// transaction, so the cache learns the change without waiting for the next sync.
 extension MetadataStore {
   /// Logs deletions about to be requested, as `pending`, in one transaction; returns their
   /// audit ids in order. Written before any request goes out, so that whatever happens
@@ -112,18 +60,6 @@ extension MetadataStore {
             digest: settlement.digest, at: now)
         }
       }
-    }
-  }
-
-  /// The manifest is gone from the registry, and every tag that pointed at it with it.
-  public func recordDeletion(registryId: Int64, _ entry: AuditEntry) throws {
-    try write { db in
-      if let digest = entry.digest {
-        try markGone(
-          db, registryId: registryId, repository: entry.repository, digest: digest,
-          at: entry.time)
-      }
-      try insertAudit(db, entry)
     }
   }
 
@@ -192,58 +128,6 @@ extension MetadataStore {
     try write { db in try insertAudit(db, entry) }
   }
 
-  /// The audit entries with these ids, in id order.
-  public func auditEntries(ids: [Int64]) throws -> [AuditEntry] {
-    try read { db in
-      try Self.batches(ids).flatMap { batch in
-        try Row.fetchAll(
-          db,
-          sql: "SELECT * FROM audit WHERE id IN \(Self.placeholders(batch.count)) ORDER BY id",
-          arguments: Self.arguments([], batch)
-        ).compactMap(Self.auditEntry)
-      }
-    }
-  }
-
-  /// The last `count` deletes and untags on `registry` (in `repository` when given), newest first.
-  public func lastChanges(registry: String, repository: String? = nil, count: Int) throws
-    -> [AuditEntry]
-  {
-    try read { db in
-      var sql = """
-        SELECT * FROM audit WHERE registry = ? AND action IN ('delete', 'untag')
-          AND state != 'failed'
-        """
-      var arguments: StatementArguments = [registry]
-      if let repository {
-        sql += " AND repository = ?"
-        arguments += [repository]
-      }
-      arguments += [max(0, count)]
-      return try Row.fetchAll(db, sql: sql + " ORDER BY id DESC LIMIT ?", arguments: arguments)
-        .compactMap(Self.auditEntry)
-    }
-  }
-
-  /// The newest delete or untag of `digest` on `registry` (optionally in one repository).
-  public func lastChange(registry: String, repository: String?, digest: String) throws
-    -> AuditEntry?
-  {
-    try read { db in
-      var sql = """
-        SELECT * FROM audit WHERE registry = ? AND digest = ? AND action IN ('delete', 'untag')
-          AND state != 'failed'
-        """
-      var arguments: StatementArguments = [registry, digest]
-      if let repository {
-        sql += " AND repository = ?"
-        arguments += [repository]
-      }
-      return try Row.fetchOne(db, sql: sql + " ORDER BY id DESC LIMIT 1", arguments: arguments)
-        .flatMap(Self.auditEntry)
-    }
-  }
-
   func insertAudit(_ db: Database, _ entry: AuditEntry) throws {
     let tags =
       entry.tags.isEmpty
@@ -261,24 +145,6 @@ extension MetadataStore {
         entry.mediaType, entry.manifest, entry.bytesFreed, entry.user, entry.detail,
         entry.state.rawValue,
       ])
-  }
-
-  static func auditEntry(_ row: Row) -> AuditEntry? {
-    guard let action = AuditEntry.Action(rawValue: row["action"]) else { return nil }
-    var entry = AuditEntry(
-      registry: row["registry"], repository: row["repository"], action: action,
-      digest: row["digest"], tags: [], mediaType: row["mediaType"], manifest: row["manifest"],
-      bytesFreed: row["bytesFreed"], detail: row["detail"])
-    entry.id = row["id"]
-    entry.time = row["time"]
-    entry.user = row["user"]
-    entry.state = (row["state"] as String?).flatMap(AuditEntry.State.init) ?? .done
-    if let tags: String = row["tags"],
-      let list = try? JSONSerialization.jsonObject(with: Data(tags.utf8)) as? [String]
-    {
-      entry.tags = list
-    }
-    return entry
   }
 
   func repositoryId(_ db: Database, registryId: Int64, existing name: String) throws -> Int64? {

@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import GRDB
+import RegistryAPI
 
 extension MetadataStore {
   /// Fills the cache with a synthetic registry for benchmarks (`bench populate`): realistic
@@ -47,8 +47,7 @@ extension MetadataStore {
         return z ^ (z >> 31)
       }
       func digest(_ label: String, _ n: Int) -> String {
-        let hash = SHA256.hash(data: Data("\(label)-\(n)-\(seed)".utf8))
-        return "sha256:" + hash.map { String(format: "%02x", $0) }.joined()
+        Digest.sha256(of: Data("\(label)-\(n)-\(seed)".utf8)).description
       }
       let baseLayer = digest("base", 0)
       let start = Date(timeIntervalSince1970: 1_600_000_000)

@@ -215,23 +215,6 @@ public struct Synchronizer: Sendable {
   func concurrentMap<T: Sendable, R: Sendable>(
     _ items: [T], _ body: @escaping @Sendable (T) async throws -> R
   ) async throws -> [R] {
-    try await withThrowingTaskGroup(of: (Int, R).self) { group in
-      var results = [R?](repeating: nil, count: items.count)
-      var next = 0
-      while next < min(concurrency, items.count) {
-        let i = next
-        group.addTask { (i, try await body(items[i])) }
-        next += 1
-      }
-      while let (i, result) = try await group.next() {
-        results[i] = result
-        if next < items.count {
-          let j = next
-          group.addTask { (j, try await body(items[j])) }
-          next += 1
-        }
-      }
-      return results.map { $0! }
-    }
+    try await mapConcurrently(items, limit: concurrency, body)
   }
 }

@@ -128,7 +128,7 @@ struct DeleteRun {
     guard !plan.deletions.isEmpty else { return plan }
     let check = LiveCheck(
       client: try session.client(for: registry, concurrency: concurrency),
-      includeChildren: includeChildren)
+      includeChildren: includeChildren, cache: (try session.store(), registry.id ?? -1))
     let (safe, stale) = try await check.check(
       plan.deletions,
       protection: try session.store().protectionRules(registryId: registry.id ?? -1))

@@ -94,11 +94,8 @@ public final class REPL {
   /// For a line whose first word looks like a mistyped command (the parser took it for
   /// JMESPath): the nearest command name.
   static func unknownCommandHint(_ line: String) -> String? {
-    let trimmed = line.drop { $0.isWhitespace }
-    let first = trimmed.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
-    guard !first.isEmpty, trimmed.dropFirst(first.count).first?.isWhitespace ?? false,
-      Session.commandTypes[String(first)] == nil, first != "acr",
-      let near = Session.nearestCommand(to: String(first))
+    guard let first = Session.commandLikeWord(line), Session.commandTypes[first] == nil,
+      first != "acr", let near = Session.nearestCommand(to: first)
     else { return nil }
     return "hint: '\(first)' is not a command; did you mean '\(near)'? (try `help`)"
   }

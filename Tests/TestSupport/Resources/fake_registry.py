@@ -228,12 +228,17 @@ class Handler(BaseHTTPRequestHandler):
             headers["Link"] = '<%s?%s>; rel="next"' % (urllib.parse.urlsplit(self.path).path, urllib.parse.urlencode(params))
         return self.send(200, dict(head, **{key: chunk}), headers)
 
-    def token(self, query):
+    def token_request(self, query):
+        """A token request's scopes, recorded, and whether its Basic credentials are right."""
         auth = self.headers.get("Authorization", "")
         ok = auth == "Basic " + base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
         scopes = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("scope", [])
         with lock:
             token_requests.append({"service": query.get("service"), "scopes": scopes, "ok": ok})
+        return scopes, ok
+
+    def token(self, query):
+        _, ok = self.token_request(query)
         if not ok:
             return self.error(401, "UNAUTHORIZED", "bad credentials")
         token = "tok-%d" % len(token_requests)
@@ -346,11 +351,7 @@ def jwt_token(self, query):
     """Docker's token server for a real distribution registry: RS256 JWTs signed by the key in
     argv[2], with the certificate of argv[3] in the x5c header, granting what the scopes ask."""
     key, cert, issuer = sys.argv[2], sys.argv[3], sys.argv[4]
-    auth = self.headers.get("Authorization", "")
-    ok = auth == "Basic " + base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
-    scopes = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("scope", [])
-    with lock:
-        token_requests.append({"service": query.get("service"), "scopes": scopes, "ok": ok})
+    scopes, ok = self.token_request(query)
     if not ok:
         return self.error(401, "UNAUTHORIZED", "bad credentials")
     access = []

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+
+/// Reading the audit log back: what `restore` undoes.
+extension MetadataStore {
+  /// The audit entries with these ids, in id order.
+  public func auditEntries(ids: [Int64]) throws -> [AuditEntry] {
+    try read { db in
+      try Self.batches(ids).flatMap { batch in
+        try Row.fetchAll(
+          db,
+          sql: "SELECT * FROM audit WHERE id IN \(Self.placeholders(batch.count)) ORDER BY id",
+          arguments: Self.arguments([], batch)
+        ).compactMap(Self.auditEntry)
+      }
+    }
+  }
+
+  /// The last `count` deletes and untags on `registry` (in `repository` when given), newest first.
+  public func lastChanges(registry: String, repository: String? = nil, count: Int) throws
+    -> [AuditEntry]
+  {
+    try read { db in
+      var sql = """
+        SELECT * FROM audit WHERE registry = ? AND action IN ('delete', 'untag')
+          AND state != 'failed'
+        """
+      var arguments: StatementArguments = [registry]
+      if let repository {
+        sql += " AND repository = ?"
+        arguments += [repository]
+      }
+      arguments += [max(0, count)]
+      return try Row.fetchAll(db, sql: sql + " ORDER BY id DESC LIMIT ?", arguments: arguments)
+        .compactMap(Self.auditEntry)
+    }
+  }
+
+  /// The newest delete or untag of `digest` on `registry` (optionally in one repository).
+  public func lastChange(registry: String, repository: String?, digest: String) throws
+    -> AuditEntry?
+  {
+    try read { db in
+      var sql = """
+        SELECT * FROM audit WHERE registry = ? AND digest = ? AND action IN ('delete', 'untag')
+          AND state != 'failed'
+        """
+      var arguments: StatementArguments = [registry, digest]
+      if let repository {
+        sql += " AND repository = ?"
+        arguments += [repository]
+      }
+      return try Row.fetchOne(db, sql: sql + " ORDER BY id DESC LIMIT 1", arguments: arguments)
+        .flatMap(Self.auditEntry)
+    }
+  }
+
+  static func auditEntry(_ row: Row) -> AuditEntry? {
+    guard let action = AuditEntry.Action(rawValue: row["action"]) else { return nil }
+    var entry = AuditEntry(
+      registry: row["registry"], repository: row["repository"], action: action,
+      digest: row["digest"], tags: [], mediaType: row["mediaType"], manifest: row["manifest"],
+      bytesFreed: row["bytesFreed"], detail: row["detail"])
+    entry.id = row["id"]
+    entry.time = row["time"]
+    entry.user = row["user"]
+    entry.state = (row["state"] as String?).flatMap(AuditEntry.State.init) ?? .done
+    if let tags: String = row["tags"],
+      let list = try? JSONSerialization.jsonObject(with: Data(tags.utf8)) as? [String]
+    {
+      entry.tags = list
+    }
+    return entry
+  }
+}
