@@ -77,4 +77,9 @@ public struct ManifestKey: Sendable, Hashable, Comparable {
 public struct ParentIndex: Sendable, Hashable {
   public var digest: String
   public var tags: [String]
+
+  public init(digest: String, tags: [String]) {
+    self.digest = digest
+    self.tags = tags
+  }
 }

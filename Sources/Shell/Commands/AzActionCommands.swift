@@ -61,15 +61,16 @@ public struct AzDelete: SessionCommand {
       targets = [target]
       question = Self.deleteMessage(manifest) + "\nAre you sure you want to continue?"
     }
+    // az asks before anything else happens, about the image as named.
     if !yes, !(try session.confirm(question)) {
       throw ShellError.cancelled
     }
-    let run = DeleteRun(registry: info)
-    let plan = try await run.plan(targets, in: session)
-    let outcome = try await run.execute(plan, in: session)
+    try await session.prepareCache(info, for: targets)
+    let workflow = DeleteWorkflow(context: try session.actionContext(info))
+    let outcome = try await workflow.run(try workflow.plan(targets)) { _ in true }
     let problems =
       outcome.skipped.map { "\($0.reference): \($0.reason)" }
-      + outcome.failed.map { "\($0.repository)@\($0.digest): \($0.reason ?? "")" }
+      + outcome.failed.map { "\($0.repository)@\($0.digest): \($0.reason?.description ?? "")" }
     if !problems.isEmpty {
       throw ShellError.az(
         "\(outcome.deleted.count + outcome.alreadyGone.count) deleted; not deleted: "
@@ -126,12 +127,13 @@ public struct AzUntag: SessionCommand {
       throw ShellError.usage("--image must be REPOSITORY:TAG: untag removes a tag")
     }
     try await session.refresh(info, repository: target.repository)
+    let workflow = UntagWorkflow(context: try session.actionContext(info))
+    let outcome = try await workflow.run(try workflow.plan([target])) { _ in true }
     // az says why in its one ERROR line.
-    let outcome = try await session.untag(
-      [target], registry: info, dryRun: false, reportsSkips: false)
     if outcome.untagged.isEmpty {
       let reason =
-        outcome.skipped.first?.reason ?? outcome.failed.first?.1 ?? "the tag was not removed"
+        outcome.skipped.first?.reason.description ?? outcome.failed.first?.1.description
+        ?? "the tag was not removed"
       throw ShellError.az("\(image): \(reason)")
     }
     return .nothing

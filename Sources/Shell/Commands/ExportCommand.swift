@@ -87,8 +87,10 @@ public struct ExportCommand: SessionCommand {
     try await session.prepareCache(info, for: targets)
     let (resolved, skipped) = try ActionTarget.resolve(
       targets, store: try session.store(), registryId: info.id ?? -1)
-    let (copied, failed) = try await session.copyToLayout(
-      resolved.map(\.manifest), registry: info, directory: directory, verb: "exporting")
+    let layout = try LayoutBackup(directory: directory, create: true)
+    let (copied, failed) = try await layout.copy(
+      resolved.map(\.manifest), from: try session.client(for: info),
+      progress: session.actionProgress("exporting"))
     let problems = skipped + failed
     for line in session.describe(skipped: problems) { session.printError(line) }
     session.printError(
@@ -104,7 +106,7 @@ public struct ExportCommand: SessionCommand {
         }),
       "skipped": .array(
         problems.map {
-          .object(["reference": .string($0.reference), "reason": .string($0.reason)])
+          .object(["reference": .string($0.reference), "reason": .string($0.reason.description)])
         }),
     ])
     return CommandResult(document, output: output, status: problems.isEmpty ? 0 : 1)

@@ -43,49 +43,26 @@ public struct RestoreCommand: SessionCommand {
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry.name)
-    let store = try session.store()
-    var entries: [AuditEntry] = []
+    let selection: RestoreSelection
     if last != nil, !digests.isEmpty {
       throw ShellError.usage("restore takes digests or --last N, not both")
     }
     if let last {
-      entries = try store.lastChanges(registry: info.name, repository: repository, count: last)
+      selection = .last(last)
     } else if !digests.isEmpty {
-      for digest in digests {
-        guard
-          let entry = try store.lastChange(
-            registry: info.name, repository: repository, digest: digest)
-        else {
-          throw ShellError.failed(
-            "no delete or untag of \(digest) on '\(info.name)' in the audit log (see `audit`)")
-        }
-        entries.append(entry)
-      }
+      selection = .digests(digests)
     } else if let input {
-      entries = try store.auditEntries(ids: try Self.auditIds(in: input))
+      selection = .auditEntries(try Self.auditIds(in: input))
     } else {
       throw ShellError.usage(
         "restore what? name digests, pass --last N, or pipe audit entries into it")
     }
-    // An audit entry of another registry is never pushed into this one.
-    let foreign = entries.filter { $0.registry != info.name }
-    guard foreign.isEmpty else {
-      let ids = foreign.map { "\($0.id.map(String.init) ?? "?") (\($0.registry))" }
-      throw ShellError.usage(
-        "audit entries \(ids.joined(separator: ", ")) belong to another registry than '\(info.name)'; nothing was restored (use --registry, or audit --registry to list one registry's changes)"
-      )
-    }
-    if let repository { entries = entries.filter { $0.repository == repository } }
-    // A restore is not undone by restore, and a delete that failed changed nothing.
-    entries = entries.filter { $0.action != .restore && $0.state != .failed }
-    guard !entries.isEmpty else { throw ShellError.failed("nothing to restore") }
-    if let backup, !FileManager.default.fileExists(atPath: backup) {
-      throw ShellError.usage("--from \(backup): no such directory (an OCI layout backup)")
-    }
-    let restorer = Restorer(
-      store: store, registry: info, client: try session.client(for: info),
-      backup: try backup.map(session.layoutClient))
-    let outcome = await restorer.restore(entries)
+    let workflow = RestoreWorkflow(
+      context: try session.actionContext(info),
+      backup: try backup.map { try LayoutBackup(directory: $0, create: false) })
+    let plan = try workflow.plan(selection, repository: repository)
+    // restore asks nothing: it undoes, and what it puts back can be deleted again.
+    let outcome = try await workflow.run(plan) { _ in true }
     // The cache learns the restored manifests from the registry itself.
     let repositories = Set(outcome.restored.map(\.repository)).sorted()
     if !repositories.isEmpty { try await session.sync(info, repositories: repositories) }

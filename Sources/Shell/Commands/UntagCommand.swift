@@ -40,41 +40,29 @@ public struct UntagCommand: SessionCommand {
     let targets = try session.actionTargets(
       arguments: self.targets, input: input, repository: repository, preferTags: true,
       verb: "untag")
-    let outcome = try await session.untag(targets, registry: info, dryRun: dryRun)
-    // As delete: an untag that removed nothing because every target was skipped failed.
-    let nothingDone = !dryRun && outcome.untagged.isEmpty && !outcome.skipped.isEmpty
-    return CommandResult(
-      outcome.document, output: output, status: outcome.failed.isEmpty && !nothingDone ? 0 : 1)
-  }
-}
-
-extension Session {
-  /// Plans, checks live and removes the tags; shared with `az acr repository untag`.
-  func untag(
-    _ targets: [ActionTarget], registry: RegistryInfo, dryRun: Bool, reportsSkips: Bool = true
-  ) async throws -> UntagOutcome {
-    try await prepareCache(registry, for: targets)
-    let untagger = Untagger(store: try store(), registry: registry)
-    let (untags, skipped) = try untagger.plan(targets)
+    try await session.prepareCache(info, for: targets)
+    let workflow = UntagWorkflow(context: try session.actionContext(info))
+    let plan = try workflow.plan(targets)
     if dryRun {
-      var outcome = UntagOutcome(registry: registry.name)
-      outcome.skipped = skipped
-      printError(
+      let checked = try await workflow.check(plan)
+      session.printError(
         "DRY RUN: nothing was untagged. Would remove: "
-          + untags.map { TerminalSafeText.escape("\($0.repository):\($0.tag)") }.joined(
+          + checked.untags.map { TerminalSafeText.escape("\($0.repository):\($0.tag)") }.joined(
             separator: ", "))
-      outcome.untagged = untags
-      return outcome
+      for line in session.describe(skipped: checked.skipped) { session.printError(line) }
+      return CommandResult(checked.dryRunDocument, output: output)
     }
-    var outcome = await untagger.execute(untags, client: try client(for: registry))
-    outcome.skipped = skipped + outcome.skipped
-    guard reportsSkips else { return outcome }
-    for line in describe(skipped: outcome.skipped) { printError(line) }
+    // untag asks nothing, as az's does: the tags go, the images stay.
+    let outcome = try await workflow.run(plan) { _ in true }
+    for line in session.describe(skipped: outcome.skipped) { session.printError(line) }
     for (item, reason) in outcome.failed {
-      printError(
-        "failed \(TerminalSafeText.escape("\(item.repository):\(item.tag)")): \(TerminalSafeText.escape(reason))"
+      session.printError(
+        "failed \(TerminalSafeText.escape("\(item.repository):\(item.tag)")): \(TerminalSafeText.escape(reason.description))"
       )
     }
-    return outcome
+    // As delete: an untag that removed nothing because every target was skipped failed.
+    let nothingDone = outcome.untagged.isEmpty && !outcome.skipped.isEmpty
+    return CommandResult(
+      outcome.document, output: output, status: outcome.failed.isEmpty && !nothingDone ? 0 : 1)
   }
 }

@@ -60,16 +60,69 @@ extension Session {
     guard !skipped.isEmpty else { return [] }
     let safe = TerminalSafeText.escape
     return ["Skipped \(skipped.count):"]
-      + skipped.map { "  \(safe($0.reference)): \(safe($0.reason))" }
+      + skipped.map { "  \(safe($0.reference)): \(safe($0.reason.description))" }
   }
 
-  /// A progress bar for an action on a terminal; nil (nothing drawn) otherwise.
+  /// A progress bar for one step of an action on a terminal; nil (nothing drawn) otherwise.
   func actionProgress(_ verb: String) -> (@Sendable (Int, Int) -> Void)? {
     guard stderrIsTerminal else { return nil }
     let started = Date()
     return { done, total in
       ProgressBar.show(verb: verb, done: done, total: total, startedAt: started)
       if done == total { ProgressBar.finish() }
+    }
+  }
+
+  /// What a workflow acts with in this session: the cache, this session's client for the
+  /// registry, and progress bars on a terminal (a bar per step, each timed from its start).
+  func actionContext(_ registry: RegistryInfo, concurrency: Int = 8) throws -> ActionContext {
+    var progress: (@Sendable (String, Int, Int) -> Void)?
+    if stderrIsTerminal {
+      let bars = StepTimes()
+      progress = { step, done, total in
+        ProgressBar.show(verb: step, done: done, total: total, startedAt: bars.start(of: step))
+        if done == total { ProgressBar.finish() }
+      }
+    }
+    return ActionContext(
+      store: try store(), registry: registry,
+      client: try client(for: registry, concurrency: concurrency), progress: progress)
+  }
+
+  /// A delete's outcome as one summary line, then a line per item that did not go as
+  /// planned (registry text escaped).
+  func summary(_ outcome: DeleteOutcome) -> String {
+    let safe = TerminalSafeText.escape
+    var parts = ["deleted \(outcome.deleted.count)"]
+    if !outcome.alreadyGone.isEmpty { parts.append("already gone \(outcome.alreadyGone.count)") }
+    parts.append("skipped \(outcome.skipped.count)")
+    parts.append("failed \(outcome.failed.count)")
+    var text = parts.joined(separator: ", ") + "; freed \(ByteCount.format(outcome.bytesFreed))"
+    for line in outcome.unrecorded {
+      text += "\n  DELETED, AUDIT ENTRY LEFT PENDING (restore can still use it): \(safe(line))"
+    }
+    for item in outcome.failed {
+      text +=
+        "\n  failed \(safe(item.repository))@\(item.digest): \(safe(item.reason?.description ?? ""))"
+    }
+    for item in outcome.skipped {
+      text += "\n  skipped \(safe(item.reference)): \(safe(item.reason.description))"
+    }
+    return text
+  }
+}
+
+/// When each step of an action started, for its progress bar's rate.
+private final class StepTimes: @unchecked Sendable {
+  private let lock = NSLock()
+  private var started: [String: Date] = [:]
+
+  func start(of step: String) -> Date {
+    lock.withLock {
+      if let date = started[step] { return date }
+      let now = Date()
+      started[step] = now
+      return now
     }
   }
 }

@@ -25,6 +25,16 @@ extension Session {
   /// A client for the registry, with credentials from docker's config, `regsh login` or
   /// the environment.
   public func client(for registry: RegistryInfo, concurrency: Int = 8) throws -> RegistryClient {
+    let key = RegistryClientKey(
+      url: registry.url, insecure: registry.insecure, flavor: registry.flavor,
+      concurrency: concurrency)
+    if let known = registryClients[key] { return known }
+    let client = try newClient(for: registry, concurrency: concurrency)
+    registryClients[key] = client
+    return client
+  }
+
+  func newClient(for registry: RegistryInfo, concurrency: Int) throws -> RegistryClient {
     guard registry.url != "bench.invalid" else {
       throw ShellError.usage(
         "'\(registry.name)' is a synthetic benchmark registry; it has no server to sync")
@@ -66,4 +76,12 @@ extension Session {
       throw ShellError.failed("sync of \(failure.repository) failed: \(failure.reason)")
     }
   }
+}
+
+/// What makes two clients interchangeable: the same registry, reached the same way.
+struct RegistryClientKey: Hashable {
+  var url: String
+  var insecure: Bool
+  var flavor: String
+  var concurrency: Int
 }

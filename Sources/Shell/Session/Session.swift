@@ -22,6 +22,9 @@ public final class Session {
   public let stdoutIsTerminal: Bool
 
   private var openedStore: MetadataStore?
+  /// One client per registry (and concurrency) for the whole session: the REPL and a `-c`
+  /// line reuse its connections and bearer tokens across commands.
+  var registryClients: [RegistryClientKey: RegistryClient] = [:]
 
   public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
     self.environment = environment

@@ -3,11 +3,12 @@ import RegistryAPI
 
 /// Safety rule 1: right before acting, each repository's tags are read from the live
 /// registry. A target that some tag now points at — one the plan did not show going with
-/// it — or whose requested tag moved, is skipped and reported, never deleted. A target
-/// that a tagged index lists as a child stays too, unless that index passes the check and
-/// is deleted first (the child then depends on it).
+/// it — or whose requested tag moved, or that a protection rule now covers, is skipped and
+/// reported, never deleted. The tagged indexes found live become rule 2's live facts; the
+/// caller settles rule 2 over them (`DependencyRule`).
 public struct LiveCheck: Sendable {
   public let client: RegistryClient
+  /// Whether index children may go (then tagged indexes need not be read).
   public let includeChildren: Bool
   /// Where the children of indexes already cached are read: an index's content never
   /// changes under its digest, so only indexes new to the cache are fetched.
@@ -22,6 +23,16 @@ public struct LiveCheck: Sendable {
     self.cache = cache
   }
 
+  /// What the registry said about a plan's deletions.
+  public struct Result: Sendable {
+    /// Deletions that match the registry, with the tags that point at them now.
+    public var passed: [PlannedDeletion] = []
+    /// Deletions the registry no longer agrees with, and why.
+    public var skipped: [SkippedTarget] = []
+    /// The live tagged indexes that list each deletion: rule 2's live facts.
+    public var facts = DependencyFacts()
+  }
+
   /// The live state of one repository: which tags point at which digest now, and which
   /// targets the tagged indexes list as children.
   struct RepositoryState {
@@ -31,79 +42,52 @@ public struct LiveCheck: Sendable {
     var taggedParents: [String: [String]] = [:]
   }
 
-  /// Splits `deletions` into those still safe to act on and those skipped, with reasons.
+  /// Checks each deletion against the registry as it stands now.
   public func check(_ deletions: [PlannedDeletion], protection rules: [ProtectionRule] = [])
-    async throws -> (safe: [PlannedDeletion], skipped: [SkippedTarget])
+    async throws -> Result
   {
-    var safe: [PlannedDeletion] = []
-    var skipped: [SkippedTarget] = []
+    var result = Result()
     let byRepository = Dictionary(grouping: deletions, by: \.manifest.repository)
     for repository in byRepository.keys.sorted() {
       let items = byRepository[repository] ?? []
       let known = Set(items.map(\.manifest.digest))
       let state = try await liveState(of: repository, known: known)
-      var passed: [PlannedDeletion] = []
       for item in items {
         if let reason = staleReason(item, state: state, rules: rules) {
-          skipped.append(item.skipped(reason))
-        } else {
-          // What goes with it is what the registry says now, not what the cache remembered.
-          var checked = item
-          checked.tags = (state.tagsByDigest[item.manifest.digest] ?? []).sorted()
-          passed.append(checked)
+          result.skipped.append(item.skipped(reason))
+          continue
         }
-      }
-      // Index children, until nothing changes: a child of a live tagged index goes only
-      // after that index, so only if the index itself passed.
-      while true {
-        let going = Set(passed.map(\.manifest.digest))
-        var next: [PlannedDeletion] = []
-        for var item in passed {
-          let parents =
-            item.isByDigest && !includeChildren
-            ? state.taggedParents[item.manifest.digest] ?? [] : []
-          if let staying = parents.first(where: { !going.contains($0) }) {
-            let tags = (state.tagsByDigest[staying] ?? []).sorted().joined(separator: ", ")
-            skipped.append(
-              item.skipped(
-                "a child of the tagged index \(staying) (\(tags)), which stays; pass --include-children to delete it anyway"
-              ))
-            continue
+        // What goes with it is what the registry says now, not what the cache remembered.
+        var checked = item
+        checked.tags = (state.tagsByDigest[item.manifest.digest] ?? []).sorted()
+        result.passed.append(checked)
+        let parents = state.taggedParents[item.manifest.digest] ?? []
+        if !parents.isEmpty {
+          result.facts.taggedParents[item.key] = parents.map {
+            ParentIndex(digest: $0, tags: (state.tagsByDigest[$0] ?? []).sorted())
           }
-          item.dependsOn.formUnion(
-            parents.map { ManifestKey(repository: repository, digest: $0) })
-          next.append(item)
         }
-        if next.count == passed.count { break }
-        passed = next
       }
-      safe += passed
     }
-    return (safe, skipped)
+    return result
   }
 
   func staleReason(_ item: PlannedDeletion, state: RepositoryState, rules: [ProtectionRule])
-    -> String?
+    -> SkipReason?
   {
     let digest = item.manifest.digest
     if let tag = item.requestedTag {
-      guard let now = state.digestByTag[tag] else {
-        return "the tag \(tag) no longer exists on the registry (changed since the last sync)"
-      }
-      if now != digest {
-        return "the tag \(tag) now points at \(now), not \(digest) (changed since the last sync)"
-      }
+      guard let now = state.digestByTag[tag] else { return .tagGone(tag) }
+      if now != digest { return .tagMoved(tag: tag, now: now, was: digest) }
     }
     let liveTags = state.tagsByDigest[digest] ?? []
     let unexpected = liveTags.filter { !item.tags.contains($0) && $0 != item.requestedTag }
-    if !unexpected.isEmpty {
-      return
-        "tagged since the last sync (\(unexpected.sorted().joined(separator: ", "))); run `sync` and look again"
-    }
+    if !unexpected.isEmpty { return .taggedSinceSync(unexpected.sorted()) }
+    // Protection is read again now: a rule added after the plan was made still holds.
     if let rule = rules.first(where: {
       $0.covers(repository: item.manifest.repository, digest: digest, tags: liveTags)
     }) {
-      return ProtectionRule.describe(rule)
+      return .protected(by: rule)
     }
     return nil
   }

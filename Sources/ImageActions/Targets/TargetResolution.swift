@@ -30,7 +30,7 @@ extension ActionTarget {
           skipped.append(
             SkippedTarget(
               repository: target.repository, reference: target.description,
-              reason: "no such tag in the cache (run `sync \(target.repository)` if it is new)"))
+              reason: .tagNotInCache(repository: target.repository)))
           continue
         }
         wanted.append((target, digest))
@@ -46,7 +46,7 @@ extension ActionTarget {
         skipped.append(
           SkippedTarget(
             repository: target.repository, reference: target.description,
-            reason: "not in the cache as a live manifest (already deleted, or run `sync`)"))
+            reason: .manifestNotInCache))
         continue
       }
       let key = ManifestKey(repository: target.repository, digest: digest)

@@ -31,18 +31,18 @@ public struct PlannedDeletion: Sendable, Hashable {
 public struct SkippedTarget: Sendable, Hashable {
   public var repository: String
   public var reference: String
-  public var reason: String
+  public var reason: SkipReason
 
-  public init(repository: String, reference: String, reason: String) {
+  public init(repository: String, reference: String, reason: SkipReason) {
     self.repository = repository
     self.reference = reference
     self.reason = reason
   }
 
-  var document: JSON {
+  public var document: JSON {
     .object([
       "repository": .string(repository), "reference": .string(reference),
-      "reason": .string(reason),
+      "reason": .string(reason.description), "code": .string(reason.code),
     ])
   }
 }

@@ -6,10 +6,8 @@ import MetadataCache
 public struct DeletePlanner: Sendable {
   public let store: MetadataStore
   public let registry: RegistryInfo
-  /// Allow deleting a manifest that a tagged index lists as a child (safety rule 2).
-  public var includeChildren = false
-  /// Allow deleting a referrer (signature, SBOM) whose subject still exists (rule 2).
-  public var includeReferrers = false
+  /// Safety rule 2, with what the user allowed.
+  public var dependencyRule = DependencyRule()
 
   public init(store: MetadataStore, registry: RegistryInfo) {
     self.store = store
@@ -34,67 +32,27 @@ public struct DeletePlanner: Sendable {
         items.append(item)
       }
     }
-    let (planned, held) = try settleDependencies(items)
+    let (planned, held) = dependencyRule.settle(items, facts: try cacheFacts(items))
     return DeletePlan(
       registry: registry.name, deletions: try recount(planned), skipped: skipped + held)
   }
 
   /// Protection and ACR locks: guards that hold whatever else is deleted.
-  static func ownGuardReason(_ item: PlannedDeletion, rules: [ProtectionRule]) -> String? {
+  static func ownGuardReason(_ item: PlannedDeletion, rules: [ProtectionRule]) -> SkipReason? {
     let manifest = item.manifest
     if let rule = rules.first(where: {
       $0.covers(repository: manifest.repository, digest: manifest.digest, tags: item.tags)
     }) {
-      return ProtectionRule.describe(rule)
+      return .protected(by: rule)
     }
-    if let lock = manifest.lock {
-      return "locked on the registry (\(lock)); unlock it with az acr repository update first"
-    }
+    if let lock = manifest.lock { return .locked(lock) }
     return nil
   }
 
-  /// Safety rule 2 over a set of deletions: a manifest chosen by digest that a tagged index
-  /// lists as a child, or a referrer whose subject exists, stays — unless that index (or
-  /// subject) is itself deleted in this run, which then has to happen first (`dependsOn`).
-  /// Repeated until nothing changes, because keeping one manifest can keep the ones that
-  /// depended on it. Call it again whenever deletions are dropped (live check, backup).
-  public func settleDependencies(_ items: [PlannedDeletion]) throws -> (
-    kept: [PlannedDeletion], skipped: [SkippedTarget]
-  ) {
-    let facts = try guardFacts(items)
-    var kept = items
-    var skipped: [SkippedTarget] = []
-    while true {
-      let present = Set(kept.map(\.key))
-      var next: [PlannedDeletion] = []
-      for var item in kept {
-        // A dependency found earlier (by the live check) that no longer goes keeps it.
-        if let staying = item.dependsOn.first(where: { !present.contains($0) }) {
-          skipped.append(item.skipped("it belongs to \(staying.digest), which stays"))
-          continue
-        }
-        let (reason, guardians) = dependencyGuard(item, present: present, facts: facts)
-        if let reason {
-          skipped.append(item.skipped(reason))
-        } else {
-          item.dependsOn.formUnion(guardians)
-          next.append(item)
-        }
-      }
-      if next.count == kept.count { return (next, skipped) }
-      kept = next
-    }
-  }
-
-  /// What rule 2 needs to know about a set of deletions, read from the cache once: each
-  /// referrer's subject that still exists, and the tagged indexes that list each manifest.
-  struct GuardFacts {
-    var liveSubject: [ManifestKey: ManifestKey] = [:]
-    var taggedParents: [ManifestKey: [ParentIndex]] = [:]
-  }
-
-  func guardFacts(_ items: [PlannedDeletion]) throws -> GuardFacts {
-    var facts = GuardFacts()
+  /// Rule 2's facts as the cache knows them, read once per repository: each referrer's
+  /// subject that still exists, and the tagged indexes that list each manifest.
+  public func cacheFacts(_ items: [PlannedDeletion]) throws -> DependencyFacts {
+    var facts = DependencyFacts()
     let byDigest = items.filter(\.isByDigest)
     for (repository, group) in Dictionary(grouping: byDigest, by: \.manifest.repository) {
       let subjects = Set(group.compactMap(\.manifest.subjectDigest))
@@ -115,37 +73,6 @@ public struct DeletePlanner: Sendable {
       }
     }
     return facts
-  }
-
-  /// Why a guard keeps the item with only `present` deleted, or the planned deletions that
-  /// lift its guards.
-  func dependencyGuard(_ item: PlannedDeletion, present: Set<ManifestKey>, facts: GuardFacts)
-    -> (String?, Set<ManifestKey>)
-  {
-    guard item.isByDigest else { return (nil, []) }
-    var guardians: Set<ManifestKey> = []
-    if let subject = facts.liveSubject[item.key] {
-      if present.contains(subject) {
-        guardians.insert(subject)
-      } else if !includeReferrers {
-        return (
-          "a referrer (signature, SBOM, …) of \(subject.digest), which stays; pass --include-referrers to delete it anyway",
-          []
-        )
-      }
-    }
-    for parent in facts.taggedParents[item.key] ?? [] {
-      let key = ManifestKey(repository: item.manifest.repository, digest: parent.digest)
-      if present.contains(key) {
-        guardians.insert(key)
-      } else if !includeChildren {
-        return (
-          "a child of the tagged index \(parent.digest) (\(parent.tags.joined(separator: ", "))), which stays; pass --include-children to delete it anyway",
-          []
-        )
-      }
-    }
-    return (nil, guardians)
   }
 
   /// The bytes each deletion frees, counted against exactly this set: a blob is freed when
@@ -182,7 +109,7 @@ public struct DeletePlanner: Sendable {
 }
 
 extension PlannedDeletion {
-  func skipped(_ reason: String) -> SkippedTarget {
+  func skipped(_ reason: SkipReason) -> SkippedTarget {
     SkippedTarget(repository: manifest.repository, reference: manifest.digest, reason: reason)
   }
 }

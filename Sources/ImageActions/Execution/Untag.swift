@@ -9,31 +9,57 @@ public struct PlannedUntag: Sendable, Hashable {
   public var manifest: CachedManifest
 }
 
+/// What an untag would do: the tags to remove, and the targets left alone with why.
+public struct UntagPlan: Sendable {
+  public var registry: String
+  public var untags: [PlannedUntag] = []
+  public var skipped: [SkippedTarget] = []
+
+  public init(registry: String) { self.registry = registry }
+
+  /// The plan as a dry run's document.
+  public var dryRunDocument: JSON {
+    .object([
+      "dryRun": .bool(true), "registry": .string(registry),
+      "wouldUntag": .array(untags.map(\.document)),
+      "skipped": .array(skipped.map(\.document)),
+    ])
+  }
+}
+
+extension PlannedUntag {
+  var reference: String { "\(repository):\(tag)" }
+
+  func skipped(_ reason: SkipReason) -> SkippedTarget {
+    SkippedTarget(repository: repository, reference: reference, reason: reason)
+  }
+
+  var document: JSON {
+    .object([
+      "repository": .string(repository), "tag": .string(tag), "digest": .string(manifest.digest),
+    ])
+  }
+}
+
 /// What an untag did.
 public struct UntagOutcome: Sendable {
   public var registry: String
   public var untagged: [PlannedUntag] = []
   public var skipped: [SkippedTarget] = []
-  public var failed: [(PlannedUntag, String)] = []
+  public var failed: [(PlannedUntag, FailureReason)] = []
 
   public init(registry: String) { self.registry = registry }
 
   public var document: JSON {
     .object([
       "registry": .string(registry),
-      "untagged": .array(
-        untagged.map {
-          .object([
-            "repository": .string($0.repository), "tag": .string($0.tag),
-            "digest": .string($0.manifest.digest),
-          ])
-        }),
+      "untagged": .array(untagged.map(\.document)),
       "skipped": .array(skipped.map(\.document)),
       "failed": .array(
         failed.map {
           .object([
             "repository": .string($0.0.repository), "tag": .string($0.0.tag),
-            "reason": .string($0.1),
+            "reason": .string($0.1.description),
           ])
         }),
     ])
@@ -55,9 +81,7 @@ public struct Untagger: Sendable {
   var registryId: Int64 { registry.id ?? -1 }
 
   /// Tags to remove: a tag target names one; a digest target means every tag on it.
-  public func plan(_ targets: [ActionTarget]) throws -> (
-    untags: [PlannedUntag], skipped: [SkippedTarget]
-  ) {
+  public func plan(_ targets: [ActionTarget]) throws -> UntagPlan {
     var untags: [PlannedUntag] = []
     var skipped: [SkippedTarget] = []
     var seen: Set<String> = []
@@ -74,7 +98,7 @@ public struct Untagger: Sendable {
             skipped.append(
               SkippedTarget(
                 repository: repository, reference: target.description,
-                reason: "no such tag in the cache (run `sync \(repository)` if it is new)"))
+                reason: .tagNotInCache(repository: repository)))
             continue
           }
           wanted.append((tag, digest))
@@ -84,7 +108,7 @@ public struct Untagger: Sendable {
             skipped.append(
               SkippedTarget(
                 repository: repository, reference: target.description,
-                reason: "no tag points at it"))
+                reason: .noTagOnManifest))
           }
           wanted += onDigest.map { ($0, digest) }
         }
@@ -96,7 +120,7 @@ public struct Untagger: Sendable {
           skipped.append(
             SkippedTarget(
               repository: repository, reference: "\(repository):\(tag)",
-              reason: "its manifest \(digest) is not in the cache as a live manifest (run `sync`)"))
+              reason: .tagManifestNotInCache(digest: digest)))
           continue
         }
         if let rule = rules.first(where: {
@@ -105,37 +129,28 @@ public struct Untagger: Sendable {
           skipped.append(
             SkippedTarget(
               repository: repository, reference: "\(repository):\(tag)",
-              reason: ProtectionRule.describe(rule)))
+              reason: .protected(by: rule)))
           continue
         }
         untags.append(PlannedUntag(repository: repository, tag: tag, manifest: manifest))
       }
     }
-    return (untags, skipped)
+    var plan = UntagPlan(registry: registry.name)
+    plan.untags = untags
+    plan.skipped = skipped
+    return plan
   }
 
-  /// Checks each tag live (it must still point where the cache says), removes it and records it.
-  public func execute(_ untags: [PlannedUntag], client: RegistryClient) async -> UntagOutcome {
+  /// Removes each tag and records it: logged as pending first, so a process killed after
+  /// the registry removed the tag still leaves the way back. Call it on a checked plan.
+  public func execute(
+    _ untags: [PlannedUntag], client: RegistryClient,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) async -> UntagOutcome {
     var outcome = UntagOutcome(registry: registry.name)
-    for item in untags {
+    for (index, item) in untags.enumerated() {
+      defer { progress?(index + 1, untags.count) }
       do {
-        let head = try await client.headManifest(repository: item.repository, reference: item.tag)
-        guard let head else {
-          outcome.skipped.append(
-            SkippedTarget(
-              repository: item.repository, reference: "\(item.repository):\(item.tag)",
-              reason: "the tag no longer exists on the registry"))
-          continue
-        }
-        guard head.digest.description == item.manifest.digest else {
-          outcome.skipped.append(
-            SkippedTarget(
-              repository: item.repository, reference: "\(item.repository):\(item.tag)",
-              reason: "the tag now points at \(head.digest) (changed since the last sync)"))
-          continue
-        }
-        // Logged as pending first: a process killed after the registry removed the tag
-        // still leaves the way back.
         var entry = AuditEntry(
           registry: registry.name, repository: item.repository, action: .untag,
           digest: item.manifest.digest, tags: [item.tag], mediaType: item.manifest.mediaType,
@@ -158,7 +173,7 @@ public struct Untagger: Sendable {
           registryId: registryId, auditId: auditId, tag: item.tag, entry, done: true)
         outcome.untagged.append(item)
       } catch {
-        outcome.failed.append((item, "\(error)"))
+        outcome.failed.append((item, FailureReason(error)))
       }
     }
     return outcome

@@ -10,7 +10,7 @@ public struct DeleteOutcome: Sendable {
     public var digest: String
     public var tags: [String]
     public var bytesFreed: Int
-    public var reason: String?
+    public var reason: FailureReason?
   }
   public var registry: String
   public var deleted: [Item] = []
@@ -34,7 +34,7 @@ public struct DeleteOutcome: Sendable {
             "tags": item.tags.isEmpty ? .null : .array(item.tags.map(JSON.string)),
           ]
           if let reason = item.reason {
-            object["reason"] = .string(reason)
+            object["reason"] = .string(reason.description)
           } else {
             object["bytesFreed"] = .int(item.bytesFreed)
           }
@@ -76,7 +76,7 @@ public struct DeleteExecutor: Sendable {
     /// 404: gone already — or deleted by an earlier attempt whose answer was lost and
     /// retried, which is why it is recorded all the same.
     case gone
-    case failed(String)
+    case failed(FailureReason)
   }
 
   public func execute(_ deletions: [PlannedDeletion]) async throws -> DeleteOutcome {
@@ -86,34 +86,25 @@ public struct DeleteExecutor: Sendable {
     try await client.checkDeletesEnabled(repository: first.manifest.repository)
     var pending = deletions
     var gone: Set<ManifestKey> = []
-    var kept: Set<ManifestKey> = []
     var done = 0
+    // Only the order matters here: no new facts, so rule 2 only keeps what depends on a
+    // deletion that did not happen.
+    let order = DependencyRule(includeChildren: true, includeReferrers: true)
     while !pending.isEmpty {
-      // What depends on a deletion that did not happen stays, and so on down the line.
-      var blocking = true
-      while blocking {
-        blocking = false
-        for item in pending
-        where !kept.contains(item.key) && !item.dependsOn.isDisjoint(with: kept) {
-          let missing = item.dependsOn.intersection(kept).map(\.digest).sorted()
-          outcome.skipped.append(
-            item.skipped(
-              "kept because \(missing.joined(separator: ", ")), which it belongs to, was not deleted"
-            ))
-          kept.insert(item.key)
-          blocking = true
-        }
+      let (going, kept) = order.settle(pending, facts: DependencyFacts(), gone: gone)
+      outcome.skipped += kept
+      if !kept.isEmpty {
+        done += kept.count
+        onProgress?(done, deletions.count)
       }
-      let ready = pending.filter { $0.dependsOn.isSubset(of: gone) && !kept.contains($0.key) }
-      let readyKeys = Set(ready.map(\.key))
-      pending.removeAll { kept.contains($0.key) || readyKeys.contains($0.key) }
-      if ready.isEmpty {
+      let ready = going.filter { $0.dependsOn.isSubset(of: gone) }
+      guard !ready.isEmpty else {
         // Only a cycle (which manifests cannot form) could leave nothing ready.
-        for item in pending {
-          outcome.skipped.append(item.skipped("its dependencies form a cycle"))
-        }
+        outcome.skipped += going.map { $0.skipped(.dependencyCycle) }
         break
       }
+      let readyKeys = Set(ready.map(\.key))
+      pending = going.filter { !readyKeys.contains($0.key) }
       // Logged as pending before any request goes out, settled as each answer arrives: a
       // process killed mid-run leaves every manifest it may have deleted in the log.
       let auditIds = try store.recordIntents(ready.map(auditEntry))
@@ -129,7 +120,7 @@ public struct DeleteExecutor: Sendable {
         report(item, answer, into: &outcome)
         switch answer {
         case .deleted, .gone: gone.insert(item.key)
-        case .failed: kept.insert(item.key)
+        case .failed: break  // not gone: what depends on it stays, next round
         }
         done += 1
         onProgress?(done, deletions.count)
@@ -143,7 +134,7 @@ public struct DeleteExecutor: Sendable {
 
   func delete(_ item: PlannedDeletion) async -> Answer {
     guard let digest = try? Digest(item.manifest.digest) else {
-      return .failed("not a valid digest")
+      return .failed(.invalidDigest)
     }
     do {
       try await client.deleteManifest(repository: item.manifest.repository, digest: digest)
@@ -151,7 +142,7 @@ public struct DeleteExecutor: Sendable {
     } catch let error as RegistryError where error.isNotFound {
       return .gone
     } catch {
-      return .failed("\(error)")
+      return .failed(FailureReason(error))
     }
   }
 
@@ -169,7 +160,7 @@ public struct DeleteExecutor: Sendable {
     case .failed(let reason): outcome.failed.append(Self.item(item, reason: reason))
     case .deleted: outcome.deleted.append(Self.item(item, reason: nil))
     case .gone:
-      outcome.alreadyGone.append(Self.item(item, reason: "the registry answered 404"))
+      outcome.alreadyGone.append(Self.item(item, reason: .answered404))
     }
   }
 
@@ -217,7 +208,7 @@ public struct DeleteExecutor: Sendable {
     }
   }
 
-  static func item(_ item: PlannedDeletion, reason: String?) -> DeleteOutcome.Item {
+  static func item(_ item: PlannedDeletion, reason: FailureReason?) -> DeleteOutcome.Item {
     DeleteOutcome.Item(
       repository: item.manifest.repository, digest: item.manifest.digest, tags: item.tags,
       bytesFreed: item.bytesFreed, reason: reason)

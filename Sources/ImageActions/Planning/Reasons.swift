@@ -1,0 +1,121 @@
+import MetadataCache
+
+/// Why a target was left alone. Every step of every workflow says it with one of these, and
+/// `description` is the one place they become text: the plan shown before y/n, the summary
+/// afterwards and the outcome document all read it from here.
+public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
+  // Resolving targets against the cache.
+  /// The cache has no such tag in the repository.
+  case tagNotInCache(repository: String)
+  /// The manifest is not a live manifest of the cache.
+  case manifestNotInCache
+  /// A digest target for untag with no tag on it.
+  case noTagOnManifest
+  /// A tag whose manifest the cache does not hold as live.
+  case tagManifestNotInCache(digest: String)
+
+  // Guards that need no network.
+  /// A protection rule covers it (`protect add`); the rule as `ProtectionRule.describe` says it.
+  case protected(rule: String)
+  /// ACR's `deleteEnabled` or `writeEnabled` is false on it.
+  case locked(String)
+
+  // Safety rule 2.
+  /// A tagged index that stays lists it as a child.
+  case childOfTaggedIndex(index: String, tags: [String])
+  /// It is a referrer (signature, SBOM) of a subject that stays.
+  case referrerOfSubject(String)
+  /// Manifests it belongs to (an index, a subject) stay — kept by a guard, a check, or a
+  /// DELETE that failed — so it stays too.
+  case belongsTo([String])
+  /// Its dependencies form a cycle (which manifests cannot form; said rather than looped).
+  case dependencyCycle
+
+  // Safety rule 1: the live registry differs from the cache.
+  /// The tag it was named by no longer exists.
+  case tagGone(String)
+  /// The tag it was named by points at another manifest now.
+  case tagMoved(tag: String, now: String, was: String)
+  /// Tags point at it now that the plan did not show going with it.
+  case taggedSinceSync([String])
+
+  // Backups.
+  /// The copy into the backup directory failed, so it was not deleted.
+  case backupFailed(directory: String, error: String)
+
+  public var description: String {
+    switch self {
+    case .tagNotInCache(let repository):
+      "no such tag in the cache (run `sync \(repository)` if it is new)"
+    case .manifestNotInCache:
+      "not in the cache as a live manifest (already deleted, or run `sync`)"
+    case .noTagOnManifest: "no tag points at it"
+    case .tagManifestNotInCache(let digest):
+      "its manifest \(digest) is not in the cache as a live manifest (run `sync`)"
+    case .protected(let rule): rule
+    case .locked(let lock):
+      "locked on the registry (\(lock)); unlock it with az acr repository update first"
+    case .childOfTaggedIndex(let index, let tags):
+      "a child of the tagged index \(index) (\(tags.joined(separator: ", "))), which stays; pass --include-children to delete it anyway"
+    case .referrerOfSubject(let subject):
+      "a referrer (signature, SBOM, …) of \(subject), which stays; pass --include-referrers to delete it anyway"
+    case .belongsTo(let digests):
+      "it belongs to \(digests.joined(separator: ", ")), which stays"
+    case .dependencyCycle: "its dependencies form a cycle"
+    case .tagGone(let tag):
+      "the tag \(tag) no longer exists on the registry (changed since the last sync)"
+    case .tagMoved(let tag, let now, let was):
+      "the tag \(tag) now points at \(now), not \(was) (changed since the last sync)"
+    case .taggedSinceSync(let tags):
+      "tagged since the last sync (\(tags.joined(separator: ", "))); run `sync` and look again"
+    case .backupFailed(let directory, let error):
+      "the copy to \(directory) failed: \(error)"
+    }
+  }
+
+  /// A short, stable name for scripts (the outcome document's `code`).
+  public var code: String {
+    switch self {
+    case .tagNotInCache: "tag-not-in-cache"
+    case .manifestNotInCache: "manifest-not-in-cache"
+    case .noTagOnManifest: "no-tag"
+    case .tagManifestNotInCache: "manifest-not-in-cache"
+    case .protected: "protected"
+    case .locked: "locked"
+    case .childOfTaggedIndex: "index-child"
+    case .referrerOfSubject: "referrer"
+    case .belongsTo: "belongs-to-kept"
+    case .dependencyCycle: "dependency-cycle"
+    case .tagGone: "tag-gone"
+    case .tagMoved: "tag-moved"
+    case .taggedSinceSync: "tagged-since-sync"
+    case .backupFailed: "backup-failed"
+    }
+  }
+}
+
+/// Why a change the registry was asked for did not happen, or happened other than planned.
+public enum FailureReason: Sendable, Hashable, CustomStringConvertible {
+  /// The request failed: the registry's answer or the transport's error, as text.
+  case request(String)
+  /// The digest recorded for it does not parse.
+  case invalidDigest
+  /// DELETE answered 404: gone already, or deleted by an earlier attempt whose answer was lost.
+  case answered404
+
+  public init(_ error: any Error) { self = .request("\(error)") }
+
+  public var description: String {
+    switch self {
+    case .request(let text): text
+    case .invalidDigest: "not a valid digest"
+    case .answered404: "the registry answered 404"
+    }
+  }
+}
+
+extension SkipReason {
+  static func protected(by rule: ProtectionRule) -> SkipReason {
+    .protected(rule: ProtectionRule.describe(rule))
+  }
+}

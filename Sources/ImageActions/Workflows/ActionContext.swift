@@ -1,0 +1,34 @@
+import MetadataCache
+import RegistryAPI
+
+/// What every workflow acts with: the store that plans and records, the registry, and one
+/// client for it (its connections and tokens serve every step).
+public struct ActionContext: Sendable {
+  public let store: MetadataStore
+  public let registry: RegistryInfo
+  public let client: RegistryClient
+  /// Called as a step advances with (step, done, total), e.g. ("deleting", 3, 10): the
+  /// caller draws it, the workflow never prints.
+  public var progress: (@Sendable (String, Int, Int) -> Void)?
+
+  public init(
+    store: MetadataStore, registry: RegistryInfo, client: RegistryClient,
+    progress: (@Sendable (String, Int, Int) -> Void)? = nil
+  ) {
+    self.store = store
+    self.registry = registry
+    self.client = client
+    self.progress = progress
+  }
+
+  var registryId: Int64 { registry.id ?? -1 }
+
+  func progress(_ step: String) -> (@Sendable (Int, Int) -> Void)? {
+    guard let progress else { return nil }
+    return { done, total in progress(step, done, total) }
+  }
+}
+
+/// The caller's answer to a plan before anything changes: a y/n question, `--yes`, or a
+/// policy's own limits. Returning false cancels the workflow with `ActionError.cancelled`.
+public typealias Confirmation<Plan> = (Plan) async throws -> Bool
