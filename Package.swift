@@ -63,7 +63,9 @@ let package = Package(
     .testTarget(
       name: "MetadataCacheTests",
       dependencies: ["MetadataCache", "JMESPath", "TestSupport", "regsh"]),
-    .testTarget(name: "ImageActionsTests", dependencies: ["ImageActions", "JMESPath"]),
+    .testTarget(
+      name: "ImageActionsTests",
+      dependencies: ["ImageActions", "RegistryAPI", "MetadataCache", "JMESPath"]),
     .testTarget(
       name: "ShellTests",
       dependencies: ["Shell", "JMESPath", "TestSupport", "SeededRandom", "regsh"]),

@@ -71,6 +71,8 @@ public final class RegistryClient: Sendable {
   public let options: RegistryOptions
 
   let http: any HTTPClient
+  /// The local registry behind `oci:DIR`.
+  let layouts: OCILayoutRegistry?
   let limiter: ConcurrencyLimiter
   let auth: AuthHandler
 
@@ -79,7 +81,9 @@ public final class RegistryClient: Sendable {
   ///
   /// A bare loopback host uses http, any other bare host https; plain HTTP to a non-loopback host needs `options.insecure`.
   /// `oci:DIR` (a relative DIR is taken from the current directory) is served by
-  /// `OCILayoutTransport`: `http` and `credentials` are not used, nothing is ever asked for.
+  /// `OCILayoutTransport`: `credentials` are not used, nothing is ever asked for; an `http`
+  /// given with it receives every request first (tests wrap the layout's transport in one
+  /// that fails chosen requests).
   public init(
     server: String, options: RegistryOptions = RegistryOptions(),
     credentials: any CredentialProvider = ChainedCredentials.standard(),
@@ -91,10 +95,11 @@ public final class RegistryClient: Sendable {
       self.baseURL = Self.layoutBaseURL
       self.server = layouts.address
       self.options = options
-      self.http = transport
+      self.http = http ?? transport
+      self.layouts = layouts
       self.limiter = ConcurrencyLimiter(limit: options.maxConcurrency)
       self.auth = AuthHandler(
-        server: self.server, credentials: AnonymousCredentials(), http: transport, insecure: true,
+        server: self.server, credentials: AnonymousCredentials(), http: self.http, insecure: true,
         timeout: options.timeout)
       return
     }
@@ -132,6 +137,7 @@ public final class RegistryClient: Sendable {
       ?? LoopbackHTTPClient.registryTransport(
         for: self.baseURL, timeout: options.timeout, maxConcurrency: options.maxConcurrency)
     self.http = client
+    self.layouts = nil
     self.limiter = ConcurrencyLimiter(limit: options.maxConcurrency)
     self.auth = AuthHandler(
       server: self.server, credentials: credentials, http: client, insecure: options.insecure,
@@ -153,9 +159,7 @@ public final class RegistryClient: Sendable {
   }
 
   /// The local registry this client reads and writes, when it was created for `oci:DIR`.
-  public var localLayouts: OCILayoutRegistry? {
-    (http as? OCILayoutTransport)?.registry
-  }
+  public var localLayouts: OCILayoutRegistry? { layouts }
 
   static let layoutBaseURL = URL(string: "oci-layout://local")!
 

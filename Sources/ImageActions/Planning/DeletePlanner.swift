@@ -61,18 +61,51 @@ public struct DeletePlanner: Sendable {
         ? [:]
         : try store.cachedManifests(
           registryId: registryId, repository: repository, digests: Array(subjects))
-      let parents = try store.parentIndexes(
-        registryId: registryId, repository: repository,
-        children: Set(group.map(\.manifest.digest)))
+      let parents = try guardingParents(
+        repository: repository, children: Set(group.map(\.manifest.digest)))
       for item in group {
         if let subject = item.manifest.subjectDigest, live[subject] != nil {
           facts.liveSubject[item.key] = ManifestKey(repository: repository, digest: subject)
         }
-        let tagged = (parents[item.manifest.digest] ?? []).filter { !$0.tags.isEmpty }
-        if !tagged.isEmpty { facts.taggedParents[item.key] = tagged }
+        if let guarding = parents[item.manifest.digest], !guarding.isEmpty {
+          facts.taggedParents[item.key] = guarding
+        }
       }
     }
     return facts
+  }
+
+  /// For each child, the indexes that guard it: those that are tagged, and untagged ones
+  /// nested in a tagged index (at any depth). Read upwards from the children, one level
+  /// of parents at a time.
+  func guardingParents(repository: String, children: Set<String>) throws -> [String: [ParentIndex]]
+  {
+    var parentsOf: [String: [ParentIndex]] = [:]
+    var asked: Set<String> = []
+    var level = children
+    while !level.isEmpty {
+      asked.formUnion(level)
+      let found = try store.parentIndexes(
+        registryId: registryId, repository: repository, children: level)
+      parentsOf.merge(found) { own, _ in own }
+      level = Set(found.values.joined().filter(\.tags.isEmpty).map(\.digest)).subtracting(asked)
+    }
+    var anchored: [String: Bool] = [:]
+    // Whether an untagged index is nested in a tagged one; a cycle (impossible for
+    // content-addressed manifests) counts as not anchored rather than looping.
+    func isAnchored(_ digest: String) -> Bool {
+      if let known = anchored[digest] { return known }
+      anchored[digest] = false
+      let result = (parentsOf[digest] ?? []).contains { !$0.tags.isEmpty || isAnchored($0.digest) }
+      anchored[digest] = result
+      return result
+    }
+    var guarding: [String: [ParentIndex]] = [:]
+    for child in children {
+      let parents = (parentsOf[child] ?? []).filter { !$0.tags.isEmpty || isAnchored($0.digest) }
+      if !parents.isEmpty { guarding[child] = parents }
+    }
+    return guarding
   }
 
   /// The bytes each deletion frees, counted against exactly this set: a blob is freed when

@@ -21,7 +21,8 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
   case locked(String)
 
   // Safety rule 2.
-  /// A tagged index that stays lists it as a child.
+  /// A tagged index that stays lists it as a child (or an untagged index nested in a tagged
+  /// one: then `tags` is empty).
   case childOfTaggedIndex(index: String, tags: [String])
   /// It is a referrer (signature, SBOM) of a subject that stays.
   case referrerOfSubject(String)
@@ -55,6 +56,8 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     case .protected(let rule): rule
     case .locked(let lock):
       "locked on the registry (\(lock)); unlock it with az acr repository update first"
+    case .childOfTaggedIndex(let index, let tags) where tags.isEmpty:
+      "a child of the index \(index), which a tagged index holds and which stays; pass --include-children to delete it anyway"
     case .childOfTaggedIndex(let index, let tags):
       "a child of the tagged index \(index) (\(tags.joined(separator: ", "))), which stays; pass --include-children to delete it anyway"
     case .referrerOfSubject(let subject):

@@ -113,25 +113,73 @@ public struct LiveCheck: Sendable {
       state.tagsByDigest[digest, default: []].append(tag)
       if !includeChildren, MediaType.isIndex(head.mediaType) { indexes.insert(digest) }
     }
-    // Every tagged index, each read once (from the cache when it has it): its children are
-    // what rule 2 keeps.
+    // Every tagged index and every index nested in one, each read once (from the cache
+    // when it has it): their children are what rule 2 keeps. A target nested deeper is
+    // guarded by the tagged index at the top.
+    var root: [String: String] = Dictionary(uniqueKeysWithValues: indexes.map { ($0, $0) })
+    var level = indexes
+    var seen = indexes
+    while !level.isEmpty {
+      let listed = try await children(of: level, repository: repository)
+      var next: Set<String> = []
+      for (digest, entries) in listed {
+        let top = root[digest] ?? digest
+        for entry in entries {
+          if known.contains(entry.digest) {
+            state.taggedParents[entry.digest, default: []].append(top)
+          }
+          if entry.isIndex, seen.insert(entry.digest).inserted {
+            root[entry.digest] = top
+            next.insert(entry.digest)
+          }
+        }
+      }
+      level = next
+    }
+    return state
+  }
+
+  /// One entry of an index: a child, and whether it is an index itself.
+  struct IndexEntry: Sendable {
+    var digest: String
+    var isIndex: Bool
+  }
+
+  /// The entries of each index, from the cache where it holds the index, else fetched.
+  func children(of indexes: Set<String>, repository: String) async throws -> [(
+    String, [IndexEntry]
+  )] {
+    let client = self.client
     let cached =
       try cache?.store.cachedManifests(
         registryId: cache?.registryId ?? -1, repository: repository, digests: Array(indexes))
       ?? [:]
-    let fetched = try await mapConcurrently(
-      indexes.filter { cached[$0] == nil }.sorted(), limit: limit
+    var listed: [(String, [IndexEntry])] = []
+    for (digest, manifest) in cached {
+      let nested =
+        try cache?.store.cachedManifests(
+          registryId: cache?.registryId ?? -1, repository: repository,
+          digests: manifest.children) ?? [:]
+      listed.append(
+        (
+          digest,
+          manifest.children.map {
+            IndexEntry(digest: $0, isIndex: MediaType.isIndex(nested[$0]?.mediaType ?? ""))
+          }
+        ))
+    }
+    listed += try await mapConcurrently(
+      indexes.filter { cached[$0] == nil }.sorted(), limit: client.options.maxConcurrency
     ) { digest in
       let index = try await client.manifest(repository: repository, reference: digest)
-      guard case .index(let decoded) = try index.decoded() else { return (digest, [String]()) }
-      return (digest, decoded.manifests.map(\.digest.description))
+      guard case .index(let decoded) = try index.decoded() else { return (digest, []) }
+      return (
+        digest,
+        decoded.manifests.map {
+          IndexEntry(digest: $0.digest.description, isIndex: MediaType.isIndex($0.mediaType))
+        }
+      )
     }
-    let listed = cached.map { ($0.key, $0.value.children) } + fetched
-    for (digest, children) in listed {
-      for child in children where known.contains(child) {
-        state.taggedParents[child, default: []].append(digest)
-      }
-    }
-    return state
+    return listed
   }
 }

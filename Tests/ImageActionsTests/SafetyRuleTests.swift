@@ -1,0 +1,281 @@
+import Foundation
+import ImageActions
+import MetadataCache
+import RegistryAPI
+import Testing
+
+/// Every safety rule, in-process: an `oci:` registry behind a transport that fails chosen
+/// requests, a temporary cache, and the workflows as `delete`, `untag` and `restore` run them.
+@Suite struct SafetyRuleTests {
+  /// Which targets a delete names, and what must survive it.
+  struct IndexCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var includeChildren: Bool
+    /// "index" names the tagged index by its tag; "a", "b" its untagged children by digest.
+    var targets: [String]
+    var deleted: Set<String>
+    var skippedCodes: [String: String]
+    var testDescription: String { name }
+  }
+
+  static let indexCases: [IndexCase] = [
+    IndexCase(
+      name: "untagged children of a tagged index stay", includeChildren: false,
+      targets: ["a", "b"], deleted: [], skippedCodes: ["a": "index-child", "b": "index-child"]),
+    IndexCase(
+      name: "--include-children lets them go", includeChildren: true, targets: ["a", "b"],
+      deleted: ["a", "b"], skippedCodes: [:]),
+    IndexCase(
+      name: "the index and its children go together", includeChildren: false,
+      targets: ["index", "a", "b"], deleted: ["index", "a", "b"], skippedCodes: [:]),
+  ]
+
+  @Test(arguments: indexCases)
+  func childrenOfATaggedIndex(_ scenario: IndexCase) async throws {
+    let world = try LayoutWorld()
+    let a = try await world.pushImage("app", tag: nil, name: "a")
+    let b = try await world.pushImage("app", tag: nil, name: "b")
+    let index = try await world.pushIndex("app", tag: "multi", children: [a.manifest, b.manifest])
+    try await world.sync()
+    let digests = ["a": a.digest, "b": b.digest, "index": index.digest.description]
+    let outcome = try await world.delete(
+      scenario.targets.map { $0 == "index" ? "app:multi" : digests[$0]! }, repository: "app",
+      options: .init(includeChildren: scenario.includeChildren))
+    #expect(Set(outcome.deleted.map(\.digest)) == Set(scenario.deleted.map { digests[$0]! }))
+    for (name, code) in scenario.skippedCodes {
+      #expect(outcome.skipped.first { $0.reference == digests[name] }?.reason.code == code)
+    }
+    for (name, digest) in digests {
+      // An OCI layout still serves a child that a remaining index lists.
+      let listed = name != "index" && !scenario.deleted.contains("index")
+      #expect(
+        try await world.exists("app", digest) == (!scenario.deleted.contains(name) || listed),
+        "\(name)")
+    }
+    if scenario.deleted.contains("index") {
+      // The index goes before the children it lists.
+      let deletes = world.transport.requests.filter { $0.hasPrefix("DELETE") }
+      let order = [index.digest.description, a.digest, b.digest].map { digest in
+        deletes.firstIndex { $0.hasSuffix(digest) } ?? -1
+      }
+      #expect(order[0] >= 0 && order[0] < order[1] && order[0] < order[2], "\(deletes)")
+    }
+  }
+
+  @Test func aManifestNestedInAnIndexInATaggedIndexStays() async throws {
+    let world = try LayoutWorld()
+    let leaf = try await world.pushImage("app", tag: nil, name: "leaf")
+    let inner = try await world.pushIndex("app", tag: nil, children: [leaf.manifest])
+    let top = try await world.pushIndex("app", tag: "top", children: [inner])
+    try await world.sync()
+    let kept = try await world.delete(
+      [inner.digest.description, leaf.digest], repository: "app")
+    #expect(kept.deleted.isEmpty)
+    // The inner index is held by the tagged one; the leaf by the inner index, which stays.
+    let codes = Dictionary(uniqueKeysWithValues: kept.skipped.map { ($0.reference, $0.reason) })
+    #expect(codes[inner.digest.description]?.code == "index-child")
+    #expect(codes[leaf.digest] == .belongsTo([inner.digest.description]))
+    #expect(try await world.exists("app", leaf.digest))
+    // Named from the top down, the whole tree goes, top first.
+    let gone = try await world.delete(
+      ["app:top", inner.digest.description, leaf.digest], repository: "app")
+    #expect(gone.deleted.count == 3, "\(gone.skipped)")
+    for digest in [top.digest.description, inner.digest.description, leaf.digest] {
+      #expect(try await !world.exists("app", digest))
+    }
+  }
+
+  enum SubjectState: String, CaseIterable, Sendable {
+    case kept, deleted, protected
+  }
+
+  @Test(arguments: SubjectState.allCases)
+  func aReferrerFollowsItsSubject(_ state: SubjectState) async throws {
+    let world = try LayoutWorld()
+    let subject = try await world.pushImage("app", tag: "v1", name: "subject")
+    let signature = try await world.pushImage(
+      "app", tag: nil, name: "signature", subject: subject.manifest,
+      artifactType: "application/vnd.dev.cosign.artifact.sig.v1+json")
+    try await world.sync()
+    if state == .protected {
+      _ = try world.store.addProtection(
+        ProtectionRule(
+          registryId: world.registry.id!, repository: nil, pattern: subject.digest,
+          reason: "pinned"))
+    }
+    let targets = state == .kept ? [signature.digest] : ["app:v1", signature.digest]
+    let outcome = try await world.delete(targets, repository: "app")
+    let signatureGone = state == .deleted
+    #expect(try await world.exists("app", signature.digest) == !signatureGone)
+    #expect(try await world.exists("app", subject.digest) == (state != .deleted))
+    let reason = outcome.skipped.first { $0.reference == signature.digest }?.reason.code
+    switch state {
+    case .kept: #expect(reason == "referrer")
+    case .deleted: #expect(reason == nil)
+    case .protected:
+      #expect(reason == "referrer")
+      #expect(outcome.skipped.contains { $0.reason.code == "protected" })
+    }
+  }
+
+  @Test func anIndexTaggedBetweenSyncAndDeleteKeepsItselfAndItsChildren() async throws {
+    let world = try LayoutWorld()
+    let child = try await world.pushImage("app", tag: nil, name: "child")
+    let index = try await world.pushIndex("app", tag: nil, children: [child.manifest])
+    try await world.sync()
+    try await world.tag("app", "late", at: index)
+    let outcome = try await world.delete(
+      [index.digest.description, child.digest], repository: "app")
+    #expect(outcome.deleted.isEmpty)
+    let codes = Dictionary(
+      uniqueKeysWithValues: outcome.skipped.map { ($0.reference, $0.reason.code) })
+    #expect(codes[index.digest.description] == "tagged-since-sync")
+    #expect(codes[child.digest] == "index-child")
+    #expect(try await world.exists("app", child.digest))
+  }
+
+  @Test func aTagMovedBetweenSyncAndDeleteIsSkipped() async throws {
+    let world = try LayoutWorld()
+    let old = try await world.pushImage("app", tag: "v1", name: "old")
+    try await world.sync()
+    let new = try await world.pushImage("app", tag: "v1", name: "new")
+    let outcome = try await world.delete(["app:v1"], repository: "app")
+    #expect(outcome.deleted.isEmpty)
+    #expect(
+      outcome.skipped.map(\.reason) == [.tagMoved(tag: "v1", now: new.digest, was: old.digest)])
+    #expect(try await world.exists("app", old.digest))
+    #expect(try await world.liveTags("app") == ["v1"])
+  }
+
+  @Test func aDeleteFailingHalfWayKeepsWhatDependsOnIt() async throws {
+    let world = try LayoutWorld()
+    let a = try await world.pushImage("app", tag: nil, name: "a")
+    let b = try await world.pushImage("app", tag: nil, name: "b")
+    let loose = try await world.pushImage("app", tag: nil, name: "loose")
+    let index = try await world.pushIndex("app", tag: "multi", children: [a.manifest, b.manifest])
+    // The loose image makes the cache know it untagged: pushed by digest, a layout lists it.
+    try await world.sync()
+    world.transport.fail(
+      "DELETE", pathEndingWith: "/manifests/\(index.digest)", status: 403, code: "DENIED")
+    let outcome = try await world.delete(
+      ["app:multi", a.digest, b.digest, loose.digest], repository: "app")
+    #expect(outcome.failed.map(\.digest) == [index.digest.description])
+    #expect(outcome.deleted.map(\.digest) == [loose.digest])
+    #expect(
+      Set(outcome.skipped.map(\.reference)) == [a.digest, b.digest]
+        && outcome.skipped.allSatisfy { $0.reason == .belongsTo([index.digest.description]) })
+    for digest in [index.digest.description, a.digest, b.digest] {
+      #expect(try await world.exists("app", digest))
+    }
+    #expect(try await !world.exists("app", loose.digest))
+    // The audit log holds the delete that happened, and the failed one as failed.
+    let changes = try world.store.lastChanges(registry: "lab", count: 10)
+    #expect(changes.map(\.digest) == [loose.digest])
+  }
+
+  @Test func bytesAreCountedAgainOnTheFinalSet() async throws {
+    let world = try LayoutWorld()
+    _ = try await world.pushImage("app", tag: "keep", name: "keep")
+    let p = try await world.pushImage("app", tag: nil, name: "p", sharing: "pq")
+    let q = try await world.pushImage("app", tag: nil, name: "q", sharing: "pq")
+    try await world.sync()
+    let workflow = DeleteWorkflow(context: world.context)
+    let plan = try workflow.plan([
+      ActionTarget(repository: "app", selector: .digest(p.digest)),
+      ActionTarget(repository: "app", selector: .digest(q.digest)),
+    ])
+    // Both going, their shared layer is freed too.
+    #expect(plan.bytesFreed == p.ownBytes + q.ownBytes + Int(p.layers[2].size))
+    // q is tagged behind regsh's back: the live check keeps it, and the layer it shares
+    // with p no longer counts as freed.
+    try await world.tag("app", "late", at: q.manifest)
+    let outcome = try await workflow.run(plan) { _ in true }
+    #expect(outcome.deleted.map(\.digest) == [p.digest])
+    #expect(outcome.bytesFreed == p.ownBytes)
+  }
+
+  enum ProtectionKind: String, CaseIterable, Sendable {
+    case digest, tagPattern, addedAfterThePlan
+  }
+
+  @Test(arguments: ProtectionKind.allCases)
+  func protectionHolds(_ kind: ProtectionKind) async throws {
+    let world = try LayoutWorld()
+    let image = try await world.pushImage("app", tag: "v1.2", name: "released")
+    try await world.sync()
+    let rule = ProtectionRule(
+      registryId: world.registry.id!, repository: "app",
+      pattern: kind == .digest ? image.digest : "v*", reason: "released")
+    if kind != .addedAfterThePlan { _ = try world.store.addProtection(rule) }
+    let workflow = DeleteWorkflow(context: world.context)
+    let plan = try workflow.plan([ActionTarget(repository: "app", selector: .tag("v1.2"))])
+    if kind == .addedAfterThePlan {
+      #expect(plan.deletions.count == 1)
+      _ = try world.store.addProtection(rule)
+    } else {
+      #expect(plan.deletions.isEmpty)
+    }
+    let outcome = try await workflow.run(plan) { _ in true }
+    #expect(outcome.deleted.isEmpty)
+    #expect(outcome.skipped.map(\.reason.code) == ["protected"])
+    #expect(try await world.exists("app", image.digest))
+  }
+
+  @Test func noConfirmationChangesNothing() async throws {
+    let world = try LayoutWorld()
+    let image = try await world.pushImage("app", tag: "v1", name: "v1")
+    try await world.sync()
+    let workflow = DeleteWorkflow(context: world.context)
+    let plan = try workflow.plan([ActionTarget(repository: "app", selector: .tag("v1"))])
+    await #expect(throws: ActionError.cancelled) {
+      try await workflow.run(plan) { _ in false }
+    }
+    #expect(try await world.exists("app", image.digest))
+    #expect(try world.store.lastChanges(registry: "lab", count: 10).isEmpty)
+    #expect(!world.transport.requests.contains { $0.hasPrefix("DELETE") })
+  }
+
+  @Test func untagOnARegistryWithoutTagDeletionMovesTheTagOffAndKeepsTheImage() async throws {
+    let world = try LayoutWorld()
+    let image = try await world.pushImage("app", tag: "v1", name: "v1")
+    try await world.pushImage("app", tag: "v2", name: "v2")
+    try await world.sync()
+    // distribution 2.8's answer to a tag DELETE.
+    world.transport.fail(
+      "DELETE", pathEndingWith: "/manifests/v1", status: 400, code: "DIGEST_INVALID")
+    let workflow = UntagWorkflow(context: world.context)
+    let outcome = try await workflow.run(
+      try workflow.plan([ActionTarget(repository: "app", selector: .tag("v1"))])
+    ) { _ in true }
+    #expect(outcome.untagged.map(\.tag) == ["v1"], "\(outcome.failed)")
+    #expect(try await world.liveTags("app") == ["v2"])
+    #expect(try await world.exists("app", image.digest))
+    let entry = try #require(try world.store.lastChanges(registry: "lab", count: 1).first)
+    #expect(entry.action == .untag && entry.tags == ["v1"])
+    #expect(entry.detail?.contains("throwaway") == true)
+  }
+
+  @Test func restoreUndoesSeveralChangesNewestFirst() async throws {
+    let world = try LayoutWorld()
+    let image = try await world.pushImage("app", tag: "v1", name: "v1")
+    try await world.pushImage("app", tag: "other", name: "other")
+    try await world.sync()
+    // First the tag goes, then the image: undoing the untag first would find no manifest.
+    let untag = UntagWorkflow(context: world.context)
+    _ = try await untag.run(
+      try untag.plan([ActionTarget(repository: "app", selector: .tag("v1"))])
+    ) { _ in true }
+    try await world.sync()
+    let deleted = try await world.delete([image.digest], repository: "app")
+    #expect(deleted.deleted.count == 1)
+    let restore = RestoreWorkflow(context: world.context)
+    let plan = try restore.plan(.last(2))
+    #expect(plan.entries.map(\.action) == [.delete, .untag])
+    let outcome = try await restore.run(plan) { _ in true }
+    #expect(outcome.failed.isEmpty, "\(outcome.failed.map(\.note))")
+    #expect(try await world.exists("app", image.digest))
+    #expect(try await world.liveTags("app") == ["other", "v1"])
+    let head = try await world.untouched.headManifest(repository: "app", reference: "v1")
+    #expect(head?.digest.description == image.digest)
+  }
+}
