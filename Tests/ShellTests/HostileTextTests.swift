@@ -24,6 +24,8 @@ import Testing
       errors.contains(#"no such repository\u0001\u0002"#), "the error body is quoted, escaped")
     #expect(errors.contains(#"warning: skipped tag "bad\u001b[31m\u001b[2J"#), "\(errors)")
     #expect(errors.contains(#"warning: skipped tag "cr\rtag" of good on \#(server)"#))
+    #expect(errors.contains(#"warning: skipped tag "ctl\u0001\u0002"#))
+    #expect(errors.contains(#"\t\n\u000b\u000c\r"#), "tab and newline are escaped in a tag")
     #expect(errors.contains(#"warning: skipped tag "v1" of header on \#(server)"#))
     #expect(errors.contains(#"sha256:\u001b[31m\u0007"#), "the header value is quoted, escaped")
 
@@ -62,5 +64,14 @@ import Testing
     #expect(nulTags.stdoutText.split(separator: "\n").count == 1)
     let goodTags = try await session.run(["tags", "good", "-n", server, "-o", "tsv"])
     #expect(goodTags.stdoutText == "v1\n")
+  }
+
+  /// The check itself: it must see what it is there to catch, or the test above proves nothing.
+  @Test func theControlCheckCatchesRawBytes() {
+    #expect(HostileRun.controls(in: Data("ok\tline\n".utf8)).isEmpty)
+    #expect(HostileRun.controls(in: Data("a\u{1B}[31m".utf8)) == ["U+001B"])
+    #expect(HostileRun.controls(in: Data("\r\u{07}\u{08}\u{00}".utf8)).count == 4)
+    #expect(HostileRun.controls(in: Data("csi \u{9B}".utf8)) == ["U+009B"])
+    #expect(HostileRun.controls(in: Data([0x41, 0x9B])).first == "bytes that are not UTF-8")
   }
 }

@@ -31,6 +31,30 @@ import Testing
     try await expectNothingCached(session, registry.server)
   }
 
+  /// A registry that stops answering costs one repository its timeouts, not every one.
+  @Test(arguments: RegistryTransport.allCases)
+  func aStalledRegistryIsNotAskedAboutEveryRepository(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "silence")
+    let session = try HostileSession(transport: transport)
+    let server = registry.server
+    let result = try await session.run(
+      ["--timeout", "1", "sync", "first", "second", "third", "-n", server])
+    #expect(result.status == 1)
+    #expect(result.seconds < 15, "took \(result.seconds) s")
+    let errors = result.stderrText
+    #expect(
+      errors.contains(
+        "error: sync of first on \(server) failed: GET /v2/first/tags/list on \(server) timed out"
+      ), "\(errors)")
+    for repository in ["second", "third"] {
+      #expect(
+        errors.contains(
+          "error: sync of \(repository) on \(server) failed: not tried: an earlier repository timed out (no answer for 1 s"
+        ))
+    }
+    #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+  }
+
   @Test(arguments: RegistryTransport.allCases)
   func aDripFailsOnTheRateFloor(transport: RegistryTransport) async throws {
     let registry = try await HostileRegistry(mode: "drip")

@@ -71,7 +71,15 @@ public struct Synchronizer: Sendable {
     }
     let started = Date()
     var manifestsDone = 0
+    var stalled: String?
     for (i, repository) in repositories.enumerated() {
+      // A registry that stopped answering would cost every remaining repository a minute of
+      // timeouts: they are reported as not tried instead (their cache entries stay as they were).
+      if let stalled {
+        report.failed.append(
+          (repository, "not tried: an earlier repository timed out (\(stalled))"))
+        continue
+      }
       // A name no registry may hold (a NUL, a control byte, upper case) is refused here and
       // never written to the cache, where it could be cut short into another repository's name.
       do {
@@ -93,6 +101,11 @@ public struct Synchronizer: Sendable {
         report.failed.append((repository, "\(error)"))
         try? store.recordSyncFailure(
           registryId: registryId, repository: repository, reason: "\(error)")
+        if case .limitExceeded(_, _, _, let exceeded, _)? = error as? RegistryError,
+          exceeded.isTimeout
+        {
+          stalled = "\(exceeded)"
+        }
       }
       onProgress?(
         SyncProgress(
@@ -117,6 +130,14 @@ public struct Synchronizer: Sendable {
         snapshot.present.insert(manifest.digest.description)
       }
       for tag in try await client.acrTags(repository: repository) {
+        do {
+          try Reference.validateTag(tag.name)
+        } catch {
+          skip(
+            tag.name, digest: tag.digest.description, in: repository, "\(error)",
+            knownTags: knownTags, &snapshot, &report)
+          continue
+        }
         snapshot.tags[tag.name] = tag.digest.description
         snapshot.acrTags[tag.name] = tag
       }

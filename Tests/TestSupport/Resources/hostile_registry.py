@@ -62,7 +62,8 @@ if MODE == "pages":
         REPOS[name] = {"v1": image(name + ":v1")}
 elif MODE == "names":
     good = image("good:v1", annotations={"note": "annotated" + CONTROLS + SEQUENCES})
-    REPOS["good"] = {"v1": good, "bad" + SEQUENCES + "tag": good, "cr\rtag": good}
+    REPOS["good"] = {"v1": good, "bad" + SEQUENCES + "tag": good, "cr\rtag": good,
+                     "ctl" + CONTROLS: good}
     REPOS["nul"] = {"v1": image("nul:v1")}
     REPOS["nul\x00x"] = {"v1": image("nul-x:v1")}
     REPOS["red\x1b[31mrepo"] = {"v1": good}
