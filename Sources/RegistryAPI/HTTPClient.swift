@@ -52,6 +52,10 @@ extension URLSession: HTTPClient {
       guard let http = response as? HTTPURLResponse else {
         throw RegistryError.invalidResponse("not an HTTP response from \(request.url?.host ?? "?")")
       }
+      // The watch looks every 100 ms; a body that arrived whole in between is checked here.
+      if let limit = TransferLimits.current?.maxBody, data.count > limit {
+        throw TransferLimitExceeded(.size(limit: limit))
+      }
       return (data, http)
     } catch {
       if let refused = (delegate as? RegistrySessionDelegate)?.takeRefusedResponse(id) {

@@ -38,12 +38,12 @@ public struct RegistryOptions: Sendable {
   public init(
     insecure: Bool = false, timeout: TimeInterval = 30, maxConcurrency: Int = 8,
     retry: RetryPolicy = RetryPolicy(), pageSize: Int? = nil, flavor: Flavor = .automatic,
-    totalTimeout: TimeInterval? = nil, minimumRate: Int = 1024,
+    totalTimeout: TimeInterval = 120, minimumRate: Int = 1024,
     maxManifestBytes: Int = Self.defaultMaxManifestBytes, maxPages: Int = Self.defaultMaxPages
   ) {
     self.insecure = insecure
     self.timeout = timeout
-    self.totalTimeout = totalTimeout ?? timeout * 4
+    self.totalTimeout = max(timeout, totalTimeout)
     self.minimumRate = max(0, minimumRate)
     self.maxManifestBytes = max(1, maxManifestBytes)
     self.maxPages = max(1, maxPages)
