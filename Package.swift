@@ -57,7 +57,10 @@ let package = Package(
       name: "TestSupport",
       dependencies: ["RegistryAPI"],
       path: "Tests/TestSupport",
-      resources: [.copy("Resources/fake_registry.py"), .copy("Resources/wire_server.py")]
+      resources: [
+        .copy("Resources/fake_registry.py"), .copy("Resources/wire_server.py"),
+        .copy("Resources/hostile_registry.py"),
+      ]
     ),
     .testTarget(name: "RegistryAPITests", dependencies: ["RegistryAPI", "TestSupport"]),
     .testTarget(

@@ -228,11 +228,23 @@ actor AuthHandler {
     let realmName =
       "\(realm.scheme ?? "https")://\(realm.host ?? "")\(realm.port.map { ":\($0)" } ?? "")\(realm.path)"
     let (data, response): (Data, HTTPURLResponse)
+    // A token server is bounded as a registry request is: idle, a total of four idle
+    // periods (120 s by default), the rate floor, and a body no token needs more than 1 MiB for.
+    let limits = TransferLimits(
+      idle: timeout, deadline: .now + .seconds(timeout * 4), total: timeout * 4,
+      minimumRate: 1024, maxBody: 1 << 20)
     do {
-      (data, response) = try await http.data(for: request)
+      (data, response) = try await TransferLimits.$current.withValue(limits) {
+        try await http.data(for: request)
+      }
     } catch let error as RegistryError {
       throw error
     } catch {
+      if let exceeded = RegistryClient.limitExceeded(error, limits: limits) {
+        throw RegistryError.limitExceeded(
+          method: request.httpMethod ?? "GET", path: realmName, server: realm.host ?? "",
+          exceeded, attempts: 1)
+      }
       throw RegistryError.transport(
         method: request.httpMethod ?? "GET", path: realmName,
         reason: RegistryClient.describe(error), attempts: 1)

@@ -14,10 +14,14 @@ public protocol HTTPClient: Sendable {
 
 extension URLSession: HTTPClient {
   /// Builds the session regsh uses: no cookies, no cache, `timeout` as the per-request idle timeout.
+  ///
+  /// The resource timeout is left far off: a request's total deadline and rate floor come from
+  /// `TransferLimits` and are enforced per task (`SessionTaskWatch`), since blob downloads
+  /// have no total and every other request has one.
   public static func registrySession(timeout: TimeInterval, maxConcurrency: Int) -> URLSession {
     let configuration = URLSessionConfiguration.ephemeral
     configuration.timeoutIntervalForRequest = timeout
-    configuration.timeoutIntervalForResource = max(timeout * 20, 600)
+    configuration.timeoutIntervalForResource = 7 * 24 * 3600
     configuration.httpMaximumConnectionsPerHost = maxConcurrency
     configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
     configuration.urlCache = nil
@@ -32,9 +36,25 @@ extension URLSession: HTTPClient {
   public func data(for request: URLRequest) async throws -> (Data, HTTPURLResponse) {
     let (tagged, id) = RegistrySessionDelegate.tag(request)
     do {
-      let (data, response): (Data, URLResponse) = try await self.data(for: tagged, delegate: nil)
+      let (data, response): (Data, URLResponse) = try await SessionTaskWatch.run(
+        TransferLimits.current
+      ) { finish in
+        self.dataTask(with: tagged) { data, response, error in
+          if let error {
+            finish(.failure(error))
+          } else if let response {
+            finish(.success((data ?? Data(), response)))
+          } else {
+            finish(.failure(URLError(.badServerResponse)))
+          }
+        }
+      }
       guard let http = response as? HTTPURLResponse else {
         throw RegistryError.invalidResponse("not an HTTP response from \(request.url?.host ?? "?")")
+      }
+      // The watch looks every 100 ms; a body that arrived whole in between is checked here.
+      if let limit = TransferLimits.current?.maxBody, data.count > limit {
+        throw TransferLimitExceeded(.size(limit: limit))
       }
       return (data, http)
     } catch {
@@ -49,10 +69,26 @@ extension URLSession: HTTPClient {
   public func download(for request: URLRequest, to destination: URL) async throws -> HTTPURLResponse
   {
     let (tagged, id) = RegistrySessionDelegate.tag(request)
-    let temporary: URL
     let response: URLResponse
     do {
-      (temporary, response) = try await self.download(for: tagged, delegate: nil)
+      response = try await SessionTaskWatch.run(TransferLimits.current) { finish in
+        self.downloadTask(with: tagged) { temporary, response, error in
+          // The temporary file is gone once this handler returns: move it now.
+          if let error {
+            finish(.failure(error))
+          } else if let temporary, let response {
+            do {
+              try? FileManager.default.removeItem(at: destination)
+              try FileManager.default.moveItem(at: temporary, to: destination)
+              finish(.success(response))
+            } catch {
+              finish(.failure(error))
+            }
+          } else {
+            finish(.failure(URLError(.badServerResponse)))
+          }
+        }
+      }
     } catch {
       if let refused = (delegate as? RegistrySessionDelegate)?.takeRefusedResponse(id) {
         try Data().write(to: destination)
@@ -63,8 +99,6 @@ extension URLSession: HTTPClient {
     guard let http = response as? HTTPURLResponse else {
       throw RegistryError.invalidResponse("not an HTTP response from \(request.url?.host ?? "?")")
     }
-    try? FileManager.default.removeItem(at: destination)
-    try FileManager.default.moveItem(at: temporary, to: destination)
     return http
   }
 }

@@ -131,7 +131,9 @@ public enum Manifest: Hashable, Sendable {
         self = .image(try decoder.decode(ImageManifest.self, from: data))
       }
     } catch {
-      throw RegistryError.invalidResponse("the manifest (\(mediaType)) does not decode: \(error)")
+      throw RegistryError.invalidResponse(
+        "the manifest (\(mediaType.isEmpty ? "no media type" : mediaType)) does not decode: \(DecodingProblem.describe(error, in: data))"
+      )
     }
   }
 

@@ -16,7 +16,8 @@ extension RegistryClient {
     return try await paginate(
       RegistryRequest(
         method: "GET", path: "/acr/v1/_catalog", query: Self.acrQuery(pageSize, nil),
-        scopes: ["registry:catalog:*"])
+        scopes: ["registry:catalog:*"]),
+      listing: "ACR catalog"
     ) { try Self.decode(Page.self, from: $0, what: "ACR catalog").repositories ?? [] }
   }
 
@@ -30,7 +31,8 @@ extension RegistryClient {
     return try await paginate(
       RegistryRequest(
         method: "GET", path: "/acr/v1/\(repository)/_tags", query: Self.acrQuery(pageSize, orderBy),
-        scopes: [Self.scope(repository, "metadata_read")])
+        scopes: [Self.scope(repository, "metadata_read")]),
+      listing: "ACR tag list of \(repository)", key: { $0.name }
     ) { try Self.decode(Page.self, from: $0, what: "ACR tags").tags ?? [] }
   }
 
@@ -44,7 +46,8 @@ extension RegistryClient {
     return try await paginate(
       RegistryRequest(
         method: "GET", path: "/acr/v1/\(repository)/_manifests",
-        query: Self.acrQuery(pageSize, orderBy), scopes: [Self.scope(repository, "metadata_read")])
+        query: Self.acrQuery(pageSize, orderBy), scopes: [Self.scope(repository, "metadata_read")]),
+      listing: "ACR manifest list of \(repository)", key: { $0.digest.description }
     ) { try Self.decode(Page.self, from: $0, what: "ACR manifests").manifests ?? [] }
   }
 

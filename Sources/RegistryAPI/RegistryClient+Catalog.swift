@@ -6,7 +6,8 @@ extension RegistryClient {
     struct Page: Decodable { var repositories: [String]? }
     let names = try await paginate(
       RegistryRequest(
-        method: "GET", path: "/v2/_catalog", query: pageQuery, scopes: ["registry:catalog:*"])
+        method: "GET", path: "/v2/_catalog", query: pageQuery, scopes: ["registry:catalog:*"]),
+      listing: "catalog", orderedCursor: true
     ) { try Self.decode(Page.self, from: $0, what: "catalog").repositories ?? [] }
     return Array(Set(names)).sorted()
   }
@@ -19,7 +20,8 @@ extension RegistryClient {
     do {
       return try JSONDecoder().decode(type, from: data)
     } catch {
-      throw RegistryError.invalidResponse("the \(what) response does not decode: \(error)")
+      throw RegistryError.invalidResponse(
+        "the \(what) response does not decode: \(DecodingProblem.describe(error, in: data))")
     }
   }
 }

@@ -46,7 +46,7 @@ extension RegistryClient {
       RegistryRequest(
         method: "GET", path: "/v2/\(repository)/manifests/\(reference)",
         headers: ["Accept": MediaType.manifestAccept.joined(separator: ", ")],
-        scopes: [Self.scope(repository, "pull")]),
+        scopes: [Self.scope(repository, "pull")], maxBody: options.maxManifestBytes),
       expecting: [200])
     let announced = try response.value(forHTTPHeaderField: "Docker-Content-Digest").map(Digest.init)
     let expected = pinned ?? announced ?? Digest.sha256(of: data)

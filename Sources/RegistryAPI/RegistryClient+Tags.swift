@@ -8,7 +8,8 @@ extension RegistryClient {
     let tags = try await paginate(
       RegistryRequest(
         method: "GET", path: "/v2/\(repository)/tags/list", query: pageQuery,
-        scopes: [Self.scope(repository, "pull")])
+        scopes: [Self.scope(repository, "pull")]),
+      listing: "tag list of \(repository)", orderedCursor: true
     ) { try Self.decode(Page.self, from: $0, what: "tags list").tags ?? [] }
     return Array(Set(tags)).sorted()
   }

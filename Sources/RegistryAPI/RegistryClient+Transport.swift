@@ -14,6 +14,10 @@ struct RegistryRequest: Sendable {
   var body: Data?
   /// The token scopes this call needs, e.g. `repository:x:pull`.
   var scopes: [String] = []
+  /// A blob download: bounded by the rate floor, not by the total timeout.
+  var isBlobDownload = false
+  /// The largest body accepted (a manifest's size limit); nil for none.
+  var maxBody: Int?
 }
 
 /// Bounds how many requests are in flight at once.
@@ -70,6 +74,7 @@ extension RegistryClient {
     errorBody: (Body) -> Data
   ) async throws -> (Body, HTTPURLResponse) {
     let url = try url(for: spec)
+    let limits = limits(for: spec)
     var authorization = try await auth.authorization(for: spec.scopes)
     var challenged = false
     while true {
@@ -78,7 +83,8 @@ extension RegistryClient {
       request.httpBody = spec.body
       for (name, value) in spec.headers { request.setValue(value, forHTTPHeaderField: name) }
       if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
-      let (body, response) = try await sendWithRetries(request, method: spec.method, send: send)
+      let (body, response) = try await sendWithRetries(
+        request, method: spec.method, limits: limits, send: send)
       if expecting.contains(response.statusCode) { return (body, response) }
       let data = errorBody(body)
       if response.statusCode == 401 && !challenged {
@@ -95,18 +101,31 @@ extension RegistryClient {
     }
   }
 
+  /// The limits of `spec`, its total deadline counted from now (the first attempt).
+  func limits(for spec: RegistryRequest) -> TransferLimits {
+    let total = spec.isBlobDownload ? nil : options.totalTimeout
+    return TransferLimits(
+      idle: options.timeout, deadline: total.map { ContinuousClock.now + .seconds($0) },
+      total: total, minimumRate: options.minimumRate, maxBody: spec.maxBody)
+  }
+
   private func sendWithRetries<Body: Sendable>(
-    _ request: URLRequest, method: String,
+    _ request: URLRequest, method: String, limits: TransferLimits,
     send: @Sendable (URLRequest) async throws -> (Body, HTTPURLResponse)
   ) async throws -> (Body, HTTPURLResponse) {
     let policy = options.retry
     var attempt = 0
+    var timeouts = 0
     while true {
       attempt += 1
       await limiter.acquire()
       let outcome: Result<(Body, HTTPURLResponse), any Error>
       do {
-        outcome = .success(try await send(request))
+        try limits.deadline.map {
+          if ContinuousClock.now >= $0 { throw TransferLimitExceeded(.total(limits.total ?? 0)) }
+        }
+        outcome = .success(
+          try await TransferLimits.$current.withValue(limits) { try await send(request) })
       } catch {
         outcome = .failure(error)
       }
@@ -118,12 +137,28 @@ extension RegistryClient {
           status == 429 || status == 500 || status == 502 || status == 503 || status == 504
         guard retryable, attempt < policy.maxAttempts else { return (body, response) }
         let asked = Self.retryAfter(response.value(forHTTPHeaderField: "Retry-After"))
-        try await Task.sleep(
-          for: .seconds(min(policy.maxDelay, asked ?? policy.delay(afterAttempt: attempt))))
+        let delay = min(policy.maxDelay, asked ?? policy.delay(afterAttempt: attempt))
+        // A wait that would pass the deadline ends the request with this answer now.
+        guard Self.fits(delay, before: limits.deadline) else { return (body, response) }
+        try await Task.sleep(for: .seconds(delay))
       case .failure(let error):
         if error is CancellationError { throw error }
         if let registryError = error as? RegistryError { throw registryError }
         let path = request.url?.path ?? ""
+        if let exceeded = Self.limitExceeded(error, limits: limits) {
+          // A registry that stalled once is tried once more, not three times: with the
+          // defaults a silent registry fails in about a minute (docs/registries.md).
+          if exceeded.isTimeout { timeouts += 1 }
+          let delay = policy.delay(afterAttempt: attempt)
+          guard exceeded.isTimeout, timeouts < 2, attempt < policy.maxAttempts,
+            Self.fits(delay, before: limits.deadline)
+          else {
+            throw RegistryError.limitExceeded(
+              method: method, path: path, server: server, exceeded, attempts: attempt)
+          }
+          try await Task.sleep(for: .seconds(delay))
+          continue
+        }
         guard Self.isRetryable(error), attempt < policy.maxAttempts else {
           throw RegistryError.transport(
             method: method, path: path, reason: Self.describe(error), attempts: attempt)
@@ -131,6 +166,21 @@ extension RegistryClient {
         try await Task.sleep(for: .seconds(policy.delay(afterAttempt: attempt)))
       }
     }
+  }
+
+  /// Whether a wait of `delay` seconds ends before `deadline`.
+  static func fits(_ delay: TimeInterval, before deadline: ContinuousClock.Instant?) -> Bool {
+    guard let deadline else { return true }
+    return ContinuousClock.now + .seconds(delay) < deadline
+  }
+
+  /// The limit an error broke: the transports' own, or URLSession's idle timeout.
+  static func limitExceeded(_ error: any Error, limits: TransferLimits) -> TransferLimitExceeded? {
+    if let exceeded = error as? TransferLimitExceeded { return exceeded }
+    if let urlError = error as? URLError, urlError.code == .timedOut {
+      return TransferLimitExceeded(.idle(limits.idle))
+    }
+    return nil
   }
 
   func url(for spec: RegistryRequest) throws -> URL {
@@ -186,23 +236,72 @@ extension RegistryClient {
   }
 
   /// Follows `Link: <…>; rel="next"` through every page, collecting what `items` extracts from each.
+  ///
+  /// A registry regsh does not control can link page after page forever. The listing is
+  /// abandoned with `RegistryError.listingUnbounded` — and nothing of it is used — when a
+  /// page links back to one already read, when a page after the first adds no entry not
+  /// seen before, when the `last` cursor of a lexically ordered listing (`orderedCursor`:
+  /// the distribution catalog and tag list) does not move forward, or after
+  /// `options.maxPages` pages.
   func paginate<Item>(
-    _ first: RegistryRequest, items: (Data) throws -> [Item]
+    _ first: RegistryRequest, listing: String, orderedCursor: Bool = false,
+    key: (Item) -> String, items: (Data) throws -> [Item]
   ) async throws -> [Item] {
     var all: [Item] = []
     var spec: RegistryRequest? = first
-    var seen = Set<String>()
+    var seenPages = Set<String>()
+    var seenKeys = Set<String>()
+    var cursor: String?
+    var page = 0
     while var current = spec {
+      page += 1
       let (data, response) = try await request(current, expecting: [200])
-      all += try items(data)
+      let entries = try items(data)
+      var added = 0
+      for entry in entries where seenKeys.insert(key(entry)).inserted { added += 1 }
+      all += entries
       guard let next = Self.nextLink(response.value(forHTTPHeaderField: "Link")) else { break }
-      // A registry that links a page to itself would otherwise loop forever.
-      guard seen.insert(next).inserted else { break }
+      func abandon(_ reason: String) -> RegistryError {
+        .listingUnbounded(listing: listing, server: server, page: page, reason: reason)
+      }
+      guard seenPages.insert(next).inserted else {
+        throw abandon("its Link header points back to a page already read (\(next))")
+      }
+      if page > 1 && added == 0 {
+        throw abandon("the page added no entry that earlier pages had not listed")
+      }
+      if orderedCursor, let last = Self.lastParameter(next) {
+        if let cursor, last <= cursor {
+          throw abandon(
+            "the next page starts at \"\(last)\", not after the previous \"\(cursor)\": the entries come back out of order"
+          )
+        }
+        cursor = last
+      }
+      guard page < options.maxPages else {
+        throw abandon(
+          "more than \(options.maxPages) pages; set REGSH_MAX_PAGES for a registry that really has more"
+        )
+      }
       current.path = next
       current.query = []
       spec = current
     }
     return all
+  }
+
+  /// `paginate` for a listing of names.
+  func paginate(
+    _ first: RegistryRequest, listing: String, orderedCursor: Bool = false,
+    items: (Data) throws -> [String]
+  ) async throws -> [String] {
+    try await paginate(
+      first, listing: listing, orderedCursor: orderedCursor, key: { $0 }, items: items)
+  }
+
+  /// The `last` query parameter of a `Link` target: where a distribution listing resumes.
+  static func lastParameter(_ link: String) -> String? {
+    URLComponents(string: link)?.queryItems?.first { $0.name == "last" }?.value
   }
 
   static func nextLink(_ header: String?) -> String? {

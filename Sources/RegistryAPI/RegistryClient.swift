@@ -8,8 +8,17 @@ import Foundation
 public struct RegistryOptions: Sendable {
   /// Allow plain HTTP to a non-loopback host (`--insecure`).
   public var insecure: Bool
-  /// Seconds a request may wait for the registry before it fails (per attempt).
+  /// The idle timeout: seconds a request may wait for the next byte from the registry.
   public var timeout: TimeInterval
+  /// Seconds one request may take, retries and backoff included; blob downloads have
+  /// `minimumRate` instead (docs/registries.md, "Timeouts and limits").
+  public var totalTimeout: TimeInterval
+  /// Bytes per second an unfinished answer must average over each `timeout`-long window.
+  public var minimumRate: Int
+  /// The largest manifest accepted, in bytes (distribution's own default limit: 4 MiB).
+  public var maxManifestBytes: Int
+  /// The most `Link` pages one catalog or tag listing may take.
+  public var maxPages: Int
   /// Requests in flight at once, across every call on this client.
   public var maxConcurrency: Int
   /// When and how often to try again.
@@ -24,18 +33,31 @@ public struct RegistryOptions: Sendable {
     case automatic, distribution, acr
   }
 
-  /// Defaults: HTTPS, 30 s timeout, 8 concurrent requests, 4 attempts.
+  /// Defaults: HTTPS, 30 s idle and 120 s total timeout, a 1 KiB/s rate floor, 8 concurrent
+  /// requests, 4 attempts, 4 MiB manifests, 100,000 pages.
   public init(
     insecure: Bool = false, timeout: TimeInterval = 30, maxConcurrency: Int = 8,
-    retry: RetryPolicy = RetryPolicy(), pageSize: Int? = nil, flavor: Flavor = .automatic
+    retry: RetryPolicy = RetryPolicy(), pageSize: Int? = nil, flavor: Flavor = .automatic,
+    totalTimeout: TimeInterval = 120, minimumRate: Int = 1024,
+    maxManifestBytes: Int = Self.defaultMaxManifestBytes, maxPages: Int = Self.defaultMaxPages
   ) {
     self.insecure = insecure
     self.timeout = timeout
+    self.totalTimeout = max(timeout, totalTimeout)
+    self.minimumRate = max(0, minimumRate)
+    self.maxManifestBytes = max(1, maxManifestBytes)
+    self.maxPages = max(1, maxPages)
     self.maxConcurrency = max(1, maxConcurrency)
     self.retry = retry
     self.pageSize = pageSize
     self.flavor = flavor
   }
+}
+
+extension RegistryOptions {
+  /// distribution's default limit on a manifest it accepts.
+  public static let defaultMaxManifestBytes = 4 << 20
+  public static let defaultMaxPages = 100_000
 }
 
 /// Retries with exponential backoff on 429, 5xx and dropped connections; `Retry-After` wins when sent.

@@ -14,10 +14,11 @@ public struct RegistryErrorEntry: Hashable, Sendable, CustomStringConvertible {
     self.detail = detail
   }
 
+  /// Escaped for a terminal: code, message and detail are the registry's own text.
   public var description: String {
     var text = message.isEmpty ? code : "\(code): \(message)"
     if let detail, detail != "null", detail != "{}", detail != "[]" { text += " (\(detail))" }
-    return text
+    return TerminalText.escape(text)
   }
 
   /// Parses an error body; an empty list when the body is not the spec's shape.
@@ -62,6 +63,11 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
   case digestMismatch(what: String, expected: Digest, actual: Digest)
   /// The registry could not be reached, or dropped the connection, after all retries.
   case transport(method: String, path: String, reason: String, attempts: Int)
+  /// A request broke its idle or total timeout, its rate floor, or its size limit.
+  case limitExceeded(
+    method: String, path: String, server: String, TransferLimitExceeded, attempts: Int)
+  /// A paged listing (catalog, tags) did not come to an end; none of it was used.
+  case listingUnbounded(listing: String, server: String, page: Int, reason: String)
   /// Plain HTTP was asked for a host that is not loopback, without `--insecure`.
   case insecureNotAllowed(host: String)
   /// The registry sent something that is not what the API defines.
@@ -100,7 +106,11 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
   /// Whether the error means the thing asked for does not exist (404).
   public var isNotFound: Bool { httpStatus == 404 }
 
-  public var description: String {
+  /// The message for a person, escaped for a terminal as a whole: names, paths, error bodies
+  /// and header values in it all came from a registry (safety rule 5).
+  public var description: String { TerminalText.escape(unescapedDescription) }
+
+  private var unescapedDescription: String {
     switch self {
     case .invalidReference(let text, let part, let reason):
       return "invalid reference \"\(text)\": bad \(part.rawValue): \(reason)"
@@ -126,6 +136,17 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
     case .transport(let method, let path, let reason, let attempts):
       return
         "\(method) \(path): \(reason) (after \(attempts) attempt\(attempts == 1 ? "" : "s")); check that the registry is running and reachable"
+    case .limitExceeded(let method, let path, let server, let exceeded, let attempts):
+      let tries = "after \(attempts) attempt\(attempts == 1 ? "" : "s")"
+      if case .size = exceeded.kind {
+        return
+          "\(method) \(path) on \(server): \(exceeded) (the manifest size limit); set REGSH_MAX_MANIFEST_BYTES to accept more"
+      }
+      return
+        "\(method) \(path) on \(server) timed out: \(exceeded), \(tries); change the limits with --timeout IDLE[,TOTAL] or REGSH_TIMEOUT (docs/registries.md)"
+    case .listingUnbounded(let listing, let server, let page, let reason):
+      return
+        "the \(listing) from \(server) was abandoned at page \(page): \(reason); none of it was used"
     case .insecureNotAllowed(let host):
       return
         "refusing plain HTTP to \(host): only loopback registries may use http:// without --insecure"

@@ -20,11 +20,25 @@ struct Regsh: AsyncParsableCommand {
     subcommands: [QueryCommandLine.self] + Session.commandList
   )
 
+  /// Read by `main` before ArgumentParser, for every command of the process (also `-c` and
+  /// `az`); declared here so that help and the completion scripts show it.
+  @Option(
+    help: ArgumentHelp(
+      "Registry request timeouts in seconds: idle, and the total per request (default 30,120; also REGSH_TIMEOUT).",
+      valueName: "IDLE[,TOTAL]"))
+  var timeout: String?
+
   /// `regsh -c 'CMD; CMD'` is read here, before ArgumentParser: declared as an option of
   /// the root command, `-c` would also swallow `regsh query -c` (compact), since
   /// ArgumentParser lets a parent's options follow a subcommand.
   static func main() async {
-    let arguments = Array(CommandLine.arguments.dropFirst())
+    let arguments: [String]
+    switch Session.takeTimeoutOption(Array(CommandLine.arguments.dropFirst())) {
+    case .success(let rest): arguments = rest
+    case .failure(let problem):
+      FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
+      Foundation.exit(64)
+    }
     if arguments.first == "-c" {
       guard arguments.count == 2 else {
         FileHandle.standardError.write(Data("usage: regsh -c 'COMMAND; COMMAND'\n".utf8))

@@ -52,8 +52,8 @@ import Testing
     await #expect {
       try await impatient.tags(repository: "slow")
     } throws: { error in
-      guard case RegistryError.transport(_, _, let reason, _) = error else { return false }
-      return reason.contains("timed out")
+      guard case RegistryError.limitExceeded(_, _, _, let exceeded, _) = error else { return false }
+      return exceeded.kind == .idle(1) && "\(error)".contains("timed out: no answer for 1 s")
     }
     #expect(Date().timeIntervalSince(started) < 4)
   }

@@ -6,6 +6,9 @@ public struct RegshProcess {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// The bytes exactly as written, for checks that decoding would hide (raw control bytes).
+    public var stdoutData = Data()
+    public var stderrData = Data()
   }
 
   /// `regsh` sits next to the test bundle in the build directory (or at $REGSH_BINARY).
@@ -60,7 +63,7 @@ public struct RegshProcess {
     group.wait()
     return Result(
       status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-      stderr: String(decoding: err, as: UTF8.self))
+      stderr: String(decoding: err, as: UTF8.self), stdoutData: out, stderrData: err)
   }
 
   public static func run(_ arguments: [String], stdin: String, environment: [String: String] = [:])

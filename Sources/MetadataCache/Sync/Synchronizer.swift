@@ -10,6 +10,25 @@ public struct SyncReport: Sendable {
   /// Tag and digest HEAD requests.
   public var headRequests = 0
   public var manifestsGone = 0
+  /// Tags (and index children) left out of a repository that otherwise synced.
+  public var skipped: [SkippedTag] = []
+}
+
+/// A tag, or an untagged index child, that sync left out: its name or its manifest is
+/// invalid. The rest of its repository synced; the cache keeps what it knew of this tag.
+public struct SkippedTag: Sendable, Hashable {
+  public var repository: String
+  /// Nil for an index's child, which has no tag.
+  public var tag: String?
+  public var digest: String?
+  public var reason: String
+
+  public init(repository: String, tag: String?, digest: String?, reason: String) {
+    self.repository = repository
+    self.tag = tag
+    self.digest = digest
+    self.reason = reason
+  }
 }
 
 /// Progress of a running sync, for a progress bar.
@@ -52,7 +71,23 @@ public struct Synchronizer: Sendable {
     }
     let started = Date()
     var manifestsDone = 0
+    var stalled: String?
     for (i, repository) in repositories.enumerated() {
+      // A registry that stopped answering would cost every remaining repository a minute of
+      // timeouts: they are reported as not tried instead (their cache entries stay as they were).
+      if let stalled {
+        report.failed.append(
+          (repository, "not tried: an earlier repository timed out (\(stalled))"))
+        continue
+      }
+      // A name no registry may hold (a NUL, a control byte, upper case) is refused here and
+      // never written to the cache, where it could be cut short into another repository's name.
+      do {
+        try Reference.validateRepository(repository)
+      } catch {
+        report.failed.append((repository, "\(error)"))
+        continue
+      }
       do {
         let known = try store.knownManifests(registryId: registryId, repository: repository)
         let knownTags = try store.currentTags(registryId: registryId, repository: repository)
@@ -66,6 +101,11 @@ public struct Synchronizer: Sendable {
         report.failed.append((repository, "\(error)"))
         try? store.recordSyncFailure(
           registryId: registryId, repository: repository, reason: "\(error)")
+        if case .limitExceeded(_, _, _, let exceeded, _)? = error as? RegistryError,
+          exceeded.isTimeout
+        {
+          stalled = "\(exceeded)"
+        }
       }
       onProgress?(
         SyncProgress(
@@ -90,19 +130,44 @@ public struct Synchronizer: Sendable {
         snapshot.present.insert(manifest.digest.description)
       }
       for tag in try await client.acrTags(repository: repository) {
+        do {
+          try Reference.validateTag(tag.name)
+        } catch {
+          skip(
+            tag.name, digest: tag.digest.description, in: repository, "\(error)",
+            knownTags: knownTags, &snapshot, &report)
+          continue
+        }
         snapshot.tags[tag.name] = tag.digest.description
         snapshot.acrTags[tag.name] = tag
       }
     } else {
-      let tags = try await client.tags(repository: repository)
+      var tags: [String] = []
+      for tag in try await client.tags(repository: repository) {
+        do {
+          try Reference.validateTag(tag)
+          tags.append(tag)
+        } catch {
+          skip(
+            tag, digest: nil, in: repository, "\(error)", knownTags: knownTags, &snapshot, &report)
+        }
+      }
       let digests = try await concurrentMap(tags) { tag in
-        try await currentDigest(repository: repository, tag: tag, known: knownTags[tag])
+        try await Self.outcome {
+          try await currentDigest(repository: repository, tag: tag, known: knownTags[tag])
+        }
       }
       report.headRequests += tags.count
-      for (tag, digest) in zip(tags, digests) {
-        guard let digest else { continue }  // deleted between the listing and the HEAD
-        snapshot.tags[tag] = digest
-        snapshot.present.insert(digest)
+      for (tag, outcome) in zip(tags, digests) {
+        switch outcome {
+        case .failure(let error):
+          skip(
+            tag, digest: nil, in: repository, "\(error)", knownTags: knownTags, &snapshot, &report)
+        case .success(nil): continue  // deleted between the listing and the HEAD
+        case .success(let digest?):
+          snapshot.tags[tag] = digest
+          snapshot.present.insert(digest)
+        }
       }
       // A local layout lists its untagged manifests too (index entries without a tag), so
       // they are found even by a cache that never saw them tagged.
@@ -119,8 +184,27 @@ public struct Synchronizer: Sendable {
     var children: [String] = []
     for digest in snapshot.present { children += known[digest]?.children ?? [] }
     while !queue.isEmpty || !children.isEmpty {
-      let fetched = try await concurrentMap(queue) { digest in
-        try await fetchManifest(repository: repository, digest: digest)
+      let outcomes = try await concurrentMap(queue) { digest in
+        try await Self.outcome { try await fetchManifest(repository: repository, digest: digest) }
+      }
+      var fetched: [FetchedManifest] = []
+      for (digest, outcome) in zip(queue, outcomes) {
+        switch outcome {
+        case .success(let manifest): fetched.append(manifest)
+        case .failure(let error):
+          // Every tag on a manifest that cannot be read is left out, each reported.
+          snapshot.present.remove(digest)
+          let onIt = snapshot.tags.filter { $0.value == digest }.map(\.key).sorted()
+          if onIt.isEmpty {
+            report.skipped.append(
+              SkippedTag(repository: repository, tag: nil, digest: digest, reason: "\(error)"))
+          }
+          for tag in onIt {
+            skip(
+              tag, digest: digest, in: repository, "\(error)", knownTags: knownTags, &snapshot,
+              &report)
+          }
+        }
       }
       report.manifestsFetched += fetched.count
       snapshot.fetched += fetched
@@ -150,6 +234,50 @@ public struct Synchronizer: Sendable {
       }
     }
     return snapshot
+  }
+
+  /// Leaves `tag` out of this sync and reports it. A tag the cache already knew keeps what
+  /// the cache knew, so a manifest that broke on the registry never reads as a removed tag.
+  func skip(
+    _ tag: String, digest: String?, in repository: String, _ reason: String,
+    knownTags: [String: String], _ snapshot: inout RepositorySnapshot, _ report: inout SyncReport
+  ) {
+    report.skipped.append(
+      SkippedTag(repository: repository, tag: tag, digest: digest, reason: reason))
+    snapshot.tags[tag] = nil
+    if let known = knownTags[tag], known != digest {
+      snapshot.tags[tag] = known
+      snapshot.present.insert(known)
+    }
+  }
+
+  /// Runs `body`, keeping an error that concerns one tag or manifest as the outcome; an
+  /// error that concerns the whole registry (unreachable, timed out, access denied,
+  /// cancelled) is thrown and fails the repository.
+  static func outcome<T: Sendable>(_ body: () async throws -> T) async throws -> Result<
+    T, any Error
+  > {
+    do {
+      return .success(try await body())
+    } catch {
+      if isRegistryWide(error) { throw error }
+      return .failure(error)
+    }
+  }
+
+  static func isRegistryWide(_ error: any Error) -> Bool {
+    if error is CancellationError { return true }
+    guard let error = error as? RegistryError else { return true }
+    switch error {
+    case .transport, .unauthorized, .tokenRequest, .credentialHelper, .dockerConfig, .layout:
+      return true
+    case .limitExceeded(_, _, _, let exceeded, _):
+      return exceeded.isTimeout
+    case .status(let status, _, _, _):
+      return status == 429 || status >= 500
+    default:
+      return false
+    }
   }
 
   /// The digest `tag` names now, or nil when it is gone: one HEAD, conditional when the

@@ -41,6 +41,8 @@ struct LoopbackExchange: Sendable {
   var timeout: TimeInterval
   /// The file to stream a final (non-redirect) body into; nil keeps it in memory.
   var destination: URL?
+  /// The deadline, rate floor and body limit `RegistryClient` set for this request.
+  var limits: TransferLimits?
 
   /// What came back: the head, and the body unless it went to `destination`.
   struct Outcome: Sendable {
@@ -69,6 +71,8 @@ struct LoopbackExchange: Sendable {
         defer { cancel.detach() }
         connection.setTimeout(timeout)
         connection.beginResponse()
+        connection.watch = limits.map(TransferWatch.init)
+        defer { connection.watch = nil }
         try wire.withUnsafeBytes { try connection.send($0) }
         let (outcome, reusable) = try read(from: connection, server: key)
         cancel.detach()
@@ -123,14 +127,15 @@ struct LoopbackExchange: Sendable {
       let file = try Self.create(destination)
       defer { _ = close(file) }
       do {
-        let reusable = try reader.readBody(of: head, method: method, into: BodyTarget(file: file))
+        let reusable = try reader.readBody(
+          of: head, method: method, into: BodyTarget(file: file, maxBytes: limits?.maxBody))
         return (Outcome(head: head, body: Data()), reusable)
       } catch {
         try? FileManager.default.removeItem(at: destination)
         throw error
       }
     }
-    let target = BodyTarget()
+    let target = BodyTarget(maxBytes: limits?.maxBody)
     let reusable = try reader.readBody(of: head, method: method, into: target)
     return (Outcome(head: head, body: target.data), reusable)
   }

@@ -101,7 +101,8 @@ public final class LoopbackHTTPClient: HTTPClient {
     }
     let exchange = LoopbackExchange(
       method: request.httpMethod ?? "GET", url: url, headers: request.allHTTPHeaderFields ?? [:],
-      body: request.httpBody, timeout: request.timeoutInterval, destination: destination)
+      body: request.httpBody, timeout: request.timeoutInterval, destination: destination,
+      limits: TransferLimits.current)
     let cancel = CancelSwitch()
     let pool = self.pool
     return try await withTaskCancellationHandler {

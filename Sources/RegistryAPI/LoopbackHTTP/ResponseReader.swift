@@ -8,19 +8,33 @@ import Foundation
 final class BodyTarget {
   private(set) var data = Data()
   private let file: Int32?
+  /// The most bytes taken before the body is refused (a manifest's size limit); nil for none.
+  private let maxBytes: Int?
+  private var written = 0
 
   /// Collects the body in memory.
-  init() { file = nil }
+  init(maxBytes: Int? = nil) {
+    file = nil
+    self.maxBytes = maxBytes
+  }
 
   /// Streams the body into an open file descriptor (not closed here).
-  init(file: Int32) { self.file = file }
+  init(file: Int32, maxBytes: Int? = nil) {
+    self.file = file
+    self.maxBytes = maxBytes
+  }
 
-  func reserve(_ count: Int) {
+  /// Takes note of the announced length: one over the limit is refused before a byte is read.
+  func reserve(_ count: Int) throws {
+    if let maxBytes, count > maxBytes { throw TransferLimitExceeded(.size(limit: maxBytes)) }
     // A hostile Content-Length must not make regsh allocate gigabytes up front.
     if file == nil { data.reserveCapacity(min(count, 8 << 20)) }
   }
 
   func write(_ bytes: UnsafeRawBufferPointer) throws {
+    written += bytes.count
+    // Checked before the bytes are kept, so memory stays bounded by the limit.
+    if let maxBytes, written > maxBytes { throw TransferLimitExceeded(.size(limit: maxBytes)) }
     guard let file else {
       data.append(contentsOf: bytes)
       return
@@ -109,7 +123,7 @@ struct ResponseReader {
       return false
     }
     if let length = try HTTPWire.contentLength(head, from: server) {
-      target.reserve(length)
+      try target.reserve(length)
       try readFixed(length, into: target)
       return keepAlive
     }

@@ -29,6 +29,8 @@ final class SocketConnection: @unchecked Sendable {
   private var start = 0
   private var end = 0
   private var timeout: TimeInterval = -1
+  /// The current response's limits (deadline, rate floor); nil leaves only the kernel's idle timeout.
+  var watch: TransferWatch?
   private var closed = false
 
   private init(fd: Int32, key: String, bufferSize: Int) {
@@ -176,17 +178,36 @@ final class SocketConnection: @unchecked Sendable {
       }
     }
     while true {
+      try awaitReadable()
       let n = buffer.withUnsafeMutableBytes { raw in
         recv(fd, raw.baseAddress! + end, raw.count - end, 0)
       }
       if n > 0 {
         end += n
         receivedForCurrent += n
+        try watch?.received(n)
         return true
       }
       if n == 0 { return false }
       if errno == EINTR { continue }
       throw Self.error(errno: errno)
+    }
+  }
+
+  /// Waits until a `recv` will not block, for at most what the watch allows: the idle
+  /// timeout, cut short by the request's deadline or the end of a slow rate window.
+  /// `SO_RCVTIMEO` alone only bounds each wait, and a byte a second never trips it.
+  private func awaitReadable() throws {
+    guard let watch, let (wait, failure) = watch.nextWait() else { return }
+    let (seconds, attoseconds) = wait.components
+    let milliseconds = min(Int64(Int32.max), seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    while true {
+      let ready = poll(&poller, 1, Int32(milliseconds))
+      if ready > 0 { return }
+      if ready < 0 && errno == EINTR { continue }
+      if ready < 0 { throw Self.error(errno: errno) }
+      throw failure
     }
   }
 

@@ -183,6 +183,10 @@ extension Session {
   /// az commands show the registry as it is now: the repository is synced before reading.
   func refresh(_ registry: RegistryInfo, repository: String) async throws {
     let report = try await sync(registry, repositories: [repository])
-    if let failure = report.failed.first { throw ShellError.failed(failure.reason) }
+    if let failure = report.failed.first {
+      throw ShellError.failed(
+        "sync of \(TerminalText.escape(failure.repository)) on \(registry.name) failed: \(failure.reason)"
+      )
+    }
   }
 }

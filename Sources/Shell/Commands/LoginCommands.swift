@@ -42,7 +42,7 @@ public struct LoginCommand: SessionCommand {
       throw ShellError.usage("login needs --password-stdin or --password")
     }
     let info = try session.resolveRegistry(server)
-    var options = RegistryOptions()
+    var options = try session.baseRegistryOptions()
     options.insecure = info.insecure
     let client = try RegistryClient(
       server: info.url, options: options,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import JMESPath
+import RegistryAPI
 
 /// `sync`: brings the cache up to date with the registry.
 public struct SyncCommand: SessionCommand {
@@ -34,7 +35,9 @@ public struct SyncCommand: SessionCommand {
       info, repositories: repositories.isEmpty ? nil : repositories,
       concurrency: max(1, concurrency))
     for failure in report.failed {
-      session.printError("error: sync of \(failure.repository) failed: \(failure.reason)")
+      session.printError(
+        "error: sync of \(TerminalText.escape(failure.repository)) on \(info.name) failed: \(TerminalText.escape(failure.reason))"
+      )
     }
     let summary: JSON = .object([
       "registry": .string(info.name),
@@ -46,6 +49,16 @@ public struct SyncCommand: SessionCommand {
       "manifestsFetched": .int(report.manifestsFetched),
       "headRequests": .int(report.headRequests),
       "manifestsGone": .int(report.manifestsGone),
+      // Left out of repositories that otherwise synced; each was reported on stderr.
+      "skipped": .array(
+        report.skipped.map { skipped in
+          .object([
+            "repository": .string(skipped.repository),
+            "tag": skipped.tag.map(JSON.string) ?? .null,
+            "digest": skipped.digest.map(JSON.string) ?? .null,
+            "reason": .string(skipped.reason),
+          ])
+        }),
     ])
     return CommandResult(summary, output: output, status: report.failed.isEmpty ? 0 : 1)
   }

@@ -1,3 +1,5 @@
+import RegistryAPI
+
 /// Escaping of control characters in text that came from a registry (DESIGN.md, safety
 /// rule 5): a repository name, tag or annotation holding `ESC [ 2 J` must print as
 /// visible text, never reach the terminal as a command.
@@ -10,28 +12,11 @@
 enum TerminalSafeText {
   /// Whether `scalar` must not reach a terminal as it is.
   @inline(__always)
-  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-    scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F)
-  }
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool { TerminalText.isControl(scalar) }
 
-  /// `text` with every control character replaced by its escape.
-  static func escape(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: isControl) else { return text }
-    var out = String.UnicodeScalarView()
-    for scalar in text.unicodeScalars {
-      guard isControl(scalar) else {
-        out.append(scalar)
-        continue
-      }
-      switch scalar {
-      case "\t": out.append(contentsOf: #"\t"#.unicodeScalars)
-      case "\n": out.append(contentsOf: #"\n"#.unicodeScalars)
-      case "\r": out.append(contentsOf: #"\r"#.unicodeScalars)
-      default: out.append(contentsOf: unicodeEscape(scalar).unicodeScalars)
-      }
-    }
-    return String(out)
-  }
+  /// `text` with every control character replaced by its escape: RegistryAPI's
+  /// `TerminalText.escape`, the one function errors use too.
+  static func escape(_ text: String) -> String { TerminalText.escape(text) }
 
   /// A message of several lines (an error, a usage text) whose parts may come from a
   /// registry: each line escaped, the line breaks kept.
@@ -74,7 +59,6 @@ enum TerminalSafeText {
 
   /// `\u00XX` for a control character (all of them lie below U+0100).
   static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
-    let hex = String(scalar.value, radix: 16)
-    return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    TerminalText.unicodeEscape(scalar)
   }
 }

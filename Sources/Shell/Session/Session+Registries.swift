@@ -39,7 +39,7 @@ extension Session {
       throw ShellError.usage(
         "'\(registry.name)' is a synthetic benchmark registry; it has no server to sync")
     }
-    var options = RegistryOptions()
+    var options = try baseRegistryOptions()
     options.insecure = registry.insecure
     options.maxConcurrency = concurrency
     switch registry.flavor {
@@ -64,6 +64,7 @@ extension Session {
     }
     let report = try await synchronizer.sync(repositories: repositories)
     if stderrIsTerminal { ProgressBar.finish() }
+    for skipped in report.skipped { printError(Self.describe(skipped, on: registry.name)) }
     return report
   }
 
@@ -73,8 +74,19 @@ extension Session {
     else { return }
     let report = try await sync(registry, repositories: [repository])
     if let failure = report.failed.first {
-      throw ShellError.failed("sync of \(failure.repository) failed: \(failure.reason)")
+      throw ShellError.failed(
+        "sync of \(TerminalText.escape(failure.repository)) on \(registry.name) failed: \(failure.reason)"
+      )
     }
+  }
+
+  /// One line for a tag sync left out: repository, tag, digest and why, each escaped.
+  static func describe(_ skipped: SkippedTag, on registry: String) -> String {
+    let what =
+      skipped.tag.map { "tag \"\(TerminalText.escape($0))\"" } ?? "index child"
+    let digest = skipped.digest.map { " (\(TerminalText.escape($0)))" } ?? ""
+    return
+      "warning: skipped \(what) of \(TerminalText.escape(skipped.repository)) on \(registry)\(digest): \(TerminalText.escape(skipped.reason))"
   }
 }
 

@@ -46,7 +46,11 @@ public final class Session {
     ByteIO.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
   }
 
+  /// Writes a message to stderr. Messages quote registries (names, tags, error bodies), so
+  /// every control character but the message's own line breaks and tabs is escaped here,
+  /// whichever command built the text (safety rule 5).
   public func printError(_ text: String) {
+    let text = TerminalText.escapeMessage(text)
     ByteIO.write(text.hasSuffix("\n") ? text : text + "\n", to: ByteIO.standardError)
   }
 }

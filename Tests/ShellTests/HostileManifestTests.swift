@@ -1,0 +1,56 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Issue 17, partial success and errors that name the object: in a repository with good
+/// tags, a bad tag name, a body that is not JSON, JSON that is not a manifest and a
+/// manifest of 200,000 layers (over the 4 MiB limit), the good tags sync and each bad one
+/// is reported with repository, tag, digest and reason, never Swift's decoding text.
+@Suite struct HostileManifestTests {
+  @Test(arguments: RegistryTransport.allCases)
+  func badTagsAreSkippedAndTheRestSyncs(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "manifests")
+    let session = try HostileSession(transport: transport)
+    let server = registry.server
+
+    let sync = try await session.run(["sync", "-n", server])
+    #expect(sync.status == 0, "a partial sync succeeds: \(sync.stderrText)")
+    let errors = sync.stderrText
+    let prefix = "warning: skipped tag"
+    #expect(errors.contains(#"\#(prefix) "bad tag!" of mixed on \#(server): invalid reference"#))
+    #expect(
+      errors.contains(#"\#(prefix) "notjson" of mixed on \#(server) (sha256:"#)
+        && errors.contains("does not decode: not JSON at byte 0"), "\(errors)")
+    #expect(
+      errors.contains(#"\#(prefix) "notmanifest" of mixed on \#(server) (sha256:"#)
+        && errors.contains(#"does not decode: missing field "config""#))
+    #expect(errors.contains(#"\#(prefix) "huge" of mixed on \#(server) (sha256:"#))
+    #expect(errors.contains("on \(server): the answer is larger than 4 MiB"))
+    #expect(errors.contains("REGSH_MAX_MANIFEST_BYTES"))
+    #expect(!errors.contains("DecodingError") && !errors.contains("codingPath"))
+    #expect(sync.rawControls.isEmpty, "\(sync.rawControls)")
+    let summary = try JSONSerialization.jsonObject(with: sync.stdout) as? [String: Any]
+    #expect((summary?["skipped"] as? [Any])?.count == 4)
+
+    let tags = try await session.run(["tags", "mixed", "-n", server, "-o", "tsv"])
+    #expect(tags.stdoutText == "good1\ngood2\n")
+
+    // az reads the registry as it is now: the same warnings, naming the repository.
+    let az = try await session.run(
+      [
+        "az", "acr", "repository", "show-manifests", "-n", server, "--repository", "mixed",
+        "--query", "length(@)",
+      ])
+    #expect(az.status == 0, "\(az.stderrText)")
+    #expect(az.stdoutText == "2\n")
+    #expect(az.stderrText.contains(#"skipped tag "notjson" of mixed on \#(server)"#))
+
+    // A registry that legitimately serves larger manifests: raise the limit.
+    let raised = try await session.run(
+      ["sync", "mixed", "-n", server], environment: ["REGSH_MAX_MANIFEST_BYTES": "67108864"])
+    #expect(raised.status == 0)
+    #expect(!raised.stderrText.contains(#""huge""#), "\(raised.stderrText)")
+    let more = try await session.run(["tags", "mixed", "-n", server, "-o", "tsv"])
+    #expect(more.stdoutText == "good1\ngood2\nhuge\n")
+  }
+}

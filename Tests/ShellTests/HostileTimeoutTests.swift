@@ -1,0 +1,108 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Issue 17, deadlines: a registry that accepts and never answers, or answers a byte a
+/// second, fails the command within its limits, on both transports, and says which limit
+/// and how to change it. Not serialized: the runs mostly wait, and the one-minute runs with
+/// the default limits overlap.
+@Suite struct HostileTimeoutTests {
+  /// Every run here must also leave the cache without a trace of the registry's catalog.
+  func expectNothingCached(_ session: HostileSession, _ server: String) async throws {
+    let listed = try await session.run(["registry", "list", "-o", "json"])
+    #expect(listed.status == 0)
+    #expect(listed.stdoutText.contains(server))
+    #expect(try session.cacheRows("select count(*) from repository") == ["0"])
+  }
+
+  @Test(arguments: RegistryTransport.allCases)
+  func silenceFailsWithinTheGivenTimeout(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "silence")
+    let session = try HostileSession(transport: transport)
+    let result = try await session.run(["--timeout", "2", "sync", "-n", registry.server])
+    #expect(result.status == 1, "\(result.stderrText)")
+    // Two attempts of 2 s and a backoff; the bound leaves room for a loaded machine.
+    #expect(result.seconds < 20, "took \(result.seconds) s")
+    #expect(result.stderrText.contains("GET /v2/_catalog on \(registry.server) timed out"))
+    #expect(result.stderrText.contains("no answer for 2 s (the idle timeout)"))
+    #expect(result.stderrText.contains("after 2 attempts"))
+    #expect(result.stderrText.contains("--timeout") && result.stderrText.contains("REGSH_TIMEOUT"))
+    #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+    try await expectNothingCached(session, registry.server)
+  }
+
+  /// A registry that stops answering costs one repository its timeouts, not every one.
+  @Test(arguments: RegistryTransport.allCases)
+  func aStalledRegistryIsNotAskedAboutEveryRepository(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "silence")
+    let session = try HostileSession(transport: transport)
+    let server = registry.server
+    let result = try await session.run(
+      ["--timeout", "1", "sync", "first", "second", "third", "-n", server])
+    #expect(result.status == 1)
+    #expect(result.seconds < 15, "took \(result.seconds) s")
+    let errors = result.stderrText
+    #expect(
+      errors.contains(
+        "error: sync of first on \(server) failed: GET /v2/first/tags/list on \(server) timed out"
+      ), "\(errors)")
+    for repository in ["second", "third"] {
+      #expect(
+        errors.contains(
+          "error: sync of \(repository) on \(server) failed: not tried: an earlier repository timed out (no answer for 1 s"
+        ))
+    }
+    #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+  }
+
+  @Test(arguments: RegistryTransport.allCases)
+  func aDripFailsOnTheRateFloor(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "drip")
+    let session = try HostileSession(transport: transport)
+    let result = try await session.run(
+      ["sync", "-n", registry.server], environment: ["REGSH_TIMEOUT": "2,6"])
+    #expect(result.status == 1, "\(result.stderrText)")
+    #expect(result.seconds < 20, "took \(result.seconds) s")
+    #expect(result.stderrText.contains("GET /v2/_catalog on \(registry.server) timed out"))
+    // The loopback client sees every byte and applies the rate floor; URLSession's own
+    // idle timer only counts body bytes, so a head sent a byte at a time trips it instead.
+    let limit =
+      transport == .loopback
+      ? "the answer came slower than 1024 bytes/s over 2 s (the transfer rate floor)"
+      : "no answer for 2 s (the idle timeout)"
+    #expect(result.stderrText.contains(limit), "\(result.stderrText)")
+    #expect(result.stderrText.contains("REGSH_TIMEOUT"))
+    #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+    try await expectNothingCached(session, registry.server)
+  }
+
+  /// The issue's promise with nothing changed: a silent registry, and one that drips, fail
+  /// the command within 90 s, retries included (about 61 s: two attempts of 30 s).
+  @Test(arguments: ["silence", "drip"], RegistryTransport.allCases)
+  func theDefaultsGiveUpWithin90Seconds(mode: String, transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: mode)
+    let session = try HostileSession(transport: transport)
+    let result = try await session.run(["sync", "-n", registry.server])
+    #expect(result.status == 1, "\(result.stderrText)")
+    #expect(result.seconds < 90, "took \(result.seconds) s")
+    // Not the old 128 s of four attempts, and not a premature give-up either.
+    #expect(result.seconds > 50, "took \(result.seconds) s: the 30 s default did not apply")
+    #expect(result.stderrText.contains("timed out"))
+    #expect(result.stderrText.contains("30 s"), "\(result.stderrText)")
+    #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+  }
+
+  @Test func malformedTimeoutsAreRefusedWithTheirSource() async throws {
+    let session = try HostileSession(transport: .loopback)
+    let flag = try await session.run(["--timeout", "soon", "sync", "-n", "127.0.0.1:9"])
+    #expect(flag.status == 64)
+    #expect(flag.stderrText.contains("--timeout soon: expected IDLE or IDLE,TOTAL in seconds"))
+    let shorter = try await session.run(["--timeout=10,5", "repositories", "-n", "127.0.0.1:9"])
+    #expect(shorter.status == 64)
+    #expect(shorter.stderrText.contains("shorter than the idle timeout"))
+    let variable = try await session.run(
+      ["sync", "-n", "127.0.0.1:9"], environment: ["REGSH_TIMEOUT": "0"])
+    #expect(variable.status == 1)
+    #expect(variable.stderrText.contains("REGSH_TIMEOUT 0: expected IDLE or IDLE,TOTAL"))
+  }
+}
