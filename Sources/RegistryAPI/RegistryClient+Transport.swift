@@ -223,8 +223,21 @@ extension RegistryClient {
   func error(for response: HTTPURLResponse, method: String, path: String, body: Data) async
     -> RegistryError
   {
-    let errors = RegistryErrorEntry.parse(body)
+    var errors = RegistryErrorEntry.parse(body)
     let status = response.statusCode
+    let text = String(decoding: body.prefix(512), as: UTF8.self)
+    // Go's TLS server answers plain HTTP with this 400: the registry speaks https.
+    if status == 400, baseURL.scheme == "http", text.contains("HTTP request to an HTTPS server") {
+      return .invalidResponse(
+        "\(server) speaks https, not plain http: add it as https://\(server) (or as \(server), without a scheme, which tries https first)"
+      )
+    }
+    // A body that is not the spec's error shape still says something: keep its first line.
+    if errors.isEmpty, let line = text.split(whereSeparator: \.isNewline).first,
+      !line.trimmingCharacters(in: .whitespaces).isEmpty
+    {
+      errors = [RegistryErrorEntry(code: "", message: String(line.prefix(200)))]
+    }
     if status == 401 || status == 403 {
       return .unauthorized(
         status, server: server, hadCredentials: await auth.hasCredentials, errors: errors)

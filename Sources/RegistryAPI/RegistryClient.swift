@@ -101,7 +101,8 @@ public final class RegistryClient: Sendable {
   /// Creates a client for a login server (`host[:port]`), a URL (`https://host`,
   /// `http://127.0.0.1:5000`), or a local registry of OCI image layouts (`oci:DIR`).
   ///
-  /// A bare loopback host uses http, any other bare host https; plain HTTP to a non-loopback host needs `options.insecure`.
+  /// A bare loopback host uses https when it answers TLS and http otherwise (`TLSProbe`), any
+  /// other bare host https; plain HTTP to a non-loopback host needs `options.insecure`.
   /// `oci:DIR` (a relative DIR is taken from the current directory) is served by
   /// `OCILayoutTransport`: `credentials` are not used, nothing is ever asked for; an `http`
   /// given with it receives every request first (tests wrap the layout's transport in one
@@ -136,7 +137,11 @@ public final class RegistryClient: Sendable {
     } else {
       try Reference.validateRegistry(server, in: server)
       let host = Self.hostOnly(server)
-      let scheme = Self.isLoopback(host) || options.insecure ? "http" : "https"
+      // A loopback registry may speak either: https when it answers TLS, as docker decides.
+      let scheme =
+        Self.isLoopback(host)
+        ? (TLSProbe.speaksTLS(host: host, port: Self.port(of: server) ?? 443) ? "https" : "http")
+        : options.insecure ? "http" : "https"
       guard let parsed = URL(string: "\(scheme)://\(server)") else {
         throw RegistryError.invalidReference(server, part: .registry, reason: "not a host name")
       }
@@ -194,6 +199,12 @@ public final class RegistryClient: Sendable {
     // Swift-only trimming: the loopback transport asks this once per request.
     let bare = host.trimming("[]")
     return bare == "localhost" || bare.hasPrefix("127.") || bare == "::1"
+  }
+
+  /// The port of `host:port` or `[v6]:port`, if one is given.
+  static func port(of server: String) -> Int? {
+    guard let colon = server.lastIndex(of: ":"), !server.hasSuffix("]") else { return nil }
+    return Int(server[server.index(after: colon)...])
   }
 
   static func hostOnly(_ server: String) -> String {

@@ -16,7 +16,7 @@ public struct RegistryErrorEntry: Hashable, Sendable, CustomStringConvertible {
 
   /// Escaped for a terminal: code, message and detail are the registry's own text.
   public var description: String {
-    var text = message.isEmpty ? code : "\(code): \(message)"
+    var text = message.isEmpty ? code : code.isEmpty ? message : "\(code): \(message)"
     if let detail, detail != "null", detail != "{}", detail != "[]" { text += " (\(detail))" }
     return TerminalText.escape(text)
   }
@@ -168,7 +168,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
   }
 
   private static func summary(_ status: Int, _ errors: [RegistryErrorEntry]) -> String {
-    errors.isEmpty ? "\(status)" : "\(status) \(errors.map(\.code).joined(separator: ", "))"
+    let codes = errors.map(\.code).filter { !$0.isEmpty }
+    return codes.isEmpty ? "\(status)" : "\(status) \(codes.joined(separator: ", "))"
   }
 
   private static func messages(_ errors: [RegistryErrorEntry]) -> String {
