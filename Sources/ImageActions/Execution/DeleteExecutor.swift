@@ -3,53 +3,6 @@ import JMESPath
 import MetadataCache
 import RegistryAPI
 
-/// What a delete did, item by item: the summary people and scripts read afterwards.
-public struct DeleteOutcome: Sendable {
-  public struct Item: Sendable, Hashable {
-    public var repository: String
-    public var digest: String
-    public var tags: [String]
-    public var bytesFreed: Int
-    public var reason: FailureReason?
-  }
-  public var registry: String
-  public var deleted: [Item] = []
-  public var alreadyGone: [Item] = []
-  public var skipped: [SkippedTarget] = []
-  public var failed: [Item] = []
-  /// Deletions the registry confirmed whose audit entry could not be settled: said loudly
-  /// (the entry stays pending, with the bytes restore needs).
-  public var unrecorded: [String] = []
-
-  public var bytesFreed: Int { deleted.saturatedSum(\.bytesFreed) }
-
-  public init(registry: String) { self.registry = registry }
-
-  public var document: JSON {
-    func items(_ list: [Item]) -> JSON {
-      .array(
-        list.map { item in
-          var object: JSONObject = [
-            "repository": .string(item.repository), "digest": .string(item.digest),
-            "tags": item.tags.isEmpty ? .null : .array(item.tags.map(JSON.string)),
-          ]
-          if let reason = item.reason {
-            object["reason"] = .string(reason.description)
-          } else {
-            object["bytesFreed"] = .int(item.bytesFreed)
-          }
-          return .object(object)
-        })
-    }
-    return .object([
-      "registry": .string(registry), "deleted": items(deleted),
-      "alreadyGone": items(alreadyGone),
-      "skipped": .array(skipped.map(\.document)), "failed": items(failed),
-      "bytesFreed": .int(bytesFreed), "unrecorded": .array(unrecorded.map(JSON.string)),
-    ])
-  }
-}
-
 /// Deletes planned manifests, several at once. A manifest that depends on another planned
 /// deletion (an index child, a referrer) goes only after it, and stays if it did not go.
 /// Each result is recorded (cache and audit log) by one writer as soon as the registry
