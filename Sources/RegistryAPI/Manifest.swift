@@ -148,7 +148,7 @@ public enum Manifest: Hashable, Sendable {
 
 extension JSONEncoder {
   /// Stable bytes for manifests regsh writes itself, so the same content always has the same digest.
-  static var manifestEncoder: JSONEncoder {
+  public static var manifestEncoder: JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return encoder

@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import RegistryAPI
+import RegistryAPI
 
 /// The registry content the integration tests work on, pushed with RegistryAPI's own push code.
 public struct Fixtures {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import RegistryAPI
+import RegistryAPI
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
