@@ -38,19 +38,27 @@ extension Session {
   /// Runs a script: `;`-separated pipelines per line; the first failure stops it.
   public func runScript(_ text: String) async -> Int32 {
     // A line with an open bracket or quote continues on the next, as in the REPL.
+    var entries: [String] = []
     var entry = ""
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
       entry += entry.isEmpty ? String(line) : "\n" + line
       if Self.language.needsContinuation(entry) { continue }
-      let status = await runLine(entry)
+      entries.append(entry)
       entry = ""
+    }
+    if !entry.isEmpty { entries.append(entry) }
+    while entries.last?.trimmingCharacters(in: .whitespaces).isEmpty == true {
+      entries.removeLast()
+    }
+    for (index, entry) in entries.enumerated() {
+      let status = await runLine(entry, isLastLine: index == entries.count - 1)
       if status != 0 { return status }
     }
-    return entry.isEmpty ? 0 : await runLine(entry)
+    return 0
   }
 
   /// Runs one line: its pipelines in order, stopping at the first that fails.
-  public func runLine(_ line: String) async -> Int32 {
+  public func runLine(_ line: String, isLastLine: Bool = true) async -> Int32 {
     let pipelines: [Pipeline]
     do {
       pipelines = try Self.language.parse(line)
@@ -58,7 +66,13 @@ extension Session {
       printError("error: \(error.message)\n" + error.caretDiagram(for: line))
       return 1
     }
-    for pipeline in pipelines {
+    // A one-shot run keeps only its last pipeline's documents until exit (freeing them is
+    // slower than exiting); every earlier pipeline frees its own, so a long `-c` script
+    // or a script of many lines keeps bounded memory.
+    let keeps = keepsIntermediateResults
+    defer { keepsIntermediateResults = keeps }
+    for (index, pipeline) in pipelines.enumerated() {
+      keepsIntermediateResults = keeps && isLastLine && index == pipelines.count - 1
       let status = await run(pipeline, line: line)
       if status != 0 { return status }
     }
