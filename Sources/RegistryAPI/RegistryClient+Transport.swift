@@ -232,7 +232,7 @@ extension RegistryClient {
     if method == "DELETE" && status == 405 {
       return .deletesDisabled(status, path: path, errors: errors)
     }
-    return .status(status, method: method, path: path, errors: errors)
+    return .status(status, method: method, path: path, server: server, errors: errors)
   }
 
   /// Follows `Link: <…>; rel="next"` through every page, collecting what `items` extracts from each.

@@ -71,7 +71,7 @@ import Testing
 
   @Test func registryTextInAnErrorIsEscaped() {
     let error = RegistryError.status(
-      404, method: "GET", path: "/v2/x\u{1B}[2J/tags/list",
+      404, method: "GET", path: "/v2/x\u{1B}[2J/tags/list", server: "r.example",
       errors: [RegistryErrorEntry(code: "NAME_UNKNOWN", message: "no\r\u{9B}31m\u{07}")])
     let text = "\(error)"
     #expect(!text.unicodeScalars.contains { TerminalText.isControl($0) })
