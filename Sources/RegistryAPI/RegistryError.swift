@@ -140,7 +140,7 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
       let tries = "after \(attempts) attempt\(attempts == 1 ? "" : "s")"
       if case .size = exceeded.kind {
         return
-          "\(method) \(path) on \(server): \(exceeded) (the manifest size limit); set REGSH_MAX_MANIFEST_BYTES to accept more"
+          "\(method) \(path) on \(server): \(exceeded) (the size limit for a manifest or an image config); set REGSH_MAX_MANIFEST_BYTES to accept more"
       }
       return
         "\(method) \(path) on \(server) timed out: \(exceeded), \(tries); change the limits with --timeout IDLE[,TOTAL] or REGSH_TIMEOUT (docs/registries.md)"
