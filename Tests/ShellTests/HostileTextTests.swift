@@ -46,6 +46,9 @@ import Testing
       ["az", "acr", "repository", "show-tags", "-n", server, "--repository", "red\u{1B}[31mrepo"],
       ["az", "acr", "repository", "list", "-n", server, "-o", "tsv"],
       ["-c", "use \(server); tags good; manifests header --detail -o jsonc"],
+      // The live check lists the tags again and meets the hostile ones (ImageActions).
+      ["-c", "use \(server); manifests good | [].digest | delete --dry-run"],
+      ["audit", "-o", "table"],
     ]
     for arguments in commands {
       runs.append((arguments.joined(separator: " "), try await session.run(arguments)))
