@@ -48,6 +48,8 @@ import Testing
   @Test(arguments: [
     ("<html>", "not JSON at byte 0"),
     ("   x", "not JSON at byte 3"),
+    (#"{"schemaVersion": x}"#, "not JSON at byte 18"),
+    ("{\n  \"a\": 1,\n  oops", "not JSON at byte 14"),
     ("", "the body is empty, not JSON"),
     (#"{"schemaVersion": 2, "layers": []}"#, #"missing field "config""#),
     (
