@@ -6,12 +6,16 @@ import Foundation
 
 extension RegistryClient {
   /// The blob's bytes, checked against `digest`; for large blobs use `downloadBlob`.
+  ///
+  /// Held in memory, so bounded like a manifest (`options.maxManifestBytes`): an image
+  /// config is small, and a registry must not be able to fill memory through one.
   public func blob(repository: String, digest: Digest) async throws -> Data {
     try Reference.validateRepository(repository)
     let (data, _) = try await request(
       RegistryRequest(
         method: "GET", path: "/v2/\(repository)/blobs/\(digest)",
-        scopes: [Self.scope(repository, "pull")]),
+        scopes: [Self.scope(repository, "pull")], isBlobDownload: true,
+        maxBody: options.maxManifestBytes),
       expecting: [200])
     try digest.verify(data, what: "blob \(repository)@\(digest)")
     return data
@@ -27,7 +31,7 @@ extension RegistryClient {
     _ = try await download(
       RegistryRequest(
         method: "GET", path: "/v2/\(repository)/blobs/\(digest)",
-        scopes: [Self.scope(repository, "pull")]),
+        scopes: [Self.scope(repository, "pull")], isBlobDownload: true),
       to: partial, expecting: [200])
     let actual = try Digest.of(fileAt: partial, algorithm: digest.algorithm)
     guard actual == digest else {

@@ -23,7 +23,7 @@ extension RegistryClient {
     try Reference.validateRepository(repository)
     try Reference.validateTag(tag)
     guard try await headManifest(repository: repository, reference: tag) != nil else {
-      throw Self.tagNotFound(repository, tag)
+      throw tagNotFound(repository, tag)
     }
     if isACR {
       try await acrDeleteTag(repository: repository, tag: tag)
@@ -44,7 +44,8 @@ extension RegistryClient {
 
   /// Distribution 2.8 answers a tag DELETE with 400 DIGEST_INVALID; other registries without tag deletion with 400 or 404 UNSUPPORTED.
   static func meansTagDeleteUnsupported(_ error: RegistryError) -> Bool {
-    guard case .status(let status, _, _, let errors) = error, status == 400 || status == 404 else {
+    guard case .status(let status, _, _, _, let errors) = error, status == 400 || status == 404
+    else {
       return false
     }
     let codes = Set(errors.map(\.code))
@@ -62,16 +63,16 @@ extension RegistryClient {
     }
   }
 
-  private static func tagNotFound(_ repository: String, _ tag: String) -> RegistryError {
+  private func tagNotFound(_ repository: String, _ tag: String) -> RegistryError {
     .status(
-      404, method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)",
+      404, method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)", server: server,
       errors: [RegistryErrorEntry(code: "MANIFEST_UNKNOWN", message: "tag \(tag) does not exist")])
   }
 
   private func untagByReplacement(repository: String, tag: String) async throws -> Digest {
     try await checkDeletesEnabled(repository: repository)
     guard let original = try await headManifest(repository: repository, reference: tag) else {
-      throw Self.tagNotFound(repository, tag)
+      throw tagNotFound(repository, tag)
     }
     let config = try await uploadBlob(
       repository: repository, data: Data("{}".utf8), mediaType: MediaType.ociEmpty)

@@ -101,12 +101,11 @@ extension RegistryClient {
     }
   }
 
-  /// The limits of `spec`, its total deadline counted from now (the first attempt).
+  /// The limits of `spec`; its deadline is set when its first attempt starts.
   func limits(for spec: RegistryRequest) -> TransferLimits {
-    let total = spec.isBlobDownload ? nil : options.totalTimeout
-    return TransferLimits(
-      idle: options.timeout, deadline: total.map { ContinuousClock.now + .seconds($0) },
-      total: total, minimumRate: options.minimumRate, maxBody: spec.maxBody)
+    TransferLimits(
+      idle: options.timeout, total: spec.isBlobDownload ? nil : options.totalTimeout,
+      minimumRate: options.minimumRate, maxBody: spec.maxBody)
   }
 
   private func sendWithRetries<Body: Sendable>(
@@ -114,15 +113,21 @@ extension RegistryClient {
     send: @Sendable (URLRequest) async throws -> (Body, HTTPURLResponse)
   ) async throws -> (Body, HTTPURLResponse) {
     let policy = options.retry
+    var limits = limits
     var attempt = 0
     var timeouts = 0
     while true {
       attempt += 1
       await limiter.acquire()
+      // The total counts from the first attempt's start: time spent queued behind other
+      // requests for a permit is not the registry's slowness.
+      if attempt == 1, let total = limits.total {
+        limits.deadline = .now + .seconds(total)
+      }
       let outcome: Result<(Body, HTTPURLResponse), any Error>
       do {
-        try limits.deadline.map {
-          if ContinuousClock.now >= $0 { throw TransferLimitExceeded(.total(limits.total ?? 0)) }
+        if let deadline = limits.deadline, ContinuousClock.now >= deadline {
+          throw TransferLimitExceeded(.total(limits.total ?? 0))
         }
         outcome = .success(
           try await TransferLimits.$current.withValue(limits) { try await send(request) })
@@ -245,7 +250,7 @@ extension RegistryClient {
     if method == "DELETE" && status == 405 {
       return .deletesDisabled(status, path: path, errors: errors)
     }
-    return .status(status, method: method, path: path, errors: errors)
+    return .status(status, method: method, path: path, server: server, errors: errors)
   }
 
   /// Follows `Link: <…>; rel="next"` through every page, collecting what `items` extracts from each.

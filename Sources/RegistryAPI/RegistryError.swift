@@ -54,7 +54,7 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
   /// A digest string did not parse.
   case invalidDigest(String, reason: String)
   /// The registry answered with an unexpected status.
-  case status(Int, method: String, path: String, errors: [RegistryErrorEntry])
+  case status(Int, method: String, path: String, server: String, errors: [RegistryErrorEntry])
   /// The registry answered 401/403 even with the credentials regsh has.
   case unauthorized(Int, server: String, hadCredentials: Bool, errors: [RegistryErrorEntry])
   /// Deletes are switched off in the registry's configuration.
@@ -86,7 +86,7 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
   /// The HTTP status, when the error came from a registry response.
   public var httpStatus: Int? {
     switch self {
-    case .status(let status, _, _, _), .unauthorized(let status, _, _, _),
+    case .status(let status, _, _, _, _), .unauthorized(let status, _, _, _),
       .deletesDisabled(let status, _, _), .tokenRequest(let status, _, _):
       status
     default: nil
@@ -96,7 +96,7 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
   /// The registry's own error entries, when it sent any.
   public var registryErrors: [RegistryErrorEntry] {
     switch self {
-    case .status(_, _, _, let errors), .unauthorized(_, _, _, let errors),
+    case .status(_, _, _, _, let errors), .unauthorized(_, _, _, let errors),
       .deletesDisabled(_, _, let errors), .tokenRequest(_, _, let errors):
       errors
     default: []
@@ -116,10 +116,10 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
       return "invalid reference \"\(text)\": bad \(part.rawValue): \(reason)"
     case .invalidDigest(let text, let reason):
       return "invalid digest \"\(text)\": \(reason)"
-    case .status(let status, let method, let path, let errors):
+    case .status(let status, let method, let path, let server, let errors):
       let codes = Self.summary(status, errors)
       return
-        "\(method) \(path) failed (\(codes)): \(Self.messages(errors))\(Self.remedy(status, errors))"
+        "\(method) \(path) on \(server) failed (\(codes)): \(Self.messages(errors))\(Self.remedy(status, errors))"
     case .unauthorized(let status, let server, let hadCredentials, let errors):
       let advice =
         hadCredentials
@@ -140,7 +140,7 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
       let tries = "after \(attempts) attempt\(attempts == 1 ? "" : "s")"
       if case .size = exceeded.kind {
         return
-          "\(method) \(path) on \(server): \(exceeded) (the manifest size limit); set REGSH_MAX_MANIFEST_BYTES to accept more"
+          "\(method) \(path) on \(server): \(exceeded) (the size limit for a manifest or an image config); set REGSH_MAX_MANIFEST_BYTES to accept more"
       }
       return
         "\(method) \(path) on \(server) timed out: \(exceeded), \(tries); change the limits with --timeout IDLE[,TOTAL] or REGSH_TIMEOUT (docs/registries.md)"

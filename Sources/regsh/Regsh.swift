@@ -70,7 +70,9 @@ struct Regsh: AsyncParsableCommand {
         Foundation.exit(0)
       }
       if code == .validationFailure {
-        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        // The message quotes what was typed, which may have been pasted from a registry.
+        let message = Session.escapedMessage(fullMessage(for: error))
+        FileHandle.standardError.write(Data((message + "\n").utf8))
         Foundation.exit(2)
       }
       Foundation.exit(code.rawValue)

@@ -48,6 +48,8 @@ import Testing
   @Test(arguments: [
     ("<html>", "not JSON at byte 0"),
     ("   x", "not JSON at byte 3"),
+    (#"{"schemaVersion": x}"#, "not JSON at byte 18"),
+    ("{\n  \"a\": 1,\n  oops", "not JSON at byte 14"),
     ("", "the body is empty, not JSON"),
     (#"{"schemaVersion": 2, "layers": []}"#, #"missing field "config""#),
     (
@@ -71,7 +73,7 @@ import Testing
 
   @Test func registryTextInAnErrorIsEscaped() {
     let error = RegistryError.status(
-      404, method: "GET", path: "/v2/x\u{1B}[2J/tags/list",
+      404, method: "GET", path: "/v2/x\u{1B}[2J/tags/list", server: "r.example",
       errors: [RegistryErrorEntry(code: "NAME_UNKNOWN", message: "no\r\u{9B}31m\u{07}")])
     let text = "\(error)"
     #expect(!text.unicodeScalars.contains { TerminalText.isControl($0) })

@@ -53,4 +53,23 @@ import Testing
     let more = try await session.run(["tags", "mixed", "-n", server, "-o", "tsv"])
     #expect(more.stdoutText == "good1\ngood2\nhuge\n")
   }
+
+  /// Memory stays bounded on a manifest of 200,000 layers (about 26 MB): refused by its
+  /// Content-Length on the loopback client, within 100 ms of arriving on URLSession; and
+  /// with the limit raised, decoded at a small multiple of its size. (A debug build's
+  /// figures; the baseline is about 45 MiB.)
+  @Test(arguments: RegistryTransport.allCases)
+  func memoryStaysBoundedOnAHugeManifest(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "manifests")
+    let session = try HostileSession(transport: transport)
+    let refused = try await session.runMeasuringMemory(["sync", "-n", registry.server])
+    #expect(refused.run.status == 0)
+    #expect(refused.run.stderrText.contains("the answer is larger than 4 MiB"))
+    #expect(refused.peakMiB > 0 && refused.peakMiB < 160, "peak \(refused.peakMiB) MiB")
+    let raised = try await session.runMeasuringMemory(
+      ["sync", "mixed", "-n", registry.server],
+      environment: ["REGSH_MAX_MANIFEST_BYTES": "67108864"])
+    #expect(raised.run.status == 0)
+    #expect(raised.peakMiB > 0 && raised.peakMiB < 512, "peak \(raised.peakMiB) MiB")
+  }
 }

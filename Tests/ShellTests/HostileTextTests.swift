@@ -19,7 +19,10 @@ import Testing
     #expect(errors.contains(#"error: sync of red\u001b[31mrepo on \#(server) failed"#), "\(errors)")
     #expect(errors.contains(#"error: sync of nul\u0000x on \#(server) failed"#))
     #expect(errors.contains("is not a valid path component"))
-    #expect(errors.contains(#"error: sync of errbody on \#(server) failed"#))
+    #expect(
+      errors.contains(
+        #"error: sync of errbody on \#(server) failed: GET /v2/errbody/tags/list on \#(server) failed (404 NAME_UNKNOWN)"#
+      ), "the error names the registry, the repository and the request")
     #expect(
       errors.contains(#"no such repository\u0001\u0002"#), "the error body is quoted, escaped")
     #expect(errors.contains(#"warning: skipped tag "bad\u001b[31m\u001b[2J"#), "\(errors)")
@@ -43,6 +46,9 @@ import Testing
       ["az", "acr", "repository", "show-tags", "-n", server, "--repository", "red\u{1B}[31mrepo"],
       ["az", "acr", "repository", "list", "-n", server, "-o", "tsv"],
       ["-c", "use \(server); tags good; manifests header --detail -o jsonc"],
+      // The live check lists the tags again and meets the hostile ones (ImageActions).
+      ["-c", "use \(server); manifests good | [].digest | delete --dry-run"],
+      ["audit", "-o", "table"],
     ]
     for arguments in commands {
       runs.append((arguments.joined(separator: " "), try await session.run(arguments)))

@@ -99,6 +99,41 @@ public final class HostileSession: @unchecked Sendable {
     return output.split(separator: "\n").map(String.init)
   }
 
+  /// Runs regsh under python3, which reports the peak resident memory of its one child
+  /// (`ru_maxrss` of RUSAGE_CHILDREN): regsh's own, not that of other tests' processes.
+  public func runMeasuringMemory(_ arguments: [String], environment extra: [String: String] = [:])
+    async throws -> (run: HostileRun, peakMiB: Int)
+  {
+    let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
+    guard let python else {
+      throw TestFailure("python3 is not installed (apt-get install python3)")
+    }
+    let report = home.url.appendingPathComponent("peak-\(UUID().uuidString)")
+    let script = """
+      import resource, subprocess, sys
+      status = subprocess.run(sys.argv[2:]).returncode
+      open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+      sys.exit(status)
+      """
+    let environment = self.environment.merging(extra) { _, new in new }
+    let result: RegshProcess.Result = try await withCheckedThrowingContinuation { continuation in
+      Thread.detachNewThread {
+        continuation.resume(
+          with: Result {
+            try RegshProcess.run(
+              ["-c", script, report.path, RegshProcess.executable.path] + arguments,
+              environment: environment, executable: URL(fileURLWithPath: python))
+          })
+      }
+    }
+    let kib = Int((try? String(contentsOf: report, encoding: .utf8)) ?? "") ?? -1
+    let run = HostileRun(
+      status: result.status, stdout: result.stdoutData, stderr: result.stderrData, seconds: 0)
+    return (run, kib / 1024)
+  }
+
   /// Runs regsh on a thread of its own, so a run of a minute does not hold one of the few
   /// threads Swift concurrency has on a 2-core machine.
   public func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws

@@ -29,13 +29,16 @@ public struct RegshProcess {
     return directory.appendingPathComponent("regsh")
   }()
 
+  /// - Parameter executable: another program to run instead of regsh, with the same
+  ///   capture (a wrapper that runs regsh itself).
   public static func run(
-    _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:]
+    _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:],
+    executable program: URL? = nil
   )
     throws -> Result
   {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = program ?? executable
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env.merge(environment) { _, new in new }

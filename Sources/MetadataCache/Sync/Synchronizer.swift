@@ -273,7 +273,7 @@ public struct Synchronizer: Sendable {
       return true
     case .limitExceeded(_, _, _, let exceeded, _):
       return exceeded.isTimeout
-    case .status(let status, _, _, _):
+    case .status(let status, _, _, _, _):
       return status == 429 || status >= 500
     default:
       return false

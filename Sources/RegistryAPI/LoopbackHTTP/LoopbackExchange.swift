@@ -71,10 +71,12 @@ struct LoopbackExchange: Sendable {
         defer { cancel.detach() }
         connection.setTimeout(timeout)
         connection.beginResponse()
+        // Set for every request: a pooled connection must not carry the last one's limits.
         connection.watch = limits.map(TransferWatch.init)
-        defer { connection.watch = nil }
         try wire.withUnsafeBytes { try connection.send($0) }
         let (outcome, reusable) = try read(from: connection, server: key)
+        // Before the check-in, not in a defer: once pooled, another request owns it.
+        connection.watch = nil
         cancel.detach()
         connection.reused = true
         if reusable { pool.checkin(connection) } else { connection.close() }

@@ -117,3 +117,9 @@ extension Session {
     return .success(rest)
   }
 }
+
+extension Session {
+  /// `text` ready for stderr: every control character escaped but line breaks and tabs, as
+  /// `printError` does; for the few messages `regsh`'s `main` prints before a session exists.
+  public static func escapedMessage(_ text: String) -> String { TerminalText.escapeMessage(text) }
+}

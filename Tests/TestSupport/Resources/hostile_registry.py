@@ -3,6 +3,7 @@
 port, prints the port, and serves one mode until killed:
 
   drip      every answer comes one byte a second
+  bodydrip  every answer's head comes at once, its body one byte a second
   silence   connections are accepted, requests read, and never answered
   pages     repositories list fine until GET /_break; then the catalog and the tag lists of
             "fresh" (new entries on every page, for ever), "same" (a new URL every time,
@@ -109,8 +110,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         path = urllib.parse.unquote(url.path)
-        if MODE == "drip":
-            return self.drip()
+        if MODE in ("drip", "bodydrip"):
+            return self.drip(head_at_once=MODE == "bodydrip")
         if MODE == "silence":
             while True:
                 time.sleep(3600)
@@ -172,12 +173,16 @@ class Handler(BaseHTTPRequestHandler):
             body["name"] = name
         self.send(200, body, {"Link": '<%s?n=1&last=%s>; rel="next"' % (path, link)})
 
-    def drip(self):
-        """An answer sent one byte a second: a small tag list would take minutes."""
+    def drip(self, head_at_once):
+        """An answer sent one byte a second (after its head, with head_at_once): a small tag
+        list would take minutes."""
         body = json.dumps({"repositories": ["repo"], "name": "repo", "tags": ["v1"]}).encode()
         head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
                 % len(body)).encode()
         try:
+            if head_at_once:
+                self.wfile.write(head)
+                head = b""
             for byte in head + body:
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
