@@ -38,9 +38,6 @@ struct FetchedManifest: Sendable {
   /// A registry may declare any size: negative ones count as 0, and the sum stops at the
   /// largest value instead of overflowing.
   var imageSize: Int64 {
-    blobs.reduce(0) { total, blob in
-      let (sum, overflow) = total.addingReportingOverflow(max(0, blob.size))
-      return overflow ? .max : sum
-    }
+    blobs.saturatedSum(\.size)
   }
 }
