@@ -25,7 +25,7 @@ extension MetadataStore {
           let tagList: String? = row[5]
           result[digest] = CachedManifest(
             repository: repository, digest: digest, mediaType: row[2], raw: row[3], size: row[4],
-            tags: tagList.map { $0.split(separator: "\t").map(String.init) } ?? [],
+            tags: TagList.decode(tagList),
             subjectDigest: row[6], changeableAttributes: row[7], blobs: [], children: [])
         }
       }
@@ -131,7 +131,7 @@ extension MetadataStore {
           parents[row[0], default: []].append(
             ParentIndex(
               digest: row[1],
-              tags: tagList.map { $0.split(separator: "\t").map(String.init) } ?? []))
+              tags: TagList.decode(tagList)))
         }
       }
       return parents

@@ -109,7 +109,7 @@ extension MetadataStore {
     try db.execute(
       sql: "UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?",
       arguments: [
-        remaining.isEmpty ? nil : remaining.joined(separator: "\t"), repositoryId, digest,
+        TagList.encode(remaining), repositoryId, digest,
       ])
   }
 

@@ -191,9 +191,7 @@ extension MetadataStore {
 
   /// The stored tab-separated tag list as a JSON array (split on bytes: no grapheme
   /// breaking for a million rows).
-  static func tagArray(_ list: String) -> JSON {
-    .array(list.utf8.split(separator: UInt8(ascii: "\t")).map { .string(String(Substring($0))) })
-  }
+  static func tagArray(_ list: String) -> JSON { TagList.document(list) }
 
   static func groupedLayers(_ db: Database, manifestIds: [Int64]) throws -> [Int64: [JSON]] {
     var grouped: [Int64: [JSON]] = [:]

@@ -64,7 +64,7 @@ extension MetadataStore {
         try insertManifest.execute(arguments: [
           repositoryId, manifestDigest, 900 + m % 100, imageSize, digest("config", m), created,
           created,
-          tags.isEmpty ? nil : tags.sorted().joined(separator: "\t"), now, now,
+          TagList.encode(tags), now, now,
         ])
         let manifestId = db.lastInsertedRowID
         try insertLayer.execute(arguments: [

@@ -201,7 +201,7 @@ extension MetadataStore {
     let list = try db.makeStatement(
       sql: "UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?")
     for (digest, names) in byDigest {
-      try list.execute(arguments: [names.sorted().joined(separator: "\t"), repositoryId, digest])
+      try list.execute(arguments: [TagList.encode(names), repositoryId, digest])
     }
   }
 }
