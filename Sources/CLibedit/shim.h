@@ -18,14 +18,22 @@
 
 // MARK: Ctrl-C
 
+// The state below is shared by the signal handlers and by the functions Swift calls, so
+// there must be exactly one of each in the process. `static` would give one per LLVM module
+// that uses them: Swift emits these inline functions into every module that calls them,
+// and a release build (whole-module optimisation, one LLVM module per thread) inlines
+// LineEditor's calls into REPL.swift, whose own copy of the flag never saw SIGINT, so
+// Ctrl-C at the prompt read as end of input and the shell exited 0. Weak definitions are
+// emitted wherever they are used and merged into one by the linker.
+
 // Set by SIGINT; the REPL takes it after readline() returns NULL to tell a cancelled line
 // from end of input.
-static volatile sig_atomic_t regsh_interrupted = 0;
+__attribute__((weak)) volatile sig_atomic_t regsh_interrupted = 0;
 // The signal may land on any of the process's threads, not the one blocked in read(), so
 // the handler also writes to this pipe, which regsh_getc polls beside the terminal.
-static int regsh_sigint_pipe[2] = {-1, -1};
+__attribute__((weak)) int regsh_sigint_pipe[2] = {-1, -1};
 // libedit's own signal handling is off (see LineEditor), so a resize is passed on by hand.
-static volatile sig_atomic_t regsh_resized = 0;
+__attribute__((weak)) volatile sig_atomic_t regsh_resized = 0;
 
 static inline void regsh_on_sigwinch(int signo) {
   (void)signo;

@@ -95,6 +95,27 @@ struct REPLTerminalTests {
     #expect(terminal.isRunning)
   }
 
+  /// The release build once ended the shell here, exit status 0 (scripts/test runs this
+  /// suite against the release binary too).
+  @Test func ctrlCOnAnEmptyPromptGivesAFreshPrompt() throws {
+    let home = try TemporaryDirectory()
+    let terminal = try REPLTerminal(home: home.url)
+    defer { terminal.stop() }
+    try terminal.waitFor("regsh> ")
+    try terminal.press("C-c")
+    try terminal.waitFor("a second prompt") { screen in
+      REPLTerminal.lines(screen).filter { $0.hasPrefix("regsh>") }.count == 2
+    }
+    try terminal.press("C-c")
+    try terminal.waitFor("a third prompt") { screen in
+      REPLTerminal.lines(screen).filter { $0.hasPrefix("regsh>") }.count == 3
+    }
+    #expect(terminal.isRunning)
+    try terminal.type("`1`")
+    try terminal.press("Enter")
+    try terminal.waitFor("the result") { REPLTerminal.lines($0).contains("1") }
+  }
+
   @Test func ctrlCCancelsARunningCommand() throws {
     // A registry that accepts connections and never answers: sync waits until cancelled.
     let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

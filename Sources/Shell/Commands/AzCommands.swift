@@ -32,7 +32,8 @@ public struct AcrRepositoryCommand: ParsableCommand {
 /// `--name/-n` and `--repository`, as az spells them.
 struct AzRegistryOption: ParsableArguments {
   @Option(
-    name: [.customLong("name"), .customShort("n")], help: "The registry name or login server.")
+    name: [.customLong("name"), .customShort("n")], help: "The registry name or login server.",
+    transform: ArgumentCheck.registryName)
   var name: String?
 }
 
@@ -64,7 +65,8 @@ public struct AzRepositoryList: SessionCommand {
     discussion: "Example:\n  regsh az acr repository list --name myregistry -o tsv")
 
   @OptionGroup var registry: AzRegistryOption
-  @Option(help: "Limit the number of items in the results.") var top: Int?
+  @Option(help: "Limit the number of items in the results.", transform: ArgumentCheck.nonNegative)
+  var top: Int?
   @OptionGroup public var output: OutputOptions
 
   public init() {}
@@ -74,7 +76,7 @@ public struct AzRepositoryList: SessionCommand {
     let client = try session.client(for: info)
     var names = client.isACR ? try await client.acrCatalog() : try await client.catalog()
     names.sort()
-    if let top { names = Array(names.prefix(max(0, top))) }
+    if let top { names = Array(names.prefix(top)) }
     return CommandResult(.array(names.map { .string($0) }), output: output)
   }
 }

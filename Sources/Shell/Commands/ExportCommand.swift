@@ -44,6 +44,23 @@ public struct ExportCommand: SessionCommand {
     "yml": .yaml,
   ]
 
+  /// The document's format and the file name are checked as the command line is parsed.
+  public func validate() throws {
+    if let format, Self.formatsByExtension[format] == nil {
+      throw ValidationError("--format must be json, jsonl, csv, tsv or yaml, not '\(format)'")
+    }
+    guard oci == nil else { return }
+    guard arguments.count == 1, let file = arguments.first else {
+      throw ValidationError("usage: export FILE, or export --oci DIR [IMAGE…]")
+    }
+    if format == nil,
+      Self.formatsByExtension[URL(fileURLWithPath: file).pathExtension.lowercased()] == nil
+    {
+      throw ValidationError(
+        "cannot tell the format of '\(file)': pass --format json, jsonl, csv, tsv or yaml")
+    }
+  }
+
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     if let oci { return try await exportImages(to: oci, in: session, input: input) }
     guard arguments.count == 1, let file = arguments.first else {

@@ -13,13 +13,12 @@ public struct HistoryCommand: SessionCommand {
         history --last 10
       """)
 
-  @Option(help: "Only the last N entries.")
+  @Option(help: "Only the last N entries.", transform: ArgumentCheck.nonNegative)
   var last: Int?
 
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    if let last, last < 0 { throw ShellError.usage("--last must not be negative") }
     let entries =
       REPL.isRunning
       ? LineHistory.currentEntries() : LineHistory(location: session.location).savedEntries()

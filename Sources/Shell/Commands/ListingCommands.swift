@@ -7,7 +7,7 @@ public struct ListingOptions: ParsableArguments {
   @Option(help: "time_asc or time_desc.")
   var orderby: String?
 
-  @Option(help: "At most this many items.")
+  @Option(help: "At most this many items.", transform: ArgumentCheck.nonNegative)
   var top: Int?
 
   @Flag(help: "The full record of each item.")
@@ -15,16 +15,17 @@ public struct ListingOptions: ParsableArguments {
 
   public init() {}
 
-  func documentOptions() throws -> DocumentOptions {
-    var order: DocumentOptions.Order?
-    if let orderby {
-      guard let parsed = DocumentOptions.Order(rawValue: orderby) else {
-        throw ShellError.usage("--orderby must be time_asc or time_desc, not '\(orderby)'")
-      }
-      order = parsed
+  /// Checked as the command line is parsed, so a pipeline never runs a listing with a
+  /// misspelt order.
+  public func validate() throws {
+    if let orderby, DocumentOptions.Order(rawValue: orderby) == nil {
+      throw ValidationError("--orderby must be time_asc or time_desc, not '\(orderby)'")
     }
-    if let top, top < 0 { throw ShellError.usage("--top must not be negative") }
-    return DocumentOptions(order: order, top: top, detail: detail)
+  }
+
+  func documentOptions() throws -> DocumentOptions {
+    // validate() has checked the values.
+    DocumentOptions(order: orderby.flatMap(DocumentOptions.Order.init), top: top, detail: detail)
   }
 }
 
@@ -36,7 +37,7 @@ public struct RepositoriesCommand: SessionCommand {
 
   @OptionGroup var registry: RegistryOption
 
-  @Option(help: "At most this many repositories.")
+  @Option(help: "At most this many repositories.", transform: ArgumentCheck.nonNegative)
   var top: Int?
 
   @OptionGroup public var output: OutputOptions

@@ -14,6 +14,24 @@ public struct OutputOptions: ParsableArguments {
   public var output: String = "json"
 
   public init() {}
+
+  /// Both are checked as the command line is parsed, before the command runs: a command
+  /// that changes a registry must not act and only then find it cannot print its outcome.
+  public func validate() throws {
+    guard OutputFormat(rawValue: output) != nil else {
+      let names = OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
+      throw ValidationError("unknown output format '\(output)'; use one of \(names)")
+    }
+    if let query {
+      do {
+        _ = try Expression(query)
+      } catch {
+        var message = "--query: \(error.kind.rawValue): \(error.message)"
+        if let diagram = error.caretDiagram(for: query) { message += "\n" + diagram }
+        throw ValidationError(message)
+      }
+    }
+  }
 }
 
 /// The values of `OutputOptions`, as a plain value that can be made without parsing.
@@ -31,7 +49,8 @@ public struct OutputSettings: Sendable {
 public struct RegistryOption: ParsableArguments {
   @Option(
     name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "The registry (default: the one chosen with `use`).")
+    help: "The registry (default: the one chosen with `use`).",
+    transform: ArgumentCheck.registryName)
   public var name: String?
 
   public init() {}

@@ -2,67 +2,25 @@ import ArgumentParser
 import JMESPath
 import MetadataCache
 
-/// `protect add | list | remove`: digests and tag patterns that no delete or untag may touch.
-public struct ProtectCommand: SessionCommand {
+/// `protect add | list | remove`: digests and tag patterns that no delete or untag may
+/// touch. A group, so each subcommand has its own flags, help and completion.
+public struct ProtectCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "protect",
     abstract: "Protect digests and tag patterns from every delete and untag.",
     discussion: """
-      A digest (sha256:…) protects that manifest; anything else is a tag pattern with shell
-      wildcards (*, ?, [..]). No flag overrides a protection.
+      A digest (sha256:…, repo@sha256:…) protects that manifest; repo:tag, or a tag pattern
+      with shell wildcards (*, ?, [..]), protects tags. No flag overrides a protection.
 
       Examples:
         protect add 'v*' --repository acr-helloworld --reason "pinned by production"
-        protect add sha256:0a2e01852872580b2c2fea9380ff8d7b637d3928783c55beb3f21a6e58d5d108
+        protect add acr-helloworld@sha256:0a2e01852872580b2c2fea9380ff8d7b637d3928783c55beb3f21a6e58d5d108
         protect list
         protect remove 2
-      """)
-
-  @Argument(help: "add, list or remove.")
-  var action: String
-
-  @Argument(help: "add: a digest or tag pattern; remove: the rule's id (see `protect list`).")
-  var value: String?
-
-  @Option(help: "Limit the rule to repositories matching this pattern.")
-  var repository: String?
-
-  @Option(help: "Why it is protected (shown by `protect list`).")
-  var reason: String?
-
-  @OptionGroup var registry: RegistryOption
-
-  @OptionGroup public var output: OutputOptions
+      """,
+    subcommands: [ProtectAdd.self, ProtectList.self, ProtectRemove.self])
 
   public init() {}
-
-  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let info = try session.resolveRegistry(registry.name)
-    let store = try session.store()
-    switch action {
-    case "add":
-      guard let value, !value.isEmpty else {
-        throw ShellError.usage("usage: protect add DIGEST|TAG-PATTERN")
-      }
-      let rule = try store.addProtection(
-        ProtectionRule(registryId: info.id!, repository: repository, pattern: value, reason: reason)
-      )
-      return CommandResult(Self.document(rule), output: output)
-    case "list":
-      return CommandResult(
-        .array(try store.protectionRules(registryId: info.id!).map(Self.document)), output: output)
-    case "remove":
-      guard let value, let id = Int64(value) else {
-        throw ShellError.usage("usage: protect remove ID")
-      }
-      guard try store.removeProtection(id: id, registryId: info.id!) else {
-        throw ShellError.failed("no protection rule \(id) on '\(info.name)' (see `protect list`)")
-      }
-      return .nothing
-    default:
-      throw ShellError.usage("protect: unknown action '\(action)'; use add, list or remove")
-    }
-  }
 
   static func document(_ rule: ProtectionRule) -> JSON {
     var item: JSONObject = [
@@ -75,6 +33,50 @@ public struct ProtectCommand: SessionCommand {
   }
 }
 
+/// `protect list`: the registry's rules.
+public struct ProtectList: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "list",
+    abstract: "List the registry's protection rules: [{id, kind, pattern, repository, …}].",
+    discussion: "Examples:\n  protect list\n  protect list -o table")
+
+  @OptionGroup var registry: RegistryOption
+
+  @OptionGroup public var output: OutputOptions
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry.name)
+    return CommandResult(
+      .array(
+        try session.store().protectionRules(registryId: info.id!).map(ProtectCommand.document)),
+      output: output)
+  }
+}
+
+/// `protect remove ID`.
+public struct ProtectRemove: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "remove", abstract: "Remove a protection rule by its id (see `protect list`).",
+    discussion: "Example:\n  protect remove 2")
+
+  @Argument(help: "The rule's id (see `protect list`).", transform: ArgumentCheck.atLeastOne)
+  var id: Int
+
+  @OptionGroup var registry: RegistryOption
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    let info = try session.resolveRegistry(registry.name)
+    guard try session.store().removeProtection(id: Int64(id), registryId: info.id!) else {
+      throw ShellError.failed("no protection rule \(id) on '\(info.name)' (see `protect list`)")
+    }
+    return .nothing
+  }
+}
+
 /// `audit`: every change regsh made to a registry, as a document.
 public struct AuditCommand: SessionCommand {
   public static let configuration = CommandConfiguration(
@@ -83,10 +85,10 @@ public struct AuditCommand: SessionCommand {
 
   @Option(
     name: [.customLong("registry"), .customShort("n"), .customLong("name")],
-    help: "Only this registry's entries.")
+    help: "Only this registry's entries.", transform: ArgumentCheck.registryName)
   var registry: String?
 
-  @Option(help: "Only the last N entries.")
+  @Option(help: "Only the last N entries.", transform: ArgumentCheck.nonNegative)
   var last: Int?
 
   @OptionGroup public var output: OutputOptions

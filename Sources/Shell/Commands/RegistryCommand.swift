@@ -2,8 +2,10 @@ import ArgumentParser
 import JMESPath
 import MetadataCache
 
-/// `registry add | list | remove`: the registries regsh knows by name.
-public struct RegistryCommand: SessionCommand {
+/// `registry add | list | remove`: the registries regsh knows by name. A group, so each
+/// subcommand has its own flags, help and completion, and its arguments are checked as the
+/// command line is parsed.
+public struct RegistryCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "registry",
     abstract: "Add, list or remove the registries regsh knows by name.",
@@ -14,58 +16,97 @@ public struct RegistryCommand: SessionCommand {
         registry add local oci:./my-registry      (a directory of OCI image layouts)
         registry list
         registry remove prod
+      """,
+    subcommands: [RegistryAdd.self, RegistryList.self, RegistryRemove.self])
+
+  public init() {}
+}
+
+/// `registry add NAME URL`: checks the URL now (a bad one, or plain HTTP without
+/// `--insecure`, is an error), not at the first sync.
+public struct RegistryAdd: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "add", abstract: "Add a registry under a name (or change the one of that name).",
+    discussion: """
+      URL is a login server host[:port], an http(s) URL, or oci:DIR for a local registry (a
+      directory of OCI image layouts, kept as its absolute path).
+
+      Examples:
+        registry add myregistry localhost:5000
+        registry add prod myregistry.azurecr.io --flavor acr
+        registry add local oci:./my-registry
       """)
 
-  @Argument(help: "add, list or remove.")
-  var action: String
+  /// How regsh talks to a registry; `automatic` tells ACR by its host name.
+  enum Flavor: String, ExpressibleByArgument, CaseIterable {
+    case automatic, acr, distribution
+  }
 
   @Argument(
-    help:
-      "add: NAME URL (a login server host[:port], an http(s) URL, or oci:DIR for a local registry); remove: NAME."
-  )
-  var values: [String] = []
+    help: "The name to use with -n/--name and `use`.", transform: ArgumentCheck.registryName)
+  var name: String
+
+  @Argument(help: "A login server host[:port], an http(s):// URL, or oci:DIR.")
+  var url: String
 
   @Flag(help: "Allow plain HTTP to a registry that is not on a loopback address.")
   var insecure = false
 
   @Option(help: "automatic (the default: ACR by host name), acr or distribution.")
-  var flavor = "automatic"
+  var flavor: Flavor = .automatic
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    var info = RegistryInfo(name: name, url: url, insecure: insecure, flavor: flavor.rawValue)
+    // Rejects a bad URL or plain HTTP now, not at the first sync; before the cache is opened.
+    let client = try session.client(for: info)
+    // A local registry is kept by its absolute directory, so it works from anywhere.
+    if client.localLayouts != nil { info.url = client.server }
+    try session.store().addRegistry(info)
+    return .nothing
+  }
+}
+
+/// `registry list`: `[{name, url, flavor}]`.
+public struct RegistryList: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List the registries regsh knows: [{name, url, flavor}].",
+    discussion: "Examples:\n  registry list\n  registry list -o table")
 
   @OptionGroup public var output: OutputOptions
 
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    let store = try session.store()
-    switch action {
-    case "add":
-      guard values.count == 2 else { throw ShellError.usage("usage: registry add NAME URL") }
-      guard ["automatic", "acr", "distribution"].contains(flavor) else {
-        throw ShellError.usage("--flavor must be automatic, acr or distribution")
-      }
-      var info = RegistryInfo(name: values[0], url: values[1], insecure: insecure, flavor: flavor)
-      // Rejects a bad URL or plain HTTP now, not at the first sync.
-      let client = try session.client(for: info)
-      // A local registry is kept by its absolute directory, so it works from anywhere.
-      if client.localLayouts != nil { info.url = client.server }
-      try store.addRegistry(info)
-      return .nothing
-    case "list":
-      let list = try store.registries().map { info -> JSON in
-        .object([
-          "name": .string(info.name), "url": .string(info.url), "flavor": .string(info.flavor),
-        ])
-      }
-      return CommandResult(.array(list), output: output)
-    case "remove":
-      guard values.count == 1 else { throw ShellError.usage("usage: registry remove NAME") }
-      guard try store.removeRegistry(named: values[0]) else {
-        throw CacheError.unknownRegistry(values[0])
-      }
-      return .nothing
-    default:
-      throw ShellError.usage("registry: unknown action '\(action)'; use add, list or remove")
+    let list = try session.store().registries().map { info -> JSON in
+      .object([
+        "name": .string(info.name), "url": .string(info.url), "flavor": .string(info.flavor),
+      ])
     }
+    return CommandResult(.array(list), output: output)
+  }
+}
+
+/// `registry remove NAME`: forgets the registry and what the cache holds of it; the audit
+/// log keeps its entries.
+public struct RegistryRemove: SessionCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "remove",
+    abstract: "Forget a registry with its cached repositories, manifests and protection rules.",
+    discussion: "Example:\n  registry remove prod")
+
+  @Argument(
+    help: "The registry's name (see `registry list`).", transform: ArgumentCheck.registryName)
+  var name: String
+
+  public init() {}
+
+  public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
+    guard try session.store().removeRegistry(named: name) else {
+      throw CacheError.unknownRegistry(name)
+    }
+    return .nothing
   }
 }
 
@@ -75,7 +116,9 @@ public struct UseCommand: SessionCommand {
     commandName: "use", abstract: "Choose the registry that later commands address.",
     discussion: "Example:\n  use myregistry")
 
-  @Argument(help: "A registry name (see `registry list`) or a login server.")
+  @Argument(
+    help: "A registry name (see `registry list`) or a login server.",
+    transform: ArgumentCheck.registryName)
   var registry: String
 
   public init() {}
