@@ -51,7 +51,7 @@ public struct DeleteCommand: SessionCommand {
   @Option(help: "Copy the images into an OCI layout directory first; delete only what was copied.")
   var backup: String?
 
-  @Option(help: "How many deletes run at once.")
+  @Option(help: "How many deletes run at once.", transform: ArgumentCheck.atLeastOne)
   var concurrency = 8
 
   @OptionGroup public var output: OutputOptions
