@@ -53,4 +53,20 @@ import Testing
       try session.cacheRows("select name from repository where goneAt is null order by name")
         .count == 5)
   }
+
+  /// An answer that is not a manifest is bounded too (64 MiB): a catalog that streams a
+  /// gigabyte is refused, quickly and without holding it.
+  @Test(arguments: RegistryTransport.allCases)
+  func aFloodingCatalogIsRefused(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "flood")
+    let session = try HostileSession(transport: transport)
+    let (run, peak) = try await session.runMeasuringMemory(["sync", "-n", registry.server])
+    #expect(run.status == 1)
+    #expect(
+      run.stderrText.contains(
+        "GET /v2/_catalog on \(registry.server): the answer is larger than 64 MiB (the limit for an answer that is not a manifest or a blob)"
+      ), "\(run.stderrText)")
+    #expect(peak > 0 && peak < 400, "peak \(peak) MiB")
+    #expect(run.rawControls.isEmpty, "\(run.rawControls)")
+  }
 }

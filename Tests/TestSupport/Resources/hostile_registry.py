@@ -4,6 +4,7 @@ port, prints the port, and serves one mode until killed:
 
   drip      every answer comes one byte a second
   bodydrip  every answer's head comes at once, its body one byte a second
+  flood     every answer announces 1 GiB and sends it as fast as it can
   silence   connections are accepted, requests read, and never answered
   pages     repositories list fine until GET /_break; then the catalog and the tag lists of
             "fresh" (new entries on every page, for ever), "same" (a new URL every time,
@@ -110,6 +111,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         path = urllib.parse.unquote(url.path)
+        if MODE == "flood":
+            return self.flood()
         if MODE in ("drip", "bodydrip"):
             return self.drip(head_at_once=MODE == "bodydrip")
         if MODE == "silence":
@@ -172,6 +175,20 @@ class Handler(BaseHTTPRequestHandler):
         if name:
             body["name"] = name
         self.send(200, body, {"Link": '<%s?n=1&last=%s>; rel="next"' % (path, link)})
+
+    def flood(self):
+        """A catalog that announces 1 GiB and sends it as fast as the socket takes it."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(1 << 30))
+        self.end_headers()
+        chunk = b'{"repositories": ["' + b"a" * (1 << 20)
+        try:
+            for _ in range(1024):
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+        self.close_connection = True
 
     def drip(self, head_at_once):
         """An answer sent one byte a second (after its head, with head_at_once): a small tag
