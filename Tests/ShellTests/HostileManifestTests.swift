@@ -15,6 +15,7 @@ import Testing
 
     let sync = try await session.run(["sync", "-n", server])
     #expect(sync.status == 0, "a partial sync succeeds: \(sync.stderrText)")
+    #expect(sync.seconds < 60, "took \(sync.seconds) s")
     let errors = sync.stderrText
     let prefix = "warning: skipped tag"
     #expect(errors.contains(#"\#(prefix) "bad tag!" of mixed on \#(server): invalid reference"#))
@@ -57,6 +58,7 @@ import Testing
     #expect(refused.run.status == 0)
     #expect(refused.run.stderrText.contains("the answer is larger than 4 MiB"))
     #expect(refused.peakMiB > 0 && refused.peakMiB < 160, "peak \(refused.peakMiB) MiB")
+    #expect(refused.run.rawControls.isEmpty, "\(refused.run.rawControls)")
     let raised = try await session.runMeasuringMemory(
       ["sync", "mixed", "-n", registry.server],
       environment: ["REGSH_MAX_MANIFEST_BYTES": "67108864"])

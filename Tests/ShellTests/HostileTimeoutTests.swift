@@ -53,6 +53,11 @@ import Testing
         ))
     }
     #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+    // The one tried carries its error in the cache; the others were never touched.
+    #expect(
+      try session.cacheRows("select name from repository where syncError like '%timed out%'")
+        == ["'first'"])
+    #expect(try session.cacheRows("select count(*) from repository") == ["1"])
   }
 
   /// `drip` sends the head a byte a second too, `bodydrip` only the body.
@@ -95,6 +100,7 @@ import Testing
     #expect(result.stderrText.contains("timed out"))
     #expect(result.stderrText.contains("30 s"), "\(result.stderrText)")
     #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+    try await expectNothingCached(session, registry.server)
   }
 
   @Test func malformedTimeoutsAreRefusedWithTheirSource() async throws {
