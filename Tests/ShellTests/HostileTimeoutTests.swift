@@ -86,6 +86,29 @@ import Testing
     try await expectNothingCached(session, registry.server)
   }
 
+  /// A blob download has no total timeout but the rate floor: a layer that comes a byte a
+  /// second fails the export (the sync, which reads no layers, went through).
+  @Test(arguments: RegistryTransport.allCases)
+  func aSlowBlobDownloadFailsOnTheRateFloor(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "slowblob")
+    let session = try HostileSession(transport: transport, environment: ["REGSH_TIMEOUT": "2"])
+    let sync = try await session.run(["sync", "-n", registry.server])
+    #expect(sync.status == 0, "\(sync.stderrText)")
+    let target = session.home.url.appendingPathComponent("export").path
+    let result = try await session.run(
+      ["export", "--oci", target, "repo:v1", "-n", registry.server])
+    #expect(result.status == 1)
+    #expect(result.seconds < 30, "took \(result.seconds) s")
+    let errors = result.stderrText
+    #expect(errors.contains("GET /v2/repo/blobs/sha256:"), "\(errors)")
+    #expect(
+      errors.contains(
+        "timed out: the answer came slower than 1024 bytes/s over 2 s (the transfer rate floor)"))
+    #expect(!errors.contains("not finished within"), "a blob download has no total timeout")
+    #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+    #expect(try session.cacheRows("select name from repository") == ["'repo'"])
+  }
+
   /// The promise with nothing changed: a silent registry, and one that drips, fail
   /// the command within 90 s, retries included (about 61 s: two attempts of 30 s).
   @Test(arguments: ["silence", "drip"], RegistryTransport.allCases)
