@@ -61,7 +61,9 @@ final class SessionDataTransfer: @unchecked Sendable {
   func received(_ response: URLResponse) -> Bool {
     lock.withLock {
       self.response = response
-      guard let length = Optional(response.expectedContentLength), length > 0 else { return true }
+      // -1 when the registry announced no length (chunked): then the bytes are counted.
+      let length = response.expectedContentLength
+      guard length > 0 else { return true }
       do {
         try watch?.checkAnnounced(length: Int(clamping: length))
         return true
