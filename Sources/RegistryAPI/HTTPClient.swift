@@ -36,25 +36,13 @@ extension URLSession: HTTPClient {
   public func data(for request: URLRequest) async throws -> (Data, HTTPURLResponse) {
     let (tagged, id) = RegistrySessionDelegate.tag(request)
     do {
-      let (data, response): (Data, URLResponse) = try await SessionTaskWatch.run(
-        TransferLimits.current
-      ) { finish in
-        self.dataTask(with: tagged) { data, response, error in
-          if let error {
-            finish(.failure(error))
-          } else if let response {
-            finish(.success((data ?? Data(), response)))
-          } else {
-            finish(.failure(URLError(.badServerResponse)))
-          }
-        }
+      guard let delegate = delegate as? RegistrySessionDelegate else {
+        throw RegistryError.invalidResponse("a URLSession not made by registrySession")
       }
+      let (data, response) = try await SessionDataTransfer.run(
+        tagged, on: self, delegate: delegate, limits: TransferLimits.current)
       guard let http = response as? HTTPURLResponse else {
         throw RegistryError.invalidResponse("not an HTTP response from \(request.url?.host ?? "?")")
-      }
-      // The watch looks every 100 ms; a body that arrived whole in between is checked here.
-      if let limit = TransferLimits.current?.maxBody, data.count > limit {
-        throw TransferLimitExceeded(.size(limit: limit))
       }
       return (data, http)
     } catch {
@@ -109,10 +97,40 @@ extension URLSession: HTTPClient {
 /// FoundationNetworking on Linux never completes a request whose Basic challenge goes
 /// unanswered, so the challenge is cancelled and its `failureResponse` handed back instead.
 /// The `X-Regsh-Request` header only pairs a request with its refused response.
-final class RegistrySessionDelegate: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+final class RegistrySessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
   static let header = "X-Regsh-Request"
   private let lock = NSLock()
   private var refused: [String: HTTPURLResponse] = [:]
+  /// The data tasks in flight, by task identifier (downloads use completion handlers).
+  private var transfers: [Int: SessionDataTransfer] = [:]
+
+  func register(_ transfer: SessionDataTransfer, for task: URLSessionTask) {
+    lock.withLock { transfers[task.taskIdentifier] = transfer }
+  }
+
+  private func transfer(_ task: URLSessionTask, remove: Bool = false) -> SessionDataTransfer? {
+    lock.withLock {
+      remove ? transfers.removeValue(forKey: task.taskIdentifier) : transfers[task.taskIdentifier]
+    }
+  }
+
+  func urlSession(
+    _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+  ) {
+    let allowed = transfer(dataTask)?.received(response) ?? true
+    completionHandler(allowed ? .allow : .cancel)
+  }
+
+  func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+    transfer(dataTask)?.received(data)
+  }
+
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?
+  ) {
+    transfer(task, remove: true)?.completed(error)
+  }
 
   static func tag(_ request: URLRequest) -> (URLRequest, String) {
     var tagged = request

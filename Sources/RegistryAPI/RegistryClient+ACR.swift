@@ -32,8 +32,8 @@ extension RegistryClient {
       RegistryRequest(
         method: "GET", path: "/acr/v1/\(repository)/_tags", query: Self.acrQuery(pageSize, orderBy),
         scopes: [Self.scope(repository, "metadata_read")]),
-      listing: "ACR tag list of \(repository)", key: { $0.name }
-    ) { try Self.decode(Page.self, from: $0, what: "ACR tags").tags ?? [] }
+      listing: "ACR tag list of \(repository)", key: { $0.name },
+      items: { try Self.decode(Page.self, from: $0, what: "ACR tags").tags ?? [] })
   }
 
   /// Every manifest of `repository`, untagged ones included, from `/acr/v1/<repo>/_manifests`.
@@ -47,8 +47,8 @@ extension RegistryClient {
       RegistryRequest(
         method: "GET", path: "/acr/v1/\(repository)/_manifests",
         query: Self.acrQuery(pageSize, orderBy), scopes: [Self.scope(repository, "metadata_read")]),
-      listing: "ACR manifest list of \(repository)", key: { $0.digest.description }
-    ) { try Self.decode(Page.self, from: $0, what: "ACR manifests").manifests ?? [] }
+      listing: "ACR manifest list of \(repository)", key: { $0.digest.description },
+      items: { try Self.decode(Page.self, from: $0, what: "ACR manifests").manifests ?? [] })
   }
 
   /// Deletes only the tag, through ACR's `DELETE /acr/v1/<repo>/_tags/<tag>`.

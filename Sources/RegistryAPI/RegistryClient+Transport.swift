@@ -102,11 +102,20 @@ extension RegistryClient {
   }
 
   /// The limits of `spec`; its deadline is set when its first attempt starts.
+  ///
+  /// Every answer held in memory is bounded: a manifest by `options.maxManifestBytes`,
+  /// anything else (a listing page, an error body) by `maxAnswerBytes`, so a registry that
+  /// streams without end fills neither memory nor the total timeout with it.
   func limits(for spec: RegistryRequest) -> TransferLimits {
     TransferLimits(
       idle: options.timeout, total: spec.isBlobDownload ? nil : options.totalTimeout,
-      minimumRate: options.minimumRate, maxBody: spec.maxBody)
+      minimumRate: options.minimumRate,
+      maxBody: spec.maxBody ?? (spec.isBlobDownload ? nil : Self.maxAnswerBytes))
   }
+
+  /// The most bytes of any answer that is not a manifest or a blob: a catalog page of
+  /// 100,000 names is about 3 MB.
+  static let maxAnswerBytes = 64 << 20
 
   private func sendWithRetries<Body: Sendable>(
     _ request: URLRequest, method: String, limits: TransferLimits,

@@ -139,8 +139,12 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
     case .limitExceeded(let method, let path, let server, let exceeded, let attempts):
       let tries = "after \(attempts) attempt\(attempts == 1 ? "" : "s")"
       if case .size = exceeded.kind {
-        return
-          "\(method) \(path) on \(server): \(exceeded) (the size limit for a manifest or an image config); set REGSH_MAX_MANIFEST_BYTES to accept more"
+        // Manifests and configs have the changeable limit; other answers the fixed 64 MiB.
+        let advice =
+          !path.contains("/manifests/") && !path.contains("/blobs/")
+          ? "(the limit for an answer that is not a manifest or a blob)"
+          : "(the size limit for a manifest or an image config); set REGSH_MAX_MANIFEST_BYTES to accept more"
+        return "\(method) \(path) on \(server): \(exceeded) \(advice)"
       }
       return
         "\(method) \(path) on \(server) timed out: \(exceeded), \(tries); change the limits with --timeout IDLE[,TOTAL] or REGSH_TIMEOUT (docs/registries.md)"

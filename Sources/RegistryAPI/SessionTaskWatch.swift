@@ -4,7 +4,8 @@ import Foundation
   import FoundationNetworking
 #endif
 
-/// Runs one URLSession task under its `TransferLimits`: a timer looks at the task every
+/// Runs one URLSession download task (a blob streamed to a file; data tasks go through
+/// `SessionDataTransfer`) under its `TransferLimits`: a timer looks at the task every
 /// 100 ms and cancels it when the total deadline passes, when the bytes received fall below
 /// the rate floor, or when the body outgrows its limit; the caller then gets
 /// `TransferLimitExceeded` instead of URLSession's "cancelled". Cancelling the Swift task

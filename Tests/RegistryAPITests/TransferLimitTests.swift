@@ -35,6 +35,23 @@ import Testing
     #expect(wait.0 == .zero && wait.1 == TransferLimitExceeded(.total(120)))
   }
 
+  /// Blob downloads get the rate floor instead of a total; everything else a total, and a
+  /// body limit (manifests their own).
+  @Test func eachKindOfRequestGetsItsLimits() throws {
+    let client = try RegistryClient(
+      server: "127.0.0.1:9", options: RegistryOptions(timeout: 30),
+      credentials: AnonymousCredentials())
+    let blob = client.limits(
+      for: RegistryRequest(method: "GET", path: "/v2/a/blobs/x", isBlobDownload: true))
+    #expect(blob.total == nil && blob.deadline == nil && blob.maxBody == nil)
+    #expect(blob.idle == 30 && blob.minimumRate == 1024)
+    let listing = client.limits(for: RegistryRequest(method: "GET", path: "/v2/_catalog"))
+    #expect(listing.total == 120 && listing.maxBody == 64 << 20)
+    let manifest = client.limits(
+      for: RegistryRequest(method: "GET", path: "/v2/a/manifests/v1", maxBody: 4 << 20))
+    #expect(manifest.total == 120 && manifest.maxBody == 4 << 20)
+  }
+
   @Test func limitsSayWhatBrokeAndHowToChangeIt() {
     let error = RegistryError.limitExceeded(
       method: "GET", path: "/v2/web/tags/list", server: "r.example:5000",

@@ -45,6 +45,8 @@ import Testing
     // The catalog alike: the whole sync fails and no repository is marked gone.
     let catalog = try await session.run(["sync", "-n", server])
     #expect(catalog.status == 1)
+    #expect(catalog.seconds < 30)
+    #expect(catalog.rawControls.isEmpty, "\(catalog.rawControls)")
     #expect(
       catalog.stderrText.contains(
         "the catalog from \(server) was abandoned at page 50: more than 50 pages"),
@@ -52,5 +54,23 @@ import Testing
     #expect(
       try session.cacheRows("select name from repository where goneAt is null order by name")
         .count == 5)
+  }
+
+  /// An answer that is not a manifest is bounded too (64 MiB): a catalog that streams a
+  /// gigabyte is refused, quickly and without holding it.
+  @Test(arguments: RegistryTransport.allCases)
+  func aFloodingCatalogIsRefused(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "flood")
+    let session = try HostileSession(transport: transport)
+    let (run, peak) = try await session.runMeasuringMemory(["sync", "-n", registry.server])
+    #expect(run.status == 1)
+    #expect(
+      run.stderrText.contains(
+        "GET /v2/_catalog on \(registry.server): the answer is larger than 64 MiB (the limit for an answer that is not a manifest or a blob)"
+      ), "\(run.stderrText)")
+    #expect(peak > 0 && peak < 400, "peak \(peak) MiB")
+    #expect(run.seconds < 30, "took \(run.seconds) s")
+    #expect(run.rawControls.isEmpty, "\(run.rawControls)")
+    #expect(try session.cacheRows("select count(*) from repository") == ["0"])
   }
 }

@@ -53,6 +53,11 @@ import Testing
         ))
     }
     #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+    // The one tried carries its error in the cache; the others were never touched.
+    #expect(
+      try session.cacheRows("select name from repository where syncError like '%timed out%'")
+        == ["'first'"])
+    #expect(try session.cacheRows("select count(*) from repository") == ["1"])
   }
 
   /// `drip` sends the head a byte a second too, `bodydrip` only the body.
@@ -65,16 +70,43 @@ import Testing
     #expect(result.status == 1, "\(result.stderrText)")
     #expect(result.seconds < 20, "took \(result.seconds) s")
     #expect(result.stderrText.contains("GET /v2/_catalog on \(registry.server) timed out"))
-    // The loopback client sees every byte and applies the rate floor; URLSession's own
-    // idle timer only counts body bytes, so a head sent a byte at a time trips it instead.
-    let limit =
-      transport == .urlsession && mode == "drip"
-      ? "no answer for 2 s (the idle timeout)"
-      : "the answer came slower than 1024 bytes/s over 2 s (the transfer rate floor)"
-    #expect(result.stderrText.contains(limit), "\(result.stderrText)")
+    // The loopback client sees every byte and applies the rate floor. URLSession shows no
+    // head until it is whole: a head sent a byte at a time meets URLSession's own idle timer
+    // or regsh's rule for a head that is not whole a second after the idle timeout.
+    let rate = "the answer came slower than 1024 bytes/s over 2 s (the transfer rate floor)"
+    let idle = "no answer for 2 s (the idle timeout)"
+    let errors = result.stderrText
+    if transport == .urlsession && mode == "drip" {
+      #expect(errors.contains(rate) || errors.contains(idle), "\(errors)")
+    } else {
+      #expect(errors.contains(rate), "\(errors)")
+    }
     #expect(result.stderrText.contains("REGSH_TIMEOUT"))
     #expect(result.rawControls.isEmpty, "\(result.rawControls)")
     try await expectNothingCached(session, registry.server)
+  }
+
+  /// A blob download has no total timeout but the rate floor: a layer that comes a byte a
+  /// second fails the export (the sync, which reads no layers, went through).
+  @Test(arguments: RegistryTransport.allCases)
+  func aSlowBlobDownloadFailsOnTheRateFloor(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "slowblob")
+    let session = try HostileSession(transport: transport, environment: ["REGSH_TIMEOUT": "2"])
+    let sync = try await session.run(["sync", "-n", registry.server])
+    #expect(sync.status == 0, "\(sync.stderrText)")
+    let target = session.home.url.appendingPathComponent("export").path
+    let result = try await session.run(
+      ["export", "--oci", target, "repo:v1", "-n", registry.server])
+    #expect(result.status == 1)
+    #expect(result.seconds < 30, "took \(result.seconds) s")
+    let errors = result.stderrText
+    #expect(errors.contains("GET /v2/repo/blobs/sha256:"), "\(errors)")
+    #expect(
+      errors.contains(
+        "timed out: the answer came slower than 1024 bytes/s over 2 s (the transfer rate floor)"))
+    #expect(!errors.contains("not finished within"), "a blob download has no total timeout")
+    #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+    #expect(try session.cacheRows("select name from repository") == ["'repo'"])
   }
 
   /// The promise with nothing changed: a silent registry, and one that drips, fail
@@ -91,6 +123,7 @@ import Testing
     #expect(result.stderrText.contains("timed out"))
     #expect(result.stderrText.contains("30 s"), "\(result.stderrText)")
     #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+    try await expectNothingCached(session, registry.server)
   }
 
   @Test func malformedTimeoutsAreRefusedWithTheirSource() async throws {

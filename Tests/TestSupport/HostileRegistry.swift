@@ -118,6 +118,7 @@ public final class HostileSession: @unchecked Sendable {
       sys.exit(status)
       """
     let environment = self.environment.merging(extra) { _, new in new }
+    let started = Date()
     let result: RegshProcess.Result = try await withCheckedThrowingContinuation { continuation in
       Thread.detachNewThread {
         continuation.resume(
@@ -130,7 +131,8 @@ public final class HostileSession: @unchecked Sendable {
     }
     let kib = Int((try? String(contentsOf: report, encoding: .utf8)) ?? "") ?? -1
     let run = HostileRun(
-      status: result.status, stdout: result.stdoutData, stderr: result.stderrData, seconds: 0)
+      status: result.status, stdout: result.stdoutData, stderr: result.stderrData,
+      seconds: Date().timeIntervalSince(started))
     return (run, kib / 1024)
   }
 

@@ -54,11 +54,18 @@ public struct RegshProcess {
     let group = DispatchGroup()
     nonisolated(unsafe) var out = Data()
     nonisolated(unsafe) var err = Data()
-    DispatchQueue.global().async(group: group) {
+    // On threads of their own: the global queue runs about as many blocking items at once
+    // as there are cores, and a run that lasts a minute (the hostile-registry timeout
+    // tests) would hold its readers there while every other run's readers queued behind.
+    group.enter()
+    Thread.detachNewThread {
       out = output.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
     }
-    DispatchQueue.global().async(group: group) {
+    group.enter()
+    Thread.detachNewThread {
       err = error.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
     }
     try input.fileHandleForWriting.write(contentsOf: stdin)
     try input.fileHandleForWriting.close()

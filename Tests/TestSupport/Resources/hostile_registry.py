@@ -4,6 +4,8 @@ port, prints the port, and serves one mode until killed:
 
   drip      every answer comes one byte a second
   bodydrip  every answer's head comes at once, its body one byte a second
+  flood     every answer announces 1 GiB and sends it as fast as it can
+  slowblob  repository "repo" answers fine, but its layer blob comes a byte a second
   silence   connections are accepted, requests read, and never answered
   pages     repositories list fine until GET /_break; then the catalog and the tag lists of
             "fresh" (new entries on every page, for ever), "same" (a new URL every time,
@@ -110,6 +112,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         path = urllib.parse.unquote(url.path)
+        if MODE == "flood":
+            return self.flood()
         if MODE in ("drip", "bodydrip"):
             return self.drip(head_at_once=MODE == "bodydrip")
         if MODE == "silence":
@@ -144,6 +148,8 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "/blobs/":
             if ref not in BLOBS:
                 return self.error(404, "BLOB_UNKNOWN", "blob unknown")
+            if MODE == "slowblob" and BLOBS[ref].startswith(b"layer of"):
+                return self.drip(head_at_once=True, body=BLOBS[ref] * 4096)
             return self.send(200, BLOBS[ref], content_type="application/octet-stream")
         digest = REPOS[repo].get(ref, ref)
         if digest not in MANIFESTS:
@@ -173,10 +179,25 @@ class Handler(BaseHTTPRequestHandler):
             body["name"] = name
         self.send(200, body, {"Link": '<%s?n=1&last=%s>; rel="next"' % (path, link)})
 
-    def drip(self, head_at_once):
+    def flood(self):
+        """A catalog that announces 1 GiB and sends it as fast as the socket takes it."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(1 << 30))
+        self.end_headers()
+        chunk = b'{"repositories": ["' + b"a" * (1 << 20)
+        try:
+            for _ in range(1024):
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def drip(self, head_at_once, body=None):
         """An answer sent one byte a second (after its head, with head_at_once): a small tag
         list would take minutes."""
-        body = json.dumps({"repositories": ["repo"], "name": "repo", "tags": ["v1"]}).encode()
+        if body is None:
+            body = json.dumps({"repositories": ["repo"], "name": "repo", "tags": ["v1"]}).encode()
         head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
                 % len(body)).encode()
         try:
