@@ -1,4 +1,5 @@
 import MetadataCache
+import RegistryAPI
 
 /// Why a target was left alone. Every step of every workflow says it with one of these, and
 /// `description` is the one place they become text: the plan shown before y/n, the summary
@@ -39,6 +40,9 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
   case tagMoved(tag: String, now: String, was: String)
   /// Tags point at it now that the plan did not show going with it.
   case taggedSinceSync([String])
+  /// The registry lists a tag no registry may hold: what it points at cannot be asked, so
+  /// nothing in that repository is deleted.
+  case uncheckableTag(String)
 
   // Backups.
   /// The copy into the backup directory failed, so it was not deleted.
@@ -71,6 +75,8 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
       "the tag \(tag) now points at \(now), not \(was) (changed since the last sync)"
     case .taggedSinceSync(let tags):
       "tagged since the last sync (\(tags.joined(separator: ", "))); run `sync` and look again"
+    case .uncheckableTag(let tag):
+      "the registry lists a tag that is not a valid tag name (\(TerminalText.escape(tag))); what it points at cannot be checked, so nothing in this repository is deleted"
     case .backupFailed(let directory, let error):
       "the copy to \(directory) failed: \(error)"
     }
@@ -92,6 +98,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     case .tagGone: "tag-gone"
     case .tagMoved: "tag-moved"
     case .taggedSinceSync: "tagged-since-sync"
+    case .uncheckableTag: "uncheckable-tag"
     case .backupFailed: "backup-failed"
     }
   }

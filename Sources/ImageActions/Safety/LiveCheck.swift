@@ -40,6 +40,8 @@ public struct LiveCheck: Sendable {
     var digestByTag: [String: String] = [:]
     /// Target digest → the live tagged indexes that list it.
     var taggedParents: [String: [String]] = [:]
+    /// Tags the registry lists that no registry may hold: their targets cannot be checked.
+    var invalidTags: [String] = []
   }
 
   /// Checks each deletion against the registry as it stands now.
@@ -53,6 +55,11 @@ public struct LiveCheck: Sendable {
       let known = Set(items.map(\.manifest.digest))
       let state = try await liveState(of: repository, known: known)
       for item in items {
+        // A tag that cannot be asked about may point at any of them: none goes.
+        if let tag = state.invalidTags.first {
+          result.skipped.append(item.skipped(.uncheckableTag(tag)))
+          continue
+        }
         if let reason = staleReason(item, state: state, rules: rules) {
           result.skipped.append(item.skipped(reason))
           continue
@@ -99,12 +106,14 @@ public struct LiveCheck: Sendable {
     } catch let error as RegistryError where error.isNotFound {
       return RepositoryState()
     }
+    var state = RepositoryState()
+    state.invalidTags = tags.filter { (try? Reference.validateTag($0)) == nil }
+    guard state.invalidTags.isEmpty else { return state }
     let client = self.client
     let limit = client.options.maxConcurrency
     let heads = try await mapConcurrently(tags, limit: limit) { tag in
       (tag, try await client.headManifest(repository: repository, reference: tag))
     }
-    var state = RepositoryState()
     var indexes: Set<String> = []
     for (tag, head) in heads {
       guard let head else { continue }  // deleted between the listing and the HEAD

@@ -1,4 +1,5 @@
 import Foundation
+import RegistryAPI
 
 extension Session {
   /// Asks a yes/no question the way az (knack's `prompt_y_n`) does: `QUESTION (y/n): `,
@@ -7,7 +8,8 @@ extension Session {
   func confirm(_ question: String) throws -> Bool {
     guard isatty(STDIN_FILENO) == 1 else { throw ShellError.noTerminalForPrompt }
     while true {
-      ByteIO.write(question + " (y/n): ", to: ByteIO.standardError)
+      // The question may quote registry text (names, tags): escaped as every message is.
+      ByteIO.write(TerminalText.escapeMessage(question) + " (y/n): ", to: ByteIO.standardError)
       guard let answer = Self.readAnswerLine() else { return false }
       switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
       case "y", "yes": return true
