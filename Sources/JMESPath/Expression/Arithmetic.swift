@@ -31,7 +31,7 @@ enum Arithmetic {
       result = a / b
     case .integerDivide:
       guard b != 0 else { throw divisionByZero(op) }
-      result = (a / b).rounded(.down)
+      result = floorDivide(a, b)
     case .modulo:
       guard b != 0 else { throw divisionByZero(op) }
       let r = fmod(a, b)
@@ -40,8 +40,25 @@ enum Arithmetic {
     guard result.isFinite else {
       throw JMESPathError(.notANumber, "\(symbol(op)) has no finite result for \(a) and \(b)")
     }
-    if op == .divide { return .double(result) }
-    return .number(result)
+    // A float operand (or `/`) gives a float, as in Python: `2.5 + 2.5` is 5.0.
+    return .double(result)
+  }
+
+  /// CPython's float floor division (float_divmod), which rounds through the remainder:
+  /// `1 // 0.2` is 4, not floor(1 / 0.2) = 5, because 0.2 is a little more than a fifth.
+  static func floorDivide(_ a: Double, _ b: Double) -> Double {
+    var mod = fmod(a, b)
+    var div = (a - mod) / b
+    if mod != 0 {
+      if (b < 0) != (mod < 0) {
+        mod += b
+        div -= 1
+      }
+    }
+    guard div != 0 else { return (a / b).sign == .minus ? -0.0 : 0.0 }
+    var floorDiv = div.rounded(.down)
+    if div - floorDiv > 0.5 { floorDiv += 1 }
+    return floorDiv
   }
 
   /// The exact integer result, or nil when it overflows, is fractional or divides by zero
@@ -73,7 +90,8 @@ enum Arithmetic {
   static func negate(_ operand: JSON) throws(JMESPathError) -> JSON {
     switch operand {
     case .int(let i) where i != .min: return .int(-i)
-    case .int, .double: return .number(-operand.numberValue!)
+    case .int(let i): return .double(-Double(i))
+    case .double(let d): return .double(-d)
     default: throw notNumber("-", operand)
     }
   }

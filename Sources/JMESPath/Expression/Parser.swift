@@ -343,7 +343,18 @@ struct Parser {
       throw JMESPathError(.invalidValue, "slice step cannot be 0")
     }
     let slice = wrapIndex(left, .slice(start: parts[0], stop: parts[1], step: parts[2]))
+    // jmespath.py adds a slice that follows an index (`a[0][1:3]`) to the same index
+    // expression and does not project: `a[0][1:3].b` applies `.b` to the slice as a whole.
+    // The default dialect gives jmespath.py's results, so it does the same.
+    if options.dialect == .default, Self.isIndexExpression(left) { return slice }
     return .listProjection(slice, try projectionRHS(TokenKind.star.bindingPower))
+  }
+
+  static func isIndexExpression(_ node: Node) -> Bool {
+    switch node {
+    case .index, .indexExpression: true
+    default: false
+    }
   }
 
   func wrapIndex(_ left: Node, _ index: Node) -> Node {
