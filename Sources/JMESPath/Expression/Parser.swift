@@ -259,7 +259,12 @@ struct Parser {
       if let near = functions.nearestName(to: name) { message += "; did you mean \(near)()?" }
       throw JMESPathError(.unknownFunction, message, position: namePosition)
     }
-    try function.checkArity(arguments.count)
+    do {
+      try function.checkArity(arguments.count)
+    } catch {
+      // A host function's errors carry the caret (the built-in ones print as they always have).
+      throw function.isHostFunction ? error.at(namePosition) : error
+    }
     let call = Node.function(function, arguments, position: namePosition)
     // A pure function of literal arguments has one value: compute it now, once.
     if function.isPure, arguments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
