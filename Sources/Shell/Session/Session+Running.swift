@@ -11,8 +11,8 @@ extension Session {
     ManifestsCommand.self, DeleteCommand.self, UntagCommand.self, RestoreCommand.self,
     ExportCommand.self, ProtectCommand.self, AuditCommand.self,
     AzCommand.self, GCCommand.self, DemoCommand.self,
-    LoginCommand.self, LogoutCommand.self, BenchCommand.self, HelpCommand.self, HistoryCommand.self,
-    ExitCommand.self,
+    LoginCommand.self, LogoutCommand.self, BenchCommand.self, SetCommand.self, HelpCommand.self,
+    HistoryCommand.self, ExitCommand.self,
   ]
 
   /// The commands by their first word.
@@ -90,7 +90,7 @@ extension Session {
           let expression: Expression
           if keepsIntermediateResults, let value { ProcessLifetime.keep(value) }
           do {
-            expression = try Expression(index == 0 ? Self.lastResultNamed(source) : source)
+            expression = try compile(index == 0 ? Self.lastResultNamed(source) : source)
             value = try expression.evaluate(value ?? .null)
           } catch {
             if error.kind == .syntax, let word = Self.commandLikeWord(source) {
