@@ -2,6 +2,8 @@
 # Benchmark of issue 2: `regsh query` against Debian's `jp` (Go) on 1,000,000 manifests,
 # same machine, one run, alternating the two. Prints wall time and peak RSS of each run
 # and a markdown summary for docs/performance.md.
+# Then issue 13's: `[?timestamp < ago('30d')].digest` against the same filter with the
+# literal date (REGSH_NOW fixes the clock so that ago('30d') is 2018-07-01), alternating.
 #
 # usage: scripts/bench/query-vs-jp.sh [ROUNDS] [MANIFESTS]
 set -euo pipefail
@@ -37,3 +39,23 @@ echo "| tool | median wall (s) | median peak RSS (MiB) |"
 echo "|---|---|---|"
 echo "| regsh query | $(median "${rt[@]}") | $(( $(median "${rm[@]}") / 1024 )) |"
 echo "| jp 0.2.1 | $(median "${jt[@]}") | $(( $(median "${jm[@]}") / 1024 )) |"
+
+# ago() is evaluated once, when the expression is compiled, not per element.
+export REGSH_NOW=2018-07-31T00:00:00Z
+ago="[?timestamp < ago('30d')].digest"
+literal="[?timestamp < '2018-07-01'].digest"
+cmp <("$regsh" query -c -f "$data" "$ago") <("$regsh" query -c -f "$data" "$literal") \
+  || { echo "ago('30d') and the literal date disagree" >&2; exit 1; }
+echo
+echo "expression: $ago against $literal (REGSH_NOW=$REGSH_NOW), rounds: $rounds"
+declare -a at lt
+for i in $(seq "$rounds"); do
+  read -r t m < <(measure "$regsh" query -f "$data" "$ago"); at+=("$t")
+  read -r t m < <(measure "$regsh" query -f "$data" "$literal"); lt+=("$t")
+  echo "round $i: ago ${at[-1]} s | literal ${lt[-1]} s"
+done
+echo
+echo "| expression | median wall (s) |"
+echo "|---|---|"
+echo "| \`$ago\` | $(median "${at[@]}") |"
+echo "| \`$literal\` | $(median "${lt[@]}") |"
