@@ -109,4 +109,26 @@ struct QueryLanguageTests {
     #expect(r.stdout.contains("ago(string)"))
     #expect(r.stdout.contains("split(string, string[, number])"))
   }
+
+  /// Completion in a later pipeline stage reads the shape of the command stage's documents
+  /// from the real cache, before anything has run (`_` is empty here).
+  @Test func laterStagesCompleteFieldsFromTheCache() throws {
+    let home = try TemporaryDirectory()
+    let env = ["REGSH_HOME": home.url.path]
+    #expect(try RegshProcess.run(["demo"], stdin: "", environment: env).status == 0)
+    #expect(
+      try RegshProcess.run(["-c", "use myregistry; sync -o none"], environment: env).status == 0)
+    let session = Session(environment: env)
+    session.currentRegistry = "myregistry"
+    let source = SessionCompletionSource(session: session)
+    let detail = source.fields(producedBy: ["manifests", "acr-helloworld", "--detail"])
+    #expect(detail.contains("layers") && detail.contains("imageSize"), "\(detail)")
+    #expect(source.lastResultFields().isEmpty)
+    let completer = Completer(source: source)
+    #expect(
+      completer.complete("manifests acr-helloworld | [?tags==null].dig").candidates == [".digest"])
+    #expect(
+      completer.complete("manifests acr-helloworld --detail | [?tags==null].config").candidates
+        == [".configDigest"])
+  }
 }
