@@ -98,6 +98,9 @@ public struct DurationText: Sendable, Equatable {
         guard value == value.rounded() else {
           throw ParseError(description: "'\(text)': years and months must be whole")
         }
+        guard value < 1_000_000 else {
+          throw ParseError(description: "'\(text)' is too long a duration")
+        }
         months += Int(value) * (designator == "Y" ? 12 : 1)
       case (false, "W"): seconds += value * 7 * 86_400
       case (false, "D"): seconds += value * 86_400

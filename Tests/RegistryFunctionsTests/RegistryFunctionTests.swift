@@ -95,6 +95,8 @@ struct RegistryFunctionTests {
     ("ago('P1X')", "invalid-value", "unknown unit 'X'"),
     ("ago('P0.5M')", "invalid-value", "whole"),
     ("ago('99999999999d')", "invalid-value", "too long"),
+    ("ago('P99999999999999999999Y')", "invalid-value", "too long"),
+    ("ago('P9999Y')", "invalid-value", "years 1–9999"),
     ("ago(`30`)", "invalid-type", "string"),
     ("ago()", "invalid-arity", "takes 1"),
     ("to_epoch('yesterday')", "invalid-value", "ISO 8601"),

@@ -204,11 +204,20 @@ private func find(_ args: [FunctionArgument], last: Bool) throws(JMESPathError) 
   return .null
 }
 
+let maximumPadWidth = 1 << 20
+
 private func pad(_ args: [FunctionArgument], function: String, left: Bool) throws(JMESPathError)
   -> JSON
 {
   let subject = args.value(0).stringValue!
   let width = try nonNegativeInteger(args.value(1), function, "width")
+  // A result of millions of characters is a typo, not a query: refuse it rather than
+  // exhaust memory.
+  guard width <= maximumPadWidth else {
+    throw JMESPathError(
+      .invalidValue,
+      "\(function)() expected $width to be at most \(maximumPadWidth), but received \(width)")
+  }
   let padding = args.count > 2 ? args.value(2).stringValue! : " "
   guard padding.unicodeScalars.count == 1 else {
     throw JMESPathError(

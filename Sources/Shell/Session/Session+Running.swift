@@ -93,7 +93,11 @@ extension Session {
             expression = try compile(index == 0 ? Self.lastResultNamed(source) : source)
             value = try expression.evaluate(value ?? .null)
           } catch {
-            if error.kind == .syntax, let word = Self.commandLikeWord(source) {
+            // `manifets --all` is a command typo, though arithmetic reads it (as
+            // `manifets - -all`) and fails only when evaluated.
+            if error.kind == .syntax || Self.hasFlagAfterFirstWord(source),
+              let word = Self.commandLikeWord(source)
+            {
               throw ShellError.usage(Self.unknownCommandMessage(word))
             }
             if let line, index < pipeline.stageColumns.count {
@@ -181,6 +185,16 @@ extension Session {
       trimmed[word.endIndex] == " " || trimmed[word.endIndex] == "\t"
     else { return nil }
     return String(word)
+  }
+
+  /// `word -x…` or `word --x…`: what a command with a flag looks like.
+  static func hasFlagAfterFirstWord(_ source: String) -> Bool {
+    guard let word = commandLikeWord(source) else { return false }
+    let trimmed = source.drop { $0 == " " || $0 == "\t" }
+    let rest = trimmed.dropFirst(word.count).drop { $0 == " " || $0 == "\t" }
+    guard rest.first == "-" else { return false }
+    let next = rest.dropFirst().first
+    return next == "-" || (next?.isLetter ?? false)
   }
 
   static func nearestCommand(to name: String) -> String? {
