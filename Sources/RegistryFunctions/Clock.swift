@@ -23,8 +23,15 @@ public struct Clock: Sendable {
   }
 
   /// REGSH_NOW when it is set (read at each call), else the system clock.
-  public static let environment = Clock {
-    guard let text = ProcessInfo.processInfo.environment["REGSH_NOW"], !text.isEmpty else {
+  public static let environment = Clock { fromREGSH_NOW(ProcessInfo.processInfo.environment) }
+
+  /// REGSH_NOW of the given environment (a session's), else the system clock.
+  public static func environment(_ variables: [String: String]) -> Clock {
+    Clock { fromREGSH_NOW(variables) }
+  }
+
+  static func fromREGSH_NOW(_ variables: [String: String]) -> Result<Instant, ClockError> {
+    guard let text = variables["REGSH_NOW"], !text.isEmpty else {
       return system.now()
     }
     guard let instant = Instant(iso8601: text) else {

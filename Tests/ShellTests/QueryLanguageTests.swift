@@ -83,6 +83,14 @@ struct QueryLanguageTests {
     #expect(viaQuery.stdout == "0\n", "\(viaQuery.stderr)")
   }
 
+  /// A session reads REGSH_NOW from its own environment, not only the process's.
+  @Test func aSessionsClockIsItsEnvironmentsREGSH_NOW() async throws {
+    let session = Session(environment: [
+      "REGSH_NOW": "2018-07-12T15:52:00Z", "REGSH_HOME": "/nonexistent",
+    ])
+    #expect(try session.compile("ago('1d')").evaluate(.null) == "2018-07-11T15:52:00.0000000Z")
+  }
+
   @Test func theDialectIsASetting() throws {
     let r = try RegshProcess.run(
       [

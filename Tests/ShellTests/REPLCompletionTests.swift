@@ -69,6 +69,8 @@ struct REPLCompletionTests {
     ("let $repo = repository, $n = `3` in [?starts_with(name, $re", ["$repo"]),
     ("let $a = tags in [?$a == $", ["$a"]),
     ("[?tags == $", []),
+    // The dialect setting.
+    ("set d", ["dialect"]), ("set dialect c", ["community"]),
   ])
   func offers(line: String, expected: [String]) {
     #expect(candidates(line) == expected, "line: \(line)")

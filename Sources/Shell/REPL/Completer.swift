@@ -177,6 +177,7 @@ struct Completer {
     case "help": return Array(commandTypes.keys)
     case "registry": return words.count == 1 ? ["add", "list", "remove"] : source.registryNames()
     case "bench": return ["populate"]
+    case "set": return words.count == 1 ? ["dialect"] : Dialect.allCases.map(\.rawValue)
     case "history", "exit": return []
     default: break
     }

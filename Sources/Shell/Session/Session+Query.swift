@@ -12,7 +12,12 @@ extension Session {
     FunctionTable.forDialect(dialect, adding: queryFunctions)
   }
 
+  /// The registry functions with this session's clock: REGSH_NOW of its environment.
+  var sessionFunctions: [FunctionDefinition] {
+    RegistryFunctions.all(clock: .environment(environment))
+  }
+
   func compile(_ source: String) throws(JMESPathError) -> Expression {
-    try Expression(source, dialect: dialect, functions: Self.queryFunctions)
+    try Expression(source, dialect: dialect, functions: sessionFunctions)
   }
 }
