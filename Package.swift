@@ -21,6 +21,7 @@ let package = Package(
       name: "JMESPath",
       dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
     ),
+    .target(name: "RegistryFunctions", dependencies: ["JMESPath"]),
     .target(
       name: "RegistryAPI",
       dependencies: [.product(name: "Crypto", package: "swift-crypto")]
@@ -38,7 +39,7 @@ let package = Package(
     .target(
       name: "Shell",
       dependencies: [
-        "JMESPath", "RegistryAPI", "MetadataCache", "ImageActions", "CLibedit",
+        "JMESPath", "RegistryFunctions", "RegistryAPI", "MetadataCache", "ImageActions", "CLibedit",
         .product(name: "Yams", package: "Yams"),
         // The shell's commands are ArgumentParser commands, so one definition serves the
         // command line, the REPL and the generated completion scripts.
@@ -52,6 +53,9 @@ let package = Package(
     // A seeded generator for the fuzz tests, with no dependencies, so any test target can use it.
     .target(name: "SeededRandom", path: "Tests/SeededRandom"),
     .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "SeededRandom"]),
+    .testTarget(
+      name: "RegistryFunctionsTests",
+      dependencies: ["RegistryFunctions", "JMESPath", "MetadataCache", "SeededRandom"]),
     // What the test targets share: live registries, fixtures, and running regsh itself.
     .target(
       name: "TestSupport",

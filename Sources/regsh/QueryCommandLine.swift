@@ -25,15 +25,35 @@ struct QueryCommandLine: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Print a string result without quotes.")
   var unquoted = false
 
-  @Flag(help: "Follow the JMESPath specification exactly: no ordering comparisons between strings.")
+  @Flag(
+    help:
+      "Follow the JMESPath specification exactly: no extensions, no ordering comparisons between strings."
+  )
   var strict = false
+
+  @Option(
+    help: ArgumentHelp(
+      "The JMESPath edition: default (jmespath.py's results, as az) or community (JMESPath Community's where they differ).",
+      valueName: "dialect"))
+  var dialect: String = "default"
 
   @Argument(help: "The JMESPath expression, e.g. \"[?tags==null].digest\".")
   var expression: String
 
+  func validate() throws {
+    guard dialect == "default" || dialect == "community" else {
+      throw ValidationError(
+        "--dialect takes default or community (--strict is the specification alone)")
+    }
+    if strict && dialect != "default" {
+      throw ValidationError("--strict and --dialect \(dialect) cannot be combined")
+    }
+  }
+
   func run() throws {
     let status = QueryCommand(
-      expression: expression, file: file, compact: compact, unquoted: unquoted, strict: strict
+      expression: expression, file: file, compact: compact, unquoted: unquoted, strict: strict,
+      dialect: dialect == "community" ? .community : .default
     ).run()
     if status != .success { throw ExitCode(status.rawValue) }
   }

@@ -34,9 +34,9 @@ struct ComplianceTests {
     }
   }
 
-  static func loadCases() throws -> [Case] {
+  static func loadCases(from files: [URL] = suiteFiles) throws -> [Case] {
     var cases: [Case] = []
-    for url in suiteFiles {
+    for url in files {
       let bytes = [UInt8](try Data(contentsOf: url))
       guard case .array(let groups) = try JSONReader.parse(bytes) else { continue }
       for group in groups {

@@ -21,6 +21,9 @@ struct FuzzTests {
     "2", "::", "length(", "sort_by(", "max_by(", "join(", "to_number(", "abs(", "merge(", "map(",
     "not_null(", "contains(", "sum(", "reverse(", "keys(", " ", "\t", "`", "'", "\"", "\\", "é",
     "😀",
+    // JMESPath Community's syntax and functions.
+    "+", "-", "−", "×", "÷", "/", "//", "%", "?", "=", "$", "$x", "let ", "let $x = ", " in ",
+    "split(", "group_by(", "pad_left(", "find_first(", "zip(", "items(",
   ]
 
   static let documents: [JSON] = [
@@ -69,7 +72,7 @@ struct FuzzTests {
   /// syntax error must point inside the expression.
   static func exercise(_ expression: String, _ random: inout SeededRandom) -> Bool {
     do {
-      let compiled = try Expression(expression)
+      let compiled = try Expression(expression, dialect: random.pick(Dialect.allCases))
       for document in documents where random.below(3) == 0 || document == documents.last! {
         do {
           let result = try compiled.evaluate(document)

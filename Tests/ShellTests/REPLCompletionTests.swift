@@ -50,6 +50,27 @@ struct REPLCompletionTests {
     ("items[*].si", [".size"]),
     ("manifests x --query \"[?tags==null].dig", [".digest"]),
     ("sort_by(@, &time", ["timestamp"]),
+    // JMESPath Community's functions and regsh's registry functions.
+    ("[?timestamp < ag", ["ago("]), ("spli", ["split("]), ("semver_c", ["semver_compare("]),
+    // A later stage completes from the shape of what the command stage produces, before
+    // anything has run (not from `_`: `size` and `layers` are only in the last result).
+    ("manifests acr-helloworld | [?tags==null].dig", [".digest"]),
+    ("manifests acr-helloworld | [?tags==null].siz", []),
+    ("manifests acr-helloworld --detail | [?tags==null].media", [".mediaType"]),
+    ("manifests --all | [0].repo", [".repository"]),
+    (
+      "az acr repository show-manifests -n prod --repository x | [?tags==null].time", [".timestamp"]
+    ),
+    ("manifests x | [?tags==null] | [0].dig", [".digest"]),
+    ("tags x --detail | [0].na", [".name"]),
+    // A stage that queries `_` still completes from the last result.
+    ("[?tags==null] | [0].siz", [".size"]),
+    // The `$` variables a `let` binds, and only those.
+    ("let $repo = repository, $n = `3` in [?starts_with(name, $re", ["$repo"]),
+    ("let $a = tags in [?$a == $", ["$a"]),
+    ("[?tags == $", []),
+    // The dialect setting.
+    ("set d", ["dialect"]), ("set dialect c", ["community"]),
   ])
   func offers(line: String, expected: [String]) {
     #expect(candidates(line) == expected, "line: \(line)")

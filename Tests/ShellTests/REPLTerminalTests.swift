@@ -32,6 +32,25 @@ struct REPLTerminalTests {
     try terminal.waitFor("\"digest\": \"sha256:")
   }
 
+  /// Before anything has run, a later stage completes a field of the command stage's
+  /// documents, and a `$` completes to a variable its `let` binds.
+  @Test func tabCompletesFieldsInAPipelineAndLetVariables() throws {
+    let home = try Self.populatedHome()
+    let terminal = try REPLTerminal(home: home.url)
+    defer { terminal.stop() }
+    try terminal.waitFor("regsh> ")
+    try terminal.type("use bench")
+    try terminal.press("Enter")
+    try terminal.waitFor("regsh(bench)> ")
+    try terminal.type("manifests team1/service-1 | [?tags==null].dig")
+    try terminal.press("Tab")
+    try terminal.waitFor("regsh(bench)> manifests team1/service-1 | [?tags==null].digest")
+    try terminal.press("C-u")
+    try terminal.type("manifests team1/service-1 | let $newest = max_by(@, &timestamp) in $new")
+    try terminal.press("Tab")
+    try terminal.waitFor("in $newest")
+  }
+
   @Test func upRecallsALineFromBeforeARestart() throws {
     let home = try TemporaryDirectory()
     let first = try REPLTerminal(home: home.url)

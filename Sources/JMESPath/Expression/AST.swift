@@ -26,9 +26,32 @@ indirect enum Node: Sendable {
   case comparison(Comparator, Node, Node)
   case multiSelectList([Node])
   case multiSelectHash([KeyValue])
-  case function(FunctionDefinition, [Node])
+  /// A call; `position` (of the name) lets a host function's errors carry a caret.
+  case function(FunctionDefinition, [Node], position: Int)
   /// `&expr`: an expression handed to a function unevaluated.
   case expressionReference(Node)
+  // JMESPath Community's additions.
+  /// `$`: the document the evaluation started from.
+  case root
+  /// `$name`: a variable bound by an enclosing `let`.
+  case variable(String)
+  /// `let $a = x, $b = y in body`: the bindings are evaluated in the enclosing scope.
+  case letExpression([Binding], Node)
+  /// `condition ? whenTrue : whenFalse`
+  case ternary(Node, Node, Node)
+  case arithmetic(ArithmeticOperator, Node, Node)
+  /// Unary `-x` (negate) and `+x` (the number itself).
+  case negate(Node)
+  case unaryPlus(Node)
+}
+
+struct Binding: Sendable {
+  let name: String
+  let value: Node
+}
+
+enum ArithmeticOperator: Sendable {
+  case add, subtract, multiply, divide, integerDivide, modulo
 }
 
 struct KeyValue: Sendable {

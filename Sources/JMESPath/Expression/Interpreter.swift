@@ -1,6 +1,15 @@
 /// Evaluates a syntax tree against a JSON value: one `switch` over `Node`.
 struct Interpreter: Sendable {
   let options: JMESPathOptions
+  /// What `$` means: the document the evaluation started from.
+  let root: JSON
+  /// The variables of the enclosing `let` expressions, innermost first.
+  var scope: Scope? = nil
+
+  init(options: JMESPathOptions, root: JSON) {
+    self.options = options
+    self.root = root
+  }
 
   func evaluate(_ node: Node, _ value: JSON) throws(JMESPathError) -> JSON {
     switch node {
@@ -11,7 +20,11 @@ struct Interpreter: Sendable {
     case .literal(let literal):
       return literal
     case .subexpression(let left, let right):
-      return try evaluate(right, try evaluate(left, value))
+      let l = try evaluate(left, value)
+      // The community edition stops at null (JEP-19); jmespath.py evaluates the right side,
+      // which matters for a function there: `missing.to_string(@)` is "null" in jmespath.py.
+      if options.communitySemantics, case .null = l { return .null }
+      return try evaluate(right, l)
     case .index(let i):
       guard case .array(let elements) = value else { return .null }
       let position = i < 0 ? elements.count + i : i
@@ -21,7 +34,14 @@ struct Interpreter: Sendable {
     case .indexExpression(let left, let right):
       return try evaluate(right, try evaluate(left, value))
     case .listProjection(let left, let right):
-      guard case .array(let elements) = try evaluate(left, value) else { return .null }
+      let base = try evaluate(left, value)
+      guard case .array(let elements) = base else {
+        // A slice of a string is a string; what follows applies to it as to a sub-expression.
+        if case .string = base, options.sliceStrings, Self.isSlice(left) {
+          return try evaluate(right, base)
+        }
+        return .null
+      }
       return try project(elements, right)
     case .valueProjection(let left, let right):
       guard case .object(let members) = try evaluate(left, value) else { return .null }
@@ -69,17 +89,18 @@ struct Interpreter: Sendable {
     case .comparison(let comparator, let left, let right):
       return compare(comparator, try evaluate(left, value), try evaluate(right, value))
     case .multiSelectList(let elements):
-      if case .null = value { return .null }
+      // jmespath.py gives null for a multi-select of null; the community edition builds it.
+      if case .null = value, !options.communitySemantics { return .null }
       var results: [JSON] = []
       results.reserveCapacity(elements.count)
       for element in elements { results.append(try evaluate(element, value)) }
       return .array(results)
     case .multiSelectHash(let pairs):
-      if case .null = value { return .null }
+      if case .null = value, !options.communitySemantics { return .null }
       var object = JSONObject(minimumCapacity: pairs.count)
       for pair in pairs { object[pair.key] = try evaluate(pair.value, value) }
       return .object(object)
-    case .function(let function, let argumentNodes):
+    case .function(let function, let argumentNodes, let position):
       var arguments: [FunctionArgument] = []
       arguments.reserveCapacity(argumentNodes.count)
       for argument in argumentNodes {
@@ -89,11 +110,50 @@ struct Interpreter: Sendable {
           arguments.append(.value(try evaluate(argument, value)))
         }
       }
-      return try function.call(arguments, self)
+      // A host function's errors point at its name, so the shell can draw the caret.
+      guard function.isHostFunction else { return try function.call(arguments, self) }
+      do {
+        return try function.call(arguments, self)
+      } catch {
+        throw error.at(position)
+      }
     case .expressionReference:
       // Outside a function argument an expression reference has no value of its own.
       throw JMESPathError(
         .invalidType, "an expression reference (&…) can only be a function argument")
+    case .root:
+      return root
+    case .variable(let name):
+      guard let bound = scope?.lookup(name) else {
+        throw JMESPathError(.undefinedVariable, "$\(name) is not bound by any enclosing 'let'")
+      }
+      return bound
+    case .letExpression(let bindings, let body):
+      // Every binding is evaluated in the enclosing scope, then the body sees them all.
+      var inner = self
+      for binding in bindings {
+        inner.scope = Scope(
+          name: binding.name, value: try evaluate(binding.value, value), parent: inner.scope)
+      }
+      return try inner.evaluate(body, value)
+    case .ternary(let condition, let whenTrue, let whenFalse):
+      return try evaluate(
+        try evaluate(condition, value).isTruthy ? whenTrue : whenFalse, value)
+    case .arithmetic(let op, let left, let right):
+      return try Arithmetic.apply(op, try evaluate(left, value), try evaluate(right, value))
+    case .negate(let inner):
+      return try Arithmetic.negate(try evaluate(inner, value))
+    case .unaryPlus(let inner):
+      let operand = try evaluate(inner, value)
+      guard operand.isNumber else { throw Arithmetic.notNumber("+", operand) }
+      return operand
+    }
+  }
+
+  static func isSlice(_ node: Node) -> Bool {
+    switch node {
+    case .slice, .indexExpression(_, .slice): true
+    default: false
     }
   }
 

@@ -9,6 +9,10 @@ public struct JMESPathError: Error, CustomStringConvertible, Sendable, Equatable
     case invalidValue = "invalid-value"
     case unknownFunction = "unknown-function"
     case invalidArity = "invalid-arity"
+    /// A `$name` that no enclosing `let` binds (JMESPath Community).
+    case undefinedVariable = "undefined-variable"
+    /// Arithmetic without a finite result: division by zero, overflow (JMESPath Community).
+    case notANumber = "not-a-number"
   }
 
   public let kind: Kind
@@ -24,6 +28,11 @@ public struct JMESPathError: Error, CustomStringConvertible, Sendable, Equatable
   }
 
   public var description: String { "\(kind.rawValue): \(message)" }
+
+  /// The same error pointing at `position`, unless it already points somewhere.
+  public func at(_ position: Int) -> JMESPathError {
+    self.position == nil ? JMESPathError(kind, message, position: position) : self
+  }
 
   /// The expression on one line and a caret under the failing column, for syntax errors.
   public func caretDiagram(for expression: String) -> String? {

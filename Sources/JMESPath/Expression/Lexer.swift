@@ -2,14 +2,18 @@
 /// (`unquoted-string`, `quoted-string`, `raw-string`, `literal`, `number`, operators).
 struct Lexer {
   let scalars: [Unicode.Scalar]
+  let dialect: Dialect
   var index = 0
 
-  init(_ expression: String) {
+  init(_ expression: String, dialect: Dialect = .default) {
     scalars = Array(expression.unicodeScalars)
+    self.dialect = dialect
   }
 
-  static func tokenize(_ expression: String) throws(JMESPathError) -> [Token] {
-    var lexer = Lexer(expression)
+  static func tokenize(_ expression: String, dialect: Dialect = .default) throws(JMESPathError)
+    -> [Token]
+  {
+    var lexer = Lexer(expression, dialect: dialect)
     var tokens: [Token] = []
     while true {
       let token = try lexer.next()
@@ -42,8 +46,29 @@ struct Lexer {
     switch c {
     case "a"..."z", "A"..."Z", "_":
       return Token(kind: .unquotedIdentifier(unquotedString()), position: start)
-    case "0"..."9", "-":
+    case "0"..."9":
       return Token(kind: .number(try number()), position: start)
+    case "-":
+      // As in both jmespath.py and the community edition: '-' before a digit is a negative
+      // number; anything else is the (community) minus operator.
+      if let d = peek(1), ("0"..."9").contains(d) {
+        return Token(kind: .number(try number()), position: start)
+      }
+      return single(.minus)
+    case "\u{2212}": return single(.minus)
+    case "+": return single(.plus)
+    case "\u{00D7}": return single(.multiply)
+    case "\u{00F7}": return single(.divide)
+    case "%": return single(.modulo)
+    case "/": return pair("/", .integerDivide, else: .divide)
+    case "?": return single(.question)
+    case "$":
+      if let next = peek(1), next == "_" || ("a"..."z").contains(next) || ("A"..."Z").contains(next)
+      {
+        index += 1
+        return Token(kind: .variable(unquotedString()), position: start)
+      }
+      return single(.root)
     case "\"": return Token(kind: .quotedIdentifier(try quotedString()), position: start)
     case "'": return Token(kind: .rawString(try rawString()), position: start)
     case "`": return Token(kind: .literal(try literal()), position: start)
@@ -73,7 +98,8 @@ struct Lexer {
         index += 2
         return Token(kind: .eq, position: start)
       }
-      throw JMESPathError(.syntax, "'=' is not an operator; did you mean '=='?", position: start)
+      // A lone '=' only appears in `let $name = …`; the parser reports it anywhere else.
+      return single(.assign)
     default:
       throw JMESPathError(
         .syntax, "unexpected character '\(c.escaped(asASCII: true))'", position: start)
@@ -139,7 +165,9 @@ struct Lexer {
     return s
   }
 
-  /// `raw-string`: only `\'` is an escape; any other backslash stays as written.
+  /// `raw-string`: `\'` is a quote. jmespath.py (and the official suite) keep every other
+  /// backslash pair as written, `\\` included; the community edition reads `\\` as one
+  /// backslash.
   mutating func rawString() throws(JMESPathError) -> String {
     let content = try delimited("'", name: "raw string")
     var out = String.UnicodeScalarView()
@@ -147,6 +175,13 @@ struct Lexer {
     while i < content.endIndex {
       if content[i] == "\\", i + 1 < content.endIndex, content[i + 1] == "'" {
         out.append("'")
+        i += 2
+        continue
+      }
+      if content[i] == "\\", i + 1 < content.endIndex, content[i + 1] == "\\",
+        dialect == .community
+      {
+        out.append("\\")
         i += 2
         continue
       }

@@ -10,17 +10,26 @@ struct Parser {
 
   let tokens: [Token]
   let functions: FunctionTable
+  let options: JMESPathOptions
+  /// The community's syntax (arithmetic, `let`, `$`, `?:`); off in the strict dialect.
+  let extensions: Bool
   var index = 0
   /// Nesting of the tree being built; checked against `maximumDepth`.
   var depth = 0
 
-  init(tokens: [Token], functions: FunctionTable) {
+  init(tokens: [Token], functions: FunctionTable, options: JMESPathOptions = JMESPathOptions()) {
     self.tokens = tokens
     self.functions = functions
+    self.options = options
+    self.extensions = options.dialect.hasExtensions
   }
 
-  static func parse(_ expression: String, functions: FunctionTable) throws(JMESPathError) -> Node {
-    var parser = Parser(tokens: try Lexer.tokenize(expression), functions: functions)
+  static func parse(
+    _ expression: String, functions: FunctionTable, options: JMESPathOptions = JMESPathOptions()
+  ) throws(JMESPathError) -> Node {
+    var parser = Parser(
+      tokens: try Lexer.tokenize(expression, dialect: options.dialect), functions: functions,
+      options: options)
     let node = try parser.expression(0)
     guard parser.current.kind == .eof else {
       throw parser.unexpected("after a complete expression")
@@ -82,9 +91,24 @@ struct Parser {
     case .rawString(let s):
       advance()
       return .literal(.string(s))
+    case .unquotedIdentifier("let") where extensions && isVariable(lookahead(1)):
+      advance()
+      return try letExpression()
     case .unquotedIdentifier(let name):
       advance()
       return .field(name)
+    case .variable(let name) where extensions:
+      advance()
+      return .variable(name)
+    case .root where extensions:
+      advance()
+      return .root
+    case .minus where extensions:
+      advance()
+      return .negate(try expression(TokenKind.minus.bindingPower))
+    case .plus where extensions:
+      advance()
+      return .unaryPlus(try expression(TokenKind.plus.bindingPower))
     case .quotedIdentifier(let name):
       advance()
       if current.kind == .lparen {
@@ -169,6 +193,23 @@ struct Parser {
       return .comparison(comparator, left, try expression(token.kind.bindingPower))
     case .lparen:
       return try functionCall(left, at: token)
+    case .plus where extensions: return try arithmetic(left, .add)
+    case .minus where extensions: return try arithmetic(left, .subtract)
+    case .star where extensions, .multiply where extensions:
+      return try arithmetic(left, .multiply, bindingPower: TokenKind.multiply.bindingPower)
+    case .divide where extensions: return try arithmetic(left, .divide)
+    case .integerDivide where extensions: return try arithmetic(left, .integerDivide)
+    case .modulo where extensions: return try arithmetic(left, .modulo)
+    case .question where extensions:
+      advance()
+      let whenTrue = try expression(0)
+      try match(.colon, "between the branches of '? :'")
+      // One below its own power: `a ? b : c ? d : e` nests to the right, and a pipe ends it.
+      let whenFalse = try expression(TokenKind.question.bindingPower - 1)
+      return .ternary(left, whenTrue, whenFalse)
+    case .assign:
+      throw JMESPathError(
+        .syntax, "'=' is not an operator; did you mean '=='?", position: token.position)
     case .filter:
       return try filterProjection(left: left)
     case .flatten:
@@ -218,8 +259,56 @@ struct Parser {
       if let near = functions.nearestName(to: name) { message += "; did you mean \(near)()?" }
       throw JMESPathError(.unknownFunction, message, position: namePosition)
     }
-    try function.checkArity(arguments.count)
-    return .function(function, arguments)
+    do {
+      try function.checkArity(arguments.count)
+    } catch {
+      // A host function's errors carry the caret (the built-in ones print as they always have).
+      throw function.isHostFunction ? error.at(namePosition) : error
+    }
+    let call = Node.function(function, arguments, position: namePosition)
+    // A pure function of literal arguments has one value: compute it now, once.
+    if function.isPure, arguments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
+      do {
+        return .literal(try Interpreter(options: options, root: .null).evaluate(call, .null))
+      } catch {
+        throw error.at(namePosition)
+      }
+    }
+    return call
+  }
+
+  func isVariable(_ kind: TokenKind) -> Bool {
+    if case .variable = kind { return true }
+    return false
+  }
+
+  /// `let-expression` after `let`: `$name = expression` pairs separated by ',', then `in`.
+  mutating func letExpression() throws(JMESPathError) -> Node {
+    var bindings: [Binding] = []
+    while true {
+      guard case .variable(let name) = current.kind else {
+        throw unexpected("in 'let' (expected a $variable)")
+      }
+      advance()
+      try match(.assign, "after $\(name) in 'let'")
+      bindings.append(Binding(name: name, value: try expression(0)))
+      if case .unquotedIdentifier("in") = current.kind {
+        advance()
+        break
+      }
+      try match(.comma, "between the bindings of 'let' (or 'in' before its body)")
+    }
+    return .letExpression(bindings, try expression(0))
+  }
+
+  /// `arithmetic-expression`: the right operand binds at the operator's own power, so
+  /// operators of one level associate to the left.
+  mutating func arithmetic(_ left: Node, _ op: ArithmeticOperator, bindingPower: Int? = nil)
+    throws(JMESPathError) -> Node
+  {
+    let power = bindingPower ?? current.kind.bindingPower
+    advance()
+    return .arithmetic(op, left, try expression(power))
   }
 
   /// `bracket-specifier` with `"[?" expression "]"`, then the projection's right side.
@@ -259,7 +348,18 @@ struct Parser {
       throw JMESPathError(.invalidValue, "slice step cannot be 0")
     }
     let slice = wrapIndex(left, .slice(start: parts[0], stop: parts[1], step: parts[2]))
+    // jmespath.py adds a slice that follows an index (`a[0][1:3]`) to the same index
+    // expression and does not project: `a[0][1:3].b` applies `.b` to the slice as a whole.
+    // The default dialect gives jmespath.py's results, so it does the same.
+    if options.dialect == .default, Self.isIndexExpression(left) { return slice }
     return .listProjection(slice, try projectionRHS(TokenKind.star.bindingPower))
+  }
+
+  static func isIndexExpression(_ node: Node) -> Bool {
+    switch node {
+    case .index, .indexExpression: true
+    default: false
+    }
   }
 
   func wrapIndex(_ left: Node, _ index: Node) -> Node {

@@ -8,6 +8,13 @@ enum TokenKind: Equatable, Sendable {
   case dot, star, flatten, filter, lbracket, rbracket, lbrace, rbrace, lparen, rparen
   case comma, colon, pipe, or, and, not, ampersand, at
   case lt, lte, gt, gte, eq, ne
+  // JMESPath Community's additions; the parser accepts them only outside the strict dialect.
+  /// `$name`, a variable bound by `let`.
+  case variable(String)
+  /// `$` alone: the document the expression started from.
+  case root
+  case question, assign
+  case plus, minus, multiply, divide, integerDivide, modulo
   case eof
 
   /// Pratt binding power: how tightly the token binds to the expression on its left.
@@ -15,9 +22,13 @@ enum TokenKind: Equatable, Sendable {
   var bindingPower: Int {
     switch self {
     case .pipe: 1
-    case .or: 2
-    case .and: 3
+    // The ternary binds looser than `||` and `&&`, tighter than `|` (JEP-21).
+    case .question: 2
+    case .or: 3
+    case .and: 4
     case .eq, .ne, .lt, .lte, .gt, .gte: 5
+    case .plus, .minus: 6
+    case .multiply, .divide, .integerDivide, .modulo: 7
     case .flatten: 9
     case .star: 20
     case .filter: 21
@@ -62,6 +73,16 @@ enum TokenKind: Equatable, Sendable {
     case .gte: "'>='"
     case .eq: "'=='"
     case .ne: "'!='"
+    case .variable(let name): "variable '$\(name)'"
+    case .root: "'$'"
+    case .question: "'?'"
+    case .assign: "'='"
+    case .plus: "'+'"
+    case .minus: "'-'"
+    case .multiply: "'×'"
+    case .divide: "'/'"
+    case .integerDivide: "'//'"
+    case .modulo: "'%'"
     case .eof: "end of expression"
     }
   }

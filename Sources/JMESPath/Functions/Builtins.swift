@@ -126,7 +126,10 @@ let builtinFunctions: [FunctionDefinition] = [
   },
   FunctionDefinition("to_string", [[.any]]) { args, _ in
     if case .string = args.value(0) { return args.value(0) }
-    return .string(JSONWriter(style: .compact).string(args.value(0)))
+    // As Python's json.dumps, which both reference engines call: ASCII-only, `2.0` for a float.
+    var writer = JSONWriter(style: .compact, asciiOnly: true)
+    writer.pythonFloats = true
+    return .string(writer.string(args.value(0)))
   },
   FunctionDefinition("type", [[.any]]) { args, _ in
     .string(args.value(0).typeName)

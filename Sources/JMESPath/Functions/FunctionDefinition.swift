@@ -60,40 +60,90 @@ enum FunctionArgument {
 ///
 /// Arity and argument types are checked here, from the signature, before the body runs,
 /// so every function reports those errors in the same words.
+///
+/// A host adds its own functions with the public initializer (like jmespath.py's custom
+/// functions) and hands them to `Expression(_:options:functions:)`; the engine knows
+/// nothing else about them.
 public final class FunctionDefinition: Sendable {
   public let name: String
   /// Each parameter accepts any of its listed types.
   public let parameters: [[ParameterType]]
+  /// How many of the last parameters may be left out, as in `split(s, sep[, count])`.
+  public let optional: Int
   /// The last parameter may repeat (at least once), as in `merge` and `not_null`.
   public let variadic: Bool
+  /// The result depends on the arguments alone, never on the current node: a call whose
+  /// arguments are all literals is evaluated once, when the expression is compiled.
+  public let isPure: Bool
+  /// Registered by the host rather than built in; its errors carry the call's position.
+  let isHostFunction: Bool
+  /// One line for `help functions`: what it does, with an example.
+  public let summary: String
   let body:
     @Sendable (_ arguments: [FunctionArgument], _ interpreter: Interpreter) throws(JMESPathError) ->
       JSON
 
   init(
-    _ name: String, _ parameters: [[ParameterType]], variadic: Bool = false,
+    _ name: String, _ parameters: [[ParameterType]], optional: Int = 0, variadic: Bool = false,
+    summary: String = "",
     body:
       @escaping @Sendable (_ arguments: [FunctionArgument], _ interpreter: Interpreter)
       throws(JMESPathError) -> JSON
   ) {
     self.name = name
     self.parameters = parameters
+    self.optional = optional
     self.variadic = variadic
+    self.isPure = false
+    self.isHostFunction = false
+    self.summary = summary.isEmpty ? FunctionSummaries.builtin[name] ?? "" : summary
     self.body = body
   }
 
-  /// The signature as the documentation writes it, e.g. `max_by(array, expref)`.
+  /// A host function. `body` receives the argument values, already checked against
+  /// `parameters` (an expression reference cannot be a host function's parameter), and
+  /// reports bad values with a `JMESPathError` (`invalid-value`, usually).
+  public init(
+    name: String, parameters: [[ParameterType]], optional: Int = 0, variadic: Bool = false,
+    pure: Bool = false, summary: String = "",
+    body: @escaping @Sendable (_ arguments: [JSON]) throws(JMESPathError) -> JSON
+  ) {
+    self.name = name
+    self.parameters = parameters
+    self.optional = optional
+    self.variadic = variadic
+    self.isPure = pure
+    self.isHostFunction = true
+    self.summary = summary
+    self.body = { arguments, _ throws(JMESPathError) in
+      try body(
+        arguments.map { argument in
+          if case .value(let v) = argument { return v }
+          return .null
+        })
+    }
+  }
+
+  /// The signature as the documentation writes it, e.g. `max_by(array, expref)`,
+  /// `split(string, string[, number])`.
   public var signature: String {
     let list = parameters.map { $0.map(\.description).joined(separator: "|") }
-    return "\(name)(\(list.joined(separator: ", "))\(variadic ? ", ..." : ""))"
+    let required = list.dropLast(optional).joined(separator: ", ")
+    var text = required
+    for extra in list.suffix(optional) { text += text.isEmpty ? "[\(extra)" : "[, \(extra)" }
+    text += String(repeating: "]", count: optional)
+    return "\(name)(\(text)\(variadic ? ", ..." : ""))"
   }
 
   func checkArity(_ count: Int) throws(JMESPathError) {
-    let ok = variadic ? count >= parameters.count : count == parameters.count
+    let minimum = parameters.count - optional
+    let ok = variadic ? count >= parameters.count : (minimum...parameters.count).contains(count)
     guard !ok else { return }
     let expected =
-      variadic ? "at least \(parameters.count)" : "\(parameters.count)"
-    let noun = parameters.count == 1 && !variadic ? "argument" : "arguments"
+      variadic
+      ? "at least \(parameters.count)"
+      : optional > 0 ? "\(minimum) to \(parameters.count)" : "\(parameters.count)"
+    let noun = parameters.count == 1 && !variadic && optional == 0 ? "argument" : "arguments"
     throw JMESPathError(
       .invalidArity,
       "\(name)() takes \(expected) \(noun) but received \(count); usage: \(signature)")
@@ -120,16 +170,36 @@ public final class FunctionDefinition: Sendable {
 public struct FunctionTable: Sendable {
   var definitions: [String: FunctionDefinition]
 
-  init(_ definitions: [FunctionDefinition]) {
+  public init(_ definitions: [FunctionDefinition]) {
     self.definitions = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { $1 })
   }
 
-  subscript(name: String) -> FunctionDefinition? { definitions[name] }
+  public subscript(name: String) -> FunctionDefinition? { definitions[name] }
 
   public var names: [String] { definitions.keys.sorted() }
 
+  /// Every function, by name.
+  public var all: [FunctionDefinition] { names.compactMap { definitions[$0] } }
+
   /// The 26 functions of the JMESPath specification.
   public static let builtin = FunctionTable(builtinFunctions)
+
+  /// The specification's functions and JMESPath Community's (`items`, `split`, …).
+  public static let community = FunctionTable(builtinFunctions + communityFunctions)
+
+  /// What an expression in `dialect` may call: the host's functions beside the dialect's
+  /// own, none of them in the strict dialect. A host function never replaces a built-in one.
+  public static func forDialect(_ dialect: Dialect, adding host: [FunctionDefinition] = [])
+    -> FunctionTable
+  {
+    guard dialect.hasExtensions else { return .builtin }
+    guard !host.isEmpty else { return .community }
+    var table = community
+    for function in host where table.definitions[function.name] == nil {
+      table.definitions[function.name] = function
+    }
+    return table
+  }
 
   /// The closest known name, for "did you mean" hints.
   func nearestName(to name: String) -> String? {

@@ -10,6 +10,9 @@ public struct JSONWriter {
   public var style: Style
   /// Escapes every non-ASCII character as `\uXXXX` (for consumers that want 7-bit text).
   public var asciiOnly: Bool
+  /// Writes a whole-number float as Python does (`2.0`, not `2`): what `to_string` returns
+  /// in jmespath.py and jmespath-community, whose results regsh's dialects follow.
+  public var pythonFloats: Bool = false
 
   public init(style: Style = .pretty(indent: 2), asciiOnly: Bool = false) {
     self.style = style
@@ -37,6 +40,7 @@ public struct JSONWriter {
     case .null: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
     case .int(let i): Self.writeInt(i, into: &out)
+    case .double(let d) where pythonFloats: Self.writePythonDouble(d, into: &out)
     case .double(let d): Self.writeDouble(d, into: &out)
     case .string(let s): Self.writeString(s, asciiOnly: asciiOnly, into: &out)
     case .array(let elements):
@@ -114,6 +118,17 @@ public struct JSONWriter {
       return
     }
     out.append(contentsOf: value.description.utf8)
+  }
+
+  /// Python's `repr` of a float: as `writeDouble`, but a whole number keeps `.0`.
+  static func writePythonDouble(_ value: Double, into out: inout [UInt8]) {
+    if value.isFinite, value.rounded() == value, abs(value) < 1e16 {
+      if value == 0, value.sign == .minus { out.append(UInt8(ascii: "-")) }
+      writeInt(Int(value), into: &out)
+      out.append(contentsOf: ".0".utf8)
+      return
+    }
+    writeDouble(value, into: &out)
   }
 
   static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

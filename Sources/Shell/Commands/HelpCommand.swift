@@ -11,20 +11,23 @@ public struct HelpCommand: SessionCommand {
         help
         help manifests
         help az acr repository show-manifests
+        help functions
       """)
 
-  @Argument(help: "A command, with subcommands for a group (az acr repository list).")
+  @Argument(
+    help: "A command, with subcommands for a group (az acr repository list), or 'functions'.")
   var command: [String] = []
 
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    session.print(try Self.text(for: command))
+    session.print(try Self.text(for: command, dialect: session.dialect))
     return .nothing
   }
 
-  static func text(for words: [String]) throws -> String {
+  static func text(for words: [String], dialect: Dialect = .default) throws -> String {
     guard let name = words.first else { return overview() }
+    if words == ["functions"] { return functions(dialect) }
     guard var type = Session.commandTypes[name] else {
       var message = "unknown command '\(name)'"
       if let near = Session.nearestCommand(to: name) { message += "; did you mean '\(near)'?" }
@@ -72,6 +75,29 @@ public struct HelpCommand: SessionCommand {
     return examples
   }
 
+  /// `help functions`: every function an expression may call in `dialect`, with its
+  /// signature and an example; the language's own first, then regsh's registry functions.
+  static func functions(_ dialect: Dialect) -> String {
+    let all = Session.functionTable(dialect).all
+    let builtin = Set(FunctionTable.forDialect(dialect).names)
+    let width = all.map(\.signature.count).max() ?? 0
+    func lines(_ functions: [FunctionDefinition]) -> String {
+      functions.map {
+        "  " + $0.signature.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary
+          + "\n"
+      }.joined()
+    }
+    var text = "Functions (dialect \(dialect.rawValue); set dialect NAME changes it):\n"
+    text += lines(all.filter { builtin.contains($0.name) })
+    let registry = all.filter { !builtin.contains($0.name) }
+    if !registry.isEmpty {
+      text += "\nregsh's registry functions (REGSH_NOW fixes the clock):\n" + lines(registry)
+    } else {
+      text += "\nThe strict dialect has the specification's functions only.\n"
+    }
+    return text
+  }
+
   static func overview() -> String {
     let names = Session.commandTypes.keys.sorted()
     let width = (names.map(\.count).max() ?? 0) + 2
@@ -84,6 +110,8 @@ public struct HelpCommand: SessionCommand {
 
       Any other line is a JMESPath expression over the last result, and stages are piped:
         manifests acr-helloworld | [?tags==null].digest
+        manifests acr-helloworld | [?timestamp < ago('30d')].digest
+      help functions lists the functions; set dialect NAME picks the JMESPath edition.
       Keys: emacs editing, Up/Down and Ctrl-R for history, Tab to complete, Ctrl-C drops the
       line, Ctrl-D on an empty line leaves.
 

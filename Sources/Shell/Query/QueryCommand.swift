@@ -1,4 +1,5 @@
 import JMESPath
+import RegistryFunctions
 
 /// `regsh query`: JMESPath over a JSON document, with `jp`'s flags and exit codes.
 public struct QueryCommand {
@@ -16,18 +17,19 @@ public struct QueryCommand {
   public var compact = false
   /// A string result prints without quotes.
   public var unquoted = false
-  /// The specification's comparison rules, without regsh's string ordering.
-  public var strict = false
+  /// The JMESPath edition: jmespath.py's (default), the community's, or the specification
+  /// alone (`--strict`, no extension of any kind).
+  public var dialect: Dialect
 
   public init(
     expression: String, file: String? = nil, compact: Bool = false, unquoted: Bool = false,
-    strict: Bool = false
+    strict: Bool = false, dialect: Dialect = .default
   ) {
     self.expression = expression
     self.file = file
     self.compact = compact
     self.unquoted = unquoted
-    self.strict = strict
+    self.dialect = strict ? .strict : dialect
   }
 
   /// Runs the query, printing the result on stdout and any error on stderr.
@@ -35,7 +37,9 @@ public struct QueryCommand {
     // Compile first: a typo in the expression is reported before a large input is read.
     let compiled: Expression
     do {
-      compiled = try Expression(expression, options: strict ? .strict : JMESPathOptions())
+      // regsh's registry functions (`ago`, `semver`, …) are there in every dialect but strict.
+      compiled = try Expression(
+        expression, dialect: dialect, functions: RegistryFunctions.all())
     } catch {
       ByteIO.write(Self.describe(error, in: expression), to: ByteIO.standardError)
       return .expressionError
@@ -75,8 +79,8 @@ public struct QueryCommand {
     return .success
   }
 
-  /// `error: KIND: message`, then for a syntax error the expression with a caret under the
-  /// failing column.
+  /// `error: KIND: message`, then the expression with a caret under the failing column when
+  /// the error has one (syntax errors, and the registry functions' errors).
   public static func describe(_ error: JMESPathError, in expression: String) -> String {
     var text = "error: \(error.kind.rawValue): \(error.message)\n"
     if let diagram = error.caretDiagram(for: expression) { text += diagram + "\n" }

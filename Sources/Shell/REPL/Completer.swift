@@ -9,6 +9,13 @@ protocol CompletionSource {
   func digests(of repository: String) -> [String]
   /// The field names found in the last result, at any depth.
   func lastResultFields() -> [String]
+  /// The field names of the documents a command stage produces (`manifests REPO`), known
+  /// before anything has run: from the cache, else from the documents' documented shape.
+  func fields(producedBy command: [String]) -> [String]
+}
+
+extension CompletionSource {
+  func fields(producedBy command: [String]) -> [String] { DocumentShapes.fields(of: command) }
 }
 
 /// Tab completion for a regsh line: given the text up to the cursor, the word being
@@ -16,7 +23,8 @@ protocol CompletionSource {
 struct Completer {
   /// The characters that end a word; `LineEditor` hands the same set to libedit, so the
   /// word libedit replaces is the word computed here.
-  static let wordBreakCharacters = " \t\n\"'`|;[]{}(),=<>!&*?@$"
+  /// `$` is not one of them: `$name` (a `let` variable) is completed as one word.
+  static let wordBreakCharacters = " \t\n\"'`|;[]{}(),=<>!&*?@"
 
   struct Completion: Equatable {
     /// The word under the cursor that the candidates replace.
@@ -34,7 +42,7 @@ struct Completer {
   init(
     source: any CompletionSource,
     commandTypes: [String: any ParsableCommand.Type] = Session.commandTypes,
-    functionNames: [String] = FunctionTable.builtin.names
+    functionNames: [String] = Session.functionTable(.community).names
   ) {
     self.source = source
     self.commandTypes = commandTypes
@@ -56,13 +64,17 @@ struct Completer {
       return Completion(word: word, candidates: matching, appendSpace: space)
     }
     if scan.inQueryValue || scan.isExpressionStage(commandNames: commandTypes.keys) {
-      return expressionCompletion(word, firstOfStage: words.isEmpty && !scan.inQueryValue)
+      return expressionCompletion(
+        word, firstOfStage: words.isEmpty && !scan.inQueryValue, fields: fields(for: scan),
+        variables: scan.boundVariables)
     }
     guard let name = words.first else {
       // The first word: a command, else the start of an expression over the last result.
       let commands = result(Array(commandTypes.keys), for: word)
       return commands.candidates.isEmpty
-        ? expressionCompletion(word, firstOfStage: false) : commands
+        ? expressionCompletion(
+          word, firstOfStage: false, fields: fields(for: scan), variables: scan.boundVariables)
+        : commands
     }
     guard let root = commandTypes[name] else { return result([], for: word) }
     // Walk subcommands (`az acr repository show-manifests`).
@@ -100,17 +112,42 @@ struct Completer {
     return (command, index)
   }
 
-  /// JMESPath: function names, and field names of the last result (after a dot, the
-  /// path before it is kept).
-  func expressionCompletion(_ word: String, firstOfStage: Bool) -> Completion {
+  /// The fields an expression at the cursor sees: those of the documents the nearest
+  /// command stage before it produces (`manifests REPO | [?tags==null].dig`), or, in a
+  /// command's `--query`, that command's; else the last result's (`_`).
+  func fields(for scan: StageScan) -> [String] {
+    if scan.inQueryValue, let name = scan.completedWords.first, commandTypes[name] != nil {
+      let fields = source.fields(producedBy: scan.completedWords)
+      if !fields.isEmpty { return fields }
+    }
+    for words in scan.earlierStages.reversed() {
+      guard let name = words.first else { continue }
+      if commandTypes[name] != nil || name == "acr" {
+        return source.fields(producedBy: words)
+      }
+    }
+    return source.lastResultFields()
+  }
+
+  /// JMESPath: function names, field names (after a dot, the path before it is kept), and
+  /// the `$` variables that an enclosing `let` binds.
+  func expressionCompletion(
+    _ word: String, firstOfStage: Bool, fields: [String], variables: [String] = []
+  ) -> Completion {
+    if word.hasPrefix("$") {
+      let names = variables.map { "$" + $0 }
+      return Completion(
+        word: word, candidates: Array(Set(names.filter { $0.hasPrefix(word) })).sorted(),
+        appendSpace: false)
+    }
     if let dot = word.lastIndex(of: ".") {
       let path = String(word[...dot])
-      let fields = source.lastResultFields().map { path + $0 }
+      let fields = fields.map { path + $0 }
       return Completion(
         word: word, candidates: Array(Set(fields.filter { $0.hasPrefix(word) })).sorted(),
         appendSpace: false)
     }
-    var candidates = functionNames.map { $0 + "(" } + source.lastResultFields()
+    var candidates = functionNames.map { $0 + "(" } + fields
     if firstOfStage { candidates += commandTypes.keys }
     return Completion(
       word: word, candidates: Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted(),
@@ -140,6 +177,7 @@ struct Completer {
     case "help": return Array(commandTypes.keys)
     case "registry": return words.count == 1 ? ["add", "list", "remove"] : source.registryNames()
     case "bench": return ["populate"]
+    case "set": return words.count == 1 ? ["dialect"] : Dialect.allCases.map(\.rawValue)
     case "history", "exit": return []
     default: break
     }
@@ -202,6 +240,8 @@ struct StageScan {
   var inQueryValue = false
   /// The current stage's text.
   var stageText = ""
+  /// The words of each stage before the current one, in order.
+  var earlierStages: [[String]] = []
 
   init(_ text: String) {
     var quote: Character?
@@ -246,6 +286,8 @@ struct StageScan {
       where depth == 0 && (i + 1 >= characters.count || characters[i + 1] != "|")
         && (i == 0 || characters[i - 1] != "|"),
         ";" where depth == 0:
+        if !word.isEmpty || wordHadText { words.append(word) }
+        earlierStages = c == ";" ? [] : earlierStages + [words]
         stage = ""
         words = []
         word = ""
@@ -263,6 +305,37 @@ struct StageScan {
     currentCommandWord = word
     inQueryValue = quote != nil && quoteFollowsQuery
     stageText = stage
+  }
+
+  /// The names a `let` in this stage binds (`let $a = …, $b = …`), in order.
+  var boundVariables: [String] {
+    let scalars = Array(stageText.unicodeScalars)
+    var names: [String] = []
+    var i = 0
+    while i < scalars.count {
+      guard scalars[i] == "$" else {
+        i += 1
+        continue
+      }
+      var j = i + 1
+      while j < scalars.count,
+        scalars[j].properties.isAlphabetic || scalars[j] == "_"
+          || ("0"..."9").contains(scalars[j])
+      {
+        j += 1
+      }
+      let name = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
+      var k = j
+      while k < scalars.count, scalars[k] == " " { k += 1 }
+      // `$name =` (one '=') binds; `$name ==` compares.
+      if !name.isEmpty, k < scalars.count, scalars[k] == "=",
+        k + 1 >= scalars.count || scalars[k + 1] != "=", !names.contains(name)
+      {
+        names.append(name)
+      }
+      i = j
+    }
+    return names
   }
 
   /// The stage is JMESPath: its first word is not a command name, or it starts with

@@ -43,6 +43,31 @@ struct SessionCompletionSource: CompletionSource {
     }
   }
 
+  /// The fields of the cached documents the command would list (its first 50), so a later
+  /// stage completes from real data; the documented shape when the cache has none.
+  func fields(producedBy command: [String]) -> [String] {
+    let listing = ListingWords(command)
+    if let id = registryId(), listing.kind != .none {
+      let options = DocumentOptions(top: 50, detail: listing.detail)
+      let documents: JSON?
+      switch listing.kind {
+      case .manifests:
+        documents = try? session.store().manifestDocuments(
+          registryId: id, repository: listing.all ? nil : listing.repository, options: options)
+      case .tags:
+        documents = listing.repository.flatMap {
+          try? session.store().tagDocuments(registryId: id, repository: $0, options: options)
+        }
+      case .none:
+        documents = nil
+      }
+      var names: Set<String> = []
+      if let documents { Self.collectFields(documents, into: &names, depth: 0) }
+      if !names.isEmpty { return names.sorted() }
+    }
+    return DocumentShapes.fields(of: command)
+  }
+
   func lastResultFields() -> [String] {
     guard let value = session.lastResult else { return [] }
     var names: Set<String> = []

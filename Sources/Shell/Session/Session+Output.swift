@@ -30,7 +30,7 @@ extension Session {
   func queried(_ value: JSON, by query: String) throws -> JSON {
     if keepsIntermediateResults { ProcessLifetime.keep(value) }
     do {
-      return try Expression(query).evaluate(value)
+      return try compile(query).evaluate(value)
     } catch {
       throw ExpressionFailure(error: error, expression: query)
     }

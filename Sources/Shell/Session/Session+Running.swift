@@ -11,8 +11,8 @@ extension Session {
     ManifestsCommand.self, DeleteCommand.self, UntagCommand.self, RestoreCommand.self,
     ExportCommand.self, ProtectCommand.self, AuditCommand.self,
     AzCommand.self, GCCommand.self, DemoCommand.self,
-    LoginCommand.self, LogoutCommand.self, BenchCommand.self, HelpCommand.self, HistoryCommand.self,
-    ExitCommand.self,
+    LoginCommand.self, LogoutCommand.self, BenchCommand.self, SetCommand.self, HelpCommand.self,
+    HistoryCommand.self, ExitCommand.self,
   ]
 
   /// The commands by their first word.
@@ -104,10 +104,14 @@ extension Session {
           let expression: Expression
           if keepsIntermediateResults, let value { ProcessLifetime.keep(value) }
           do {
-            expression = try Expression(index == 0 ? Self.lastResultNamed(source) : source)
+            expression = try compile(index == 0 ? Self.lastResultNamed(source) : source)
             value = try expression.evaluate(value ?? .null)
           } catch {
-            if error.kind == .syntax, let word = Self.commandLikeWord(source) {
+            // `manifets --all` is a command typo, though arithmetic reads it (as
+            // `manifets - -all`) and fails only when evaluated.
+            if error.kind == .syntax || Self.hasFlagAfterFirstWord(source),
+              let word = Self.commandLikeWord(source)
+            {
               throw ShellError.usage(Self.unknownCommandMessage(word))
             }
             if let line, index < pipeline.stageColumns.count {
@@ -195,6 +199,16 @@ extension Session {
       trimmed[word.endIndex] == " " || trimmed[word.endIndex] == "\t"
     else { return nil }
     return String(word)
+  }
+
+  /// `word -x…` or `word --x…`: what a command with a flag looks like.
+  static func hasFlagAfterFirstWord(_ source: String) -> Bool {
+    guard let word = commandLikeWord(source) else { return false }
+    let trimmed = source.drop { $0 == " " || $0 == "\t" }
+    let rest = trimmed.dropFirst(word.count).drop { $0 == " " || $0 == "\t" }
+    guard rest.first == "-" else { return false }
+    let next = rest.dropFirst().first
+    return next == "-" || (next?.isLetter ?? false)
   }
 
   static func nearestCommand(to name: String) -> String? {

@@ -17,6 +17,8 @@ public final class Session {
   /// A one-shot run (`-c`, a command from the command line) never frees the large
   /// documents it queried: exit hands their memory back at once, which is much faster.
   public var keepsIntermediateResults = false
+  /// The JMESPath edition queries are read in (`set dialect`); REGSH_DIALECT sets the start.
+  public var dialect: Dialect
   /// Whether standard error is a terminal (progress bars) and standard output (colour).
   public let stderrIsTerminal: Bool
   public let stdoutIsTerminal: Bool
@@ -32,6 +34,7 @@ public final class Session {
     stderrIsTerminal = isatty(STDERR_FILENO) == 1
     stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
     currentRegistry = environment["REGSH_REGISTRY"]
+    dialect = environment["REGSH_DIALECT"].flatMap(Dialect.init(rawValue:)) ?? .default
   }
 
   /// The cache, opened on first use (a command that needs none never touches the file).
