@@ -26,8 +26,11 @@ public struct RegshProcess {
     return directory.appendingPathComponent("regsh")
   }()
 
+  /// `timeout`: seconds after which regsh is killed (SIGKILL) and the result has status
+  /// -9, for a command that must fail but might hang instead.
   public static func run(
-    _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:]
+    _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:],
+    timeout: TimeInterval? = nil
   )
     throws -> Result
   {
@@ -54,12 +57,24 @@ public struct RegshProcess {
     DispatchQueue.global().async(group: group) {
       err = error.fileHandleForReading.readDataToEndOfFile()
     }
+    nonisolated(unsafe) var killed = false
+    nonisolated(unsafe) var finished = false
+    if let timeout {
+      let pid = process.processIdentifier
+      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+        if !finished {
+          killed = true
+          kill(pid, SIGKILL)
+        }
+      }
+    }
     try input.fileHandleForWriting.write(contentsOf: stdin)
     try input.fileHandleForWriting.close()
     process.waitUntilExit()
+    finished = true
     group.wait()
     return Result(
-      status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+      status: killed ? -9 : process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
       stderr: String(decoding: err, as: UTF8.self))
   }
 
