@@ -74,6 +74,9 @@ struct BadArgument: CustomTestStringConvertible, Sendable {
   var stage = Stage.parsing
   /// A pipeline the command is the last stage of; run inside the shell only.
   var after: String?
+  /// Why the command does not refuse the argument yet: its expectations are recorded as a
+  /// known issue (and fail once it is refused, so that the note goes).
+  var knownIssue: String?
 
   var testDescription: String {
     (after.map { $0 + " | " } ?? "") + words.joined(separator: " ")
@@ -103,6 +106,11 @@ struct BadArgument: CustomTestStringConvertible, Sendable {
     .init(
       words: ["delete", image, "--yes", "--concurrency", "many"], message: "'many' is invalid"),
     .init(words: ["delete", image, "--yes", "--bogus"], message: unknownOption),
+    .init(
+      words: ["delete", image, "--yes", "--concurrency", "0"], message: "at least 1",
+      knownIssue:
+        "delete --concurrency 0 hangs: DeleteCommand.swift should take it with ArgumentCheck.atLeastOne"
+    ),
     .init(words: ["delete", image, "--yes", "--backup"], message: "Missing value for '--backup"),
     .init(
       words: ["delete", "acr-helloworld:no/such tag", "--yes"], message: "not a", stage: .running),
@@ -209,6 +217,11 @@ struct BadArgument: CustomTestStringConvertible, Sendable {
     // sync and bench populate change the cache
     .init(words: ["sync", "-o", "bogus"], message: "unknown output format 'bogus'"),
     .init(words: ["sync", "--query", badQuery], message: "--query: syntax"),
+    .init(
+      words: ["sync", "--concurrency", "0"], message: "at least 1",
+      knownIssue:
+        "sync takes --concurrency 0 as 1: SyncCommand.swift should take it with ArgumentCheck.atLeastOne"
+    ),
     .init(words: ["bench", "populate", "--repositories", "0"], message: "at least 1"),
     .init(words: ["bench", "populate", "--manifests", "lots"], message: "'lots' is invalid"),
     .init(words: ["bench", "populate", "--registry", "my bench"], message: badName),
@@ -221,22 +234,37 @@ struct BadArgument: CustomTestStringConvertible, Sendable {
     let before = try world.state()
     // From the command line (a pipeline exists only inside the shell).
     if bad.after == nil {
-      let result = try RegshProcess.run(words, environment: world.environment)
+      let result = try RegshProcess.run(words, environment: world.environment, timeout: 10)
       let usage: Int32 = words.first == "az" ? 2 : 64
-      #expect(result.status == (bad.stage == .parsing ? usage : 1), "\(result.stderr)")
-      #expect(result.stderr.contains(bad.message), "stderr: \(result.stderr)")
-      #expect(result.stdout.isEmpty, "stdout: \(result.stdout)")
-      let after = try world.state()
-      #expect(after == before, "changed: \(before.differences(from: after))")
+      Self.expect(bad) {
+        #expect(result.status == (bad.stage == .parsing ? usage : 1), "\(result.stderr)")
+        #expect(result.stderr.contains(bad.message), "stderr: \(result.stderr)")
+        #expect(result.stdout.isEmpty, "stdout: \(result.stdout)")
+      }
+      let changes = before.differences(from: try world.state())
+      Self.expect(bad, mayPass: true) { #expect(changes.isEmpty, "changed: \(changes)") }
     }
     // Inside the shell (`-c`), where a usage error exits 1.
     let line = (bad.after.map { $0 + " | " } ?? "") + words.map(Self.quoted).joined(separator: " ")
-    let result = try RegshProcess.run(["-c", line], environment: world.environment)
-    #expect(result.status == 1, "\(result.stderr)")
-    #expect(result.stderr.contains(bad.message), "stderr: \(result.stderr)")
-    #expect(result.stdout.isEmpty, "stdout: \(result.stdout)")
-    let after = try world.state()
-    #expect(after == before, "changed: \(before.differences(from: after))")
+    let result = try RegshProcess.run(["-c", line], environment: world.environment, timeout: 10)
+    Self.expect(bad) {
+      #expect(result.status == 1, "\(result.stderr)")
+      #expect(result.stderr.contains(bad.message), "stderr: \(result.stderr)")
+      #expect(result.stdout.isEmpty, "stdout: \(result.stdout)")
+    }
+    let changes = before.differences(from: try world.state())
+    Self.expect(bad, mayPass: true) { #expect(changes.isEmpty, "changed: \(changes)") }
+  }
+
+  /// The refusal's expectations; a case with a known issue records it as such, and turns
+  /// into a failure once the issue is fixed (so the note is removed).
+  /// `mayPass`: the known issue need not show here (a command that hangs changes nothing).
+  static func expect(_ bad: BadArgument, mayPass: Bool = false, _ body: () -> Void) {
+    if let knownIssue = bad.knownIssue {
+      withKnownIssue(Comment(rawValue: knownIssue), isIntermittent: mayPass, body)
+    } else {
+      body()
+    }
   }
 
   /// A word as the shell's command language reads it back: quoted when it holds more than
@@ -258,7 +286,9 @@ struct BadArgument: CustomTestStringConvertible, Sendable {
       let before = try world.state()
       let result = try RegshProcess.run(["-c", line], environment: world.environment)
       #expect(result.status == 0, "\(line): \(result.stderr)")
-      #expect(try world.state() != before, "\(line) changed nothing that the test reads")
+      #expect(
+        !before.differences(from: try world.state()).isEmpty,
+        "\(line) changed nothing that the test reads")
     }
   }
 }

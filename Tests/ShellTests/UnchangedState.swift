@@ -73,9 +73,13 @@ struct UnchangedState: Equatable {
     if cacheDump != other.cacheDump {
       let before = cacheDump.split(separator: "\n")
       let after = other.cacheDump.split(separator: "\n")
-      found.append("cache rows: \(Set(before).symmetricDifference(after).sorted().prefix(10))")
+      // Rows as sqlite3 prints them; blobs make them long, so each is cut short.
+      let rows = Set(before).symmetricDifference(after).sorted().prefix(10).map { $0.prefix(200) }
+      found.append("cache rows: \(rows)")
     }
-    if audit != other.audit { found.append("audit log: \(audit) → \(other.audit)") }
+    if audit != other.audit {
+      found.append("audit log: \(audit.prefix(500)) → \(other.audit.prefix(500))")
+    }
     if scratchFiles != other.scratchFiles {
       found.append("files written: \(Set(scratchFiles).symmetricDifference(other.scratchFiles))")
     }

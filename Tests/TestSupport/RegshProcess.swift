@@ -29,11 +29,14 @@ public struct RegshProcess {
     return directory.appendingPathComponent("regsh")
   }()
 
-  /// - Parameter executable: another program to run instead of regsh, with the same
-  ///   capture (a wrapper that runs regsh itself).
+  /// - Parameters:
+  ///   - executable: another program to run instead of regsh, with the same capture (a
+  ///     wrapper that runs regsh itself).
+  ///   - timeout: seconds after which regsh is killed (SIGKILL) and the result has status
+  ///     -9, for a command that must fail but might hang instead.
   public static func run(
     _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:],
-    executable program: URL? = nil
+    executable program: URL? = nil, timeout: TimeInterval? = nil
   )
     throws -> Result
   {
@@ -67,12 +70,25 @@ public struct RegshProcess {
       err = error.fileHandleForReading.readDataToEndOfFile()
       group.leave()
     }
+    nonisolated(unsafe) var killed = false
+    nonisolated(unsafe) var finished = false
+    if let timeout {
+      let pid = process.processIdentifier
+      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+        if !finished {
+          killed = true
+          kill(pid, SIGKILL)
+        }
+      }
+    }
     try input.fileHandleForWriting.write(contentsOf: stdin)
     try input.fileHandleForWriting.close()
     process.waitUntilExit()
+    finished = true
     group.wait()
     return Result(
-      status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+      status: killed ? -9 : process.terminationStatus,
+      stdout: String(decoding: out, as: UTF8.self),
       stderr: String(decoding: err, as: UTF8.self), stdoutData: out, stderrData: err)
   }
 

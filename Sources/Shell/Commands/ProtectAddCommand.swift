@@ -12,9 +12,10 @@ public struct ProtectAdd: SessionCommand {
   public static let configuration = CommandConfiguration(
     commandName: "add", abstract: "Protect a digest, an image's tag, or tags matching a pattern.",
     discussion: """
-      REFERENCE is a digest (sha256:…; of any repository, or of those --repository matches),
-      repo@digest, repo:tag, or a tag pattern with shell wildcards (*, ?, [..]). A pattern
-      that no tag can match ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}) is refused.
+      REFERENCE is a digest (sha256:…, in any repository or in those --repository
+      matches), repo@digest, repo:tag, or a tag pattern with shell wildcards
+      (*, ?, [..]). A pattern that no tag can match is refused: a tag is
+      [A-Za-z0-9_][A-Za-z0-9._-]{0,127}.
 
       Examples:
         protect add 'v*' --repository acr-helloworld --reason "pinned by production"

@@ -9,8 +9,9 @@ public struct ProtectCommand: ParsableCommand {
     commandName: "protect",
     abstract: "Protect digests and tag patterns from every delete and untag.",
     discussion: """
-      A digest (sha256:…, repo@sha256:…) protects that manifest; repo:tag, or a tag pattern
-      with shell wildcards (*, ?, [..]), protects tags. No flag overrides a protection.
+      A digest (sha256:…, repo@sha256:…) protects that manifest; repo:tag, or a
+      tag pattern with shell wildcards (*, ?, [..]), protects tags. No flag
+      overrides a protection.
 
       Examples:
         protect add 'v*' --repository acr-helloworld --reason "pinned by production"

@@ -28,8 +28,8 @@ public struct RegistryAdd: SessionCommand {
   public static let configuration = CommandConfiguration(
     commandName: "add", abstract: "Add a registry under a name (or change the one of that name).",
     discussion: """
-      URL is a login server host[:port], an http(s) URL, or oci:DIR for a local registry (a
-      directory of OCI image layouts, kept as its absolute path).
+      URL is a login server host[:port], an http(s) URL, or oci:DIR for a local
+      registry (a directory of OCI image layouts, kept as its absolute path).
 
       Examples:
         registry add myregistry localhost:5000
