@@ -106,17 +106,17 @@ struct BadArgument: CustomTestStringConvertible, Sendable {
     .init(
       words: ["delete", image, "--yes", "--concurrency", "many"], message: "'many' is invalid"),
     .init(words: ["delete", image, "--yes", "--bogus"], message: unknownOption),
-    .init(
-      words: ["delete", image, "--yes", "--concurrency", "0"], message: "at least 1",
-      knownIssue:
-        "delete --concurrency 0 hangs: DeleteCommand.swift should take it with ArgumentCheck.atLeastOne"
-    ),
+    .init(words: ["delete", image, "--yes", "--concurrency", "0"], message: "at least 1"),
     .init(words: ["delete", image, "--yes", "--backup"], message: "Missing value for '--backup"),
     .init(
       words: ["delete", "acr-helloworld:no/such tag", "--yes"], message: "not a", stage: .running),
     .init(
       words: ["delete", "--yes", "-o", "bogus"], message: "unknown output format 'bogus'",
       after: "manifests acr-helloworld | [?tags!=null].digest"),
+    // A later stage's bad arguments stop the pipeline before its delete runs.
+    .init(
+      words: ["export", "{scratch}/out.json", "--format", "bogus"], message: "--format must be",
+      after: "manifests acr-helloworld | [?tags!=null].digest | delete --yes"),
     // untag
     .init(words: ["untag", image, "-o", "bogus"], message: "unknown output format 'bogus'"),
     .init(words: ["untag", image, "--query", badQuery], message: "--query: syntax"),
@@ -154,6 +154,12 @@ struct BadArgument: CustomTestStringConvertible, Sendable {
     .init(
       words: ["az", "acr", "repository", "untag", "--image", image, "--bogus"],
       message: unknownOption),
+    .init(
+      words: ["az", "acr", "repository", "delete", "--image", "acr-helloworld", "--yes"],
+      message: "--image must be REPOSITORY:TAG or REPOSITORY@DIGEST"),
+    .init(
+      words: ["az", "acr", "repository", "untag", "--image", "acr-helloworld@{digest}"],
+      message: "untag removes a tag"),
     // protect add
     .init(
       words: ["protect", "add", "acr-helloworld@{digest}", "-o", "bogus"],
@@ -217,11 +223,8 @@ struct BadArgument: CustomTestStringConvertible, Sendable {
     // sync and bench populate change the cache
     .init(words: ["sync", "-o", "bogus"], message: "unknown output format 'bogus'"),
     .init(words: ["sync", "--query", badQuery], message: "--query: syntax"),
-    .init(
-      words: ["sync", "--concurrency", "0"], message: "at least 1",
-      knownIssue:
-        "sync takes --concurrency 0 as 1: SyncCommand.swift should take it with ArgumentCheck.atLeastOne"
-    ),
+    .init(words: ["sync", "--concurrency", "0"], message: "at least 1"),
+    .init(words: ["restore", "--last", "0"], message: "at least 1"),
     .init(words: ["bench", "populate", "--repositories", "0"], message: "at least 1"),
     .init(words: ["bench", "populate", "--manifests", "lots"], message: "'lots' is invalid"),
     .init(words: ["bench", "populate", "--registry", "my bench"], message: badName),

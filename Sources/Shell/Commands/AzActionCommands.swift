@@ -32,6 +32,10 @@ public struct AzDelete: SessionCommand {
     if (repository == nil) == (image == nil) {
       throw ValidationError("usage error: --image IMAGE | --repository REPOSITORY")
     }
+    // Read as the line is parsed: a bad --image stops the command before anything is asked.
+    if let image {
+      do { _ = try Self.imageTarget(image) } catch { throw ValidationError("\(error)") }
+    }
   }
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
@@ -119,6 +123,14 @@ public struct AzUntag: SessionCommand {
   var image: String
 
   public init() {}
+
+  public func validate() throws {
+    let target: ActionTarget
+    do { target = try AzDelete.imageTarget(image) } catch { throw ValidationError("\(error)") }
+    guard case .tag = target.selector else {
+      throw ValidationError("--image must be REPOSITORY:TAG: untag removes a tag")
+    }
+  }
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry.name)

@@ -24,7 +24,9 @@ public struct OutputOptions: ParsableArguments {
     }
     if let query {
       do {
-        _ = try Expression(query)
+        // With the registry functions: `--query "[?timestamp < ago('30d')]"` is valid.
+        // The session compiles it again in its own dialect before any stage runs.
+        _ = try Expression(query, dialect: .default, functions: Session.queryFunctions)
       } catch {
         var message = "--query: \(error.kind.rawValue): \(error.message)"
         if let diagram = error.caretDiagram(for: query) { message += "\n" + diagram }

@@ -26,7 +26,9 @@ public struct RestoreCommand: SessionCommand {
   @Argument(help: "Digests whose last delete or untag to undo.")
   var digests: [String] = []
 
-  @Option(help: "Undo the last N deletes and untags on the registry.")
+  @Option(
+    help: "Undo the last N deletes and untags on the registry.",
+    transform: ArgumentCheck.atLeastOne)
   var last: Int?
 
   @Option(help: "Only changes in this repository.")

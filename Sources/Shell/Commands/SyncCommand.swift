@@ -22,7 +22,7 @@ public struct SyncCommand: SessionCommand {
 
   @OptionGroup var registry: RegistryOption
 
-  @Option(help: "How many requests run at once.")
+  @Option(help: "How many requests run at once.", transform: ArgumentCheck.atLeastOne)
   var concurrency = 8
 
   @OptionGroup public var output: OutputOptions
@@ -33,7 +33,7 @@ public struct SyncCommand: SessionCommand {
     let info = try session.resolveRegistry(registry.name)
     let report = try await session.sync(
       info, repositories: repositories.isEmpty ? nil : repositories,
-      concurrency: max(1, concurrency))
+      concurrency: concurrency)
     for failure in report.failed {
       session.printError(
         "error: sync of \(TerminalText.escape(failure.repository)) on \(info.name) failed: \(TerminalText.escape(failure.reason))"

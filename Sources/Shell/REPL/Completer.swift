@@ -172,6 +172,10 @@ struct Completer {
   func positionalValues(
     _ command: any ParsableCommand.Type, word: String, words: [String]
   ) -> [String] {
+    // A subcommand of a group (`registry remove`, `bench populate`) names itself here.
+    if words.first == "registry", words.dropFirst().first == "remove" {
+      return source.registryNames()
+    }
     switch command.configuration.commandName {
     case "use": return source.registryNames()
     case "help": return Array(commandTypes.keys)

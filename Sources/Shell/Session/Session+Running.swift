@@ -98,31 +98,42 @@ extension Session {
     var status: Int32 = 0
     var fromQuery = false
     do {
+      // Every stage is read before any runs: a bad argument, `--query` or expression in a
+      // later stage must not let an earlier one change a registry first.
+      var commands: [Int: any SessionCommand] = [:]
+      var expressions: [Int: Expression] = [:]
+      for (index, stage) in pipeline.stages.enumerated() {
+        switch stage {
+        case .command(let name, let arguments):
+          guard let command = try parseCommand([name] + arguments) else { return 0 }
+          if let query = Self.outputQuery(of: command) {
+            do {
+              _ = try compile(query)
+            } catch {
+              throw ExpressionFailure(error: error, expression: query)
+            }
+          }
+          commands[index] = command
+        case .expression(let source):
+          do {
+            expressions[index] = try compile(index == 0 ? Self.lastResultNamed(source) : source)
+          } catch {
+            throw expressionFailure(error, source: source, index: index, of: pipeline, line: line)
+          }
+        }
+      }
       for (index, stage) in pipeline.stages.enumerated() {
         switch stage {
         case .expression(let source):
-          let expression: Expression
           if keepsIntermediateResults, let value { ProcessLifetime.keep(value) }
           do {
-            expression = try compile(index == 0 ? Self.lastResultNamed(source) : source)
-            value = try expression.evaluate(value ?? .null)
+            value = try expressions[index]!.evaluate(value ?? .null)
           } catch {
-            // `manifets --all` is a command typo, though arithmetic reads it (as
-            // `manifets - -all`) and fails only when evaluated.
-            if error.kind == .syntax || Self.hasFlagAfterFirstWord(source),
-              let word = Self.commandLikeWord(source)
-            {
-              throw ShellError.usage(Self.unknownCommandMessage(word))
-            }
-            if let line, index < pipeline.stageColumns.count {
-              throw ExpressionFailure(
-                error: error, expression: line, offset: pipeline.stageColumns[index])
-            }
-            throw ExpressionFailure(error: error, expression: source)
+            throw expressionFailure(error, source: source, index: index, of: pipeline, line: line)
           }
           fromQuery = true
-        case .command(let name, let arguments):
-          guard var command = try parseCommand([name] + arguments) else { return 0 }
+        case .command:
+          guard var command = commands[index] else { return 0 }
           let result = try await command.execute(in: self, input: value)
           value = result.value
           output = result.output
@@ -142,6 +153,33 @@ extension Session {
       report(error)
       return 1
     }
+  }
+
+  /// An expression stage's error as the user sees it: a command typo said as one, else the
+  /// caret under its column on the whole line.
+  func expressionFailure(
+    _ error: JMESPathError, source: String, index: Int, of pipeline: Pipeline, line: String?
+  ) -> any Error {
+    // `manifets --all` is a command typo, though arithmetic reads it (as
+    // `manifets - -all`) and fails only when evaluated.
+    if error.kind == .syntax || Self.hasFlagAfterFirstWord(source),
+      let word = Self.commandLikeWord(source)
+    {
+      return ShellError.usage(Self.unknownCommandMessage(word))
+    }
+    if let line, index < pipeline.stageColumns.count {
+      return ExpressionFailure(error: error, expression: line, offset: pipeline.stageColumns[index])
+    }
+    return ExpressionFailure(error: error, expression: source)
+  }
+
+  /// A command's `--query`, read before it runs so that it is compiled in the session's
+  /// dialect with the registry functions first.
+  static func outputQuery(of command: any SessionCommand) -> String? {
+    for child in Mirror(reflecting: command).children {
+      if let group = child.value as? OptionGroup<OutputOptions> { return group.wrappedValue.query }
+    }
+    return nil
   }
 
   /// The command the words name, parsed; nil when they asked for help (printed here).
