@@ -202,11 +202,15 @@ public struct FunctionTable: Sendable {
   }
 
   /// The closest known name, for "did you mean" hints.
-  func nearestName(to name: String) -> String? {
-    let scored = names.map { ($0, editDistance($0, name)) }.min { $0.1 < $1.1 }
-    guard let (best, distance) = scored, distance <= max(2, name.count / 3) else { return nil }
-    return best
-  }
+  func nearestName(to name: String) -> String? { JMESPath.nearestName(to: name, among: names) }
+}
+
+/// The candidate closest to `name`, when it is close enough to be what was meant: the one
+/// rule for every "did you mean" regsh says (functions here, commands in the shell).
+public func nearestName(to name: String, among candidates: some Sequence<String>) -> String? {
+  let scored = candidates.map { ($0, editDistance($0, name)) }.min { $0.1 < $1.1 }
+  guard let (best, distance) = scored, distance <= max(2, name.count / 3) else { return nil }
+  return best
 }
 
 /// Levenshtein distance over Unicode scalars, for "did you mean" suggestions.

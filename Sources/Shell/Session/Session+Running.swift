@@ -250,9 +250,7 @@ extension Session {
   }
 
   static func nearestCommand(to name: String) -> String? {
-    let scored = commandTypes.keys.map { ($0, editDistance($0, name)) }.min { $0.1 < $1.1 }
-    guard let (best, distance) = scored, distance <= max(2, name.count / 3) else { return nil }
-    return best
+    JMESPath.nearestName(to: name, among: commandTypes.keys)
   }
 
   func report(_ error: any Error) {
