@@ -100,7 +100,7 @@ import Testing
     if state == .protected {
       _ = try world.store.addProtection(
         ProtectionRule(
-          registryId: world.registry.id!, repository: nil, pattern: subject.digest,
+          registryId: world.registry.id, repository: nil, pattern: subject.digest,
           reason: "pinned"))
     }
     let targets = state == .kept ? [signature.digest] : ["app:v1", signature.digest]
@@ -204,7 +204,7 @@ import Testing
     let image = try await world.pushImage("app", tag: "v1.2", name: "released")
     try await world.sync()
     let rule = ProtectionRule(
-      registryId: world.registry.id!, repository: "app",
+      registryId: world.registry.id, repository: "app",
       pattern: kind == .digest ? image.digest : "v*", reason: "released")
     if kind != .addedAfterThePlan { _ = try world.store.addProtection(rule) }
     let workflow = DeleteWorkflow(context: world.context)

@@ -49,13 +49,13 @@ struct CacheFileTests {
     let store = try MetadataStore(url: home.url.appendingPathComponent("cache.sqlite"))
     try store.populateBenchmark(manifests: 1_000, repositories: 10)
     let bench = try #require(try store.registry(named: "bench"))
-    let all = try store.manifestDocuments(registryId: bench.id!, repository: nil)
+    let all = try store.manifestDocuments(registryId: bench.id, repository: nil)
     #expect(all.arrayValue?.count == 1_000)
     let untagged = try Expression("length([?tags==null])").evaluate(all).numberValue!
     #expect(untagged > 200 && untagged < 400, "about 30% untagged, got \(untagged)")
     #expect(
       try Expression("[0].keys(@)").evaluate(all) == ["digest", "repository", "tags", "timestamp"])
-    #expect(try store.repositoryDocuments(registryId: bench.id!).arrayValue?.count == 10)
+    #expect(try store.repositoryDocuments(registryId: bench.id).arrayValue?.count == 10)
   }
 
   @Test(arguments: [

@@ -74,9 +74,9 @@ struct CrashAndConcurrencyTests {
     #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
     let store = try MetadataStore(url: cache)
     let info = try #require(try store.registry(named: "crowd"))
-    for repository in try store.repositoryNames(registryId: info.id!)
-    where try store.hasSynced(registryId: info.id!, repository: repository) {
-      let tags = try store.tagDocuments(registryId: info.id!, repository: repository)
+    for repository in try store.repositoryNames(registryId: info.id)
+    where try store.hasSynced(registryId: info.id, repository: repository) {
+      let tags = try store.tagDocuments(registryId: info.id, repository: repository)
       #expect(tags.arrayValue?.count == 20, "\(repository) is half-written")
     }
 

@@ -38,23 +38,23 @@ struct ProtectionTests {
   @Test func rulesAreStoredPerRegistryAndRemovedById() throws {
     let home = try TemporaryDirectory()
     let store = try MetadataStore(url: home.url.appendingPathComponent("cache.sqlite"))
-    let one = try store.addRegistry(RegistryInfo(name: "one", url: "localhost:5000"))
-    let two = try store.addRegistry(RegistryInfo(name: "two", url: "localhost:5001"))
+    let one = try store.addRegistry(NewRegistry(name: "one", url: "localhost:5000"))
+    let two = try store.addRegistry(NewRegistry(name: "two", url: "localhost:5001"))
     let rule = try store.addProtection(
       ProtectionRule(
-        registryId: one.id!, repository: "acr-helloworld", pattern: "v*", reason: "pinned"))
-    #expect(try store.protectionRules(registryId: one.id!).map(\.pattern) == ["v*"])
-    #expect(try store.protectionRules(registryId: two.id!).isEmpty)
+        registryId: one.id, repository: "acr-helloworld", pattern: "v*", reason: "pinned"))
+    #expect(try store.protectionRules(registryId: one.id).map(\.pattern) == ["v*"])
+    #expect(try store.protectionRules(registryId: two.id).isEmpty)
     let hit = try store.protection(
-      registryId: one.id!, repository: "acr-helloworld", digest: Self.digest, tags: ["v3"])
+      registryId: one.id, repository: "acr-helloworld", digest: Self.digest, tags: ["v3"])
     #expect(hit?.reason == "pinned")
     #expect(
       try store.protection(
-        registryId: two.id!, repository: "acr-helloworld", digest: Self.digest, tags: ["v3"]) == nil
+        registryId: two.id, repository: "acr-helloworld", digest: Self.digest, tags: ["v3"]) == nil
     )
-    #expect(try !store.removeProtection(id: rule.id!, registryId: two.id!))
-    #expect(try store.removeProtection(id: rule.id!, registryId: one.id!))
-    #expect(try store.protectionRules(registryId: one.id!).isEmpty)
+    #expect(try !store.removeProtection(id: rule.id!, registryId: two.id))
+    #expect(try store.removeProtection(id: rule.id!, registryId: one.id))
+    #expect(try store.protectionRules(registryId: one.id).isEmpty)
     #expect(try store.auditDocuments(registry: nil, last: nil) == [])
   }
 }

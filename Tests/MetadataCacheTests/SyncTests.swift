@@ -21,7 +21,7 @@ struct SyncTests {
       fixtures = try await Fixtures.push(to: try registry.client())
       home = try TemporaryDirectory()
       store = try MetadataStore(url: home.url.appendingPathComponent("cache.sqlite"))
-      info = try store.addRegistry(RegistryInfo(name: "test", url: registry.server))
+      info = try store.addRegistry(NewRegistry(name: "test", url: registry.server))
     }
 
     @discardableResult
@@ -32,7 +32,7 @@ struct SyncTests {
 
     func manifests(_ repository: String?, detail: Bool = false) throws -> JSON {
       try store.manifestDocuments(
-        registryId: info.id!, repository: repository, options: DocumentOptions(detail: detail))
+        registryId: info.id, repository: repository, options: DocumentOptions(detail: detail))
     }
 
     func untagged(_ repository: String, _ expression: String = "[?tags==null].digest") throws
@@ -49,7 +49,7 @@ struct SyncTests {
     let report = try await world.sync()
     #expect(report.failed.isEmpty, "\(report.failed)")
     #expect(
-      try world.store.repositoryDocuments(registryId: world.info.id!)
+      try world.store.repositoryDocuments(registryId: world.info.id)
         == .array(Fixtures.repositories.map { .string($0) }))
     // All three spellings of "untagged" select the same manifests: here the signature,
     // which only the referrers fallback index lists. (The first `latest` was overwritten
@@ -101,7 +101,7 @@ struct SyncTests {
     try await world.sync(["hello-world"])
     #expect(try world.untagged("hello-world").contains(previous))
     let history = try world.store.tagHistory(
-      registryId: world.info.id!, repository: "hello-world", tag: "latest")
+      registryId: world.info.id, repository: "hello-world", tag: "latest")
     #expect(history.arrayValue?.map { $0["digest"] }.last == .string(v1.digest.description))
     #expect(history.arrayValue?.first?["until"] != JSON.null)
   }

@@ -148,7 +148,7 @@ public struct DeleteExecutor: Sendable {
     var lastError: (any Error)?
     for _ in 0..<3 {
       do {
-        try store.settleIntents(registryId: registry.id ?? -1, settlements.map(\.1))
+        try store.settleIntents(registryId: registry.id, settlements.map(\.1))
         return
       } catch {
         lastError = error

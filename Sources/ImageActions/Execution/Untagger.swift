@@ -78,7 +78,7 @@ public struct Untagger: Sendable {
     self.registry = registry
   }
 
-  var registryId: Int64 { registry.id ?? -1 }
+  var registryId: Int64 { registry.id }
 
   /// Tags to remove: a tag target names one; a digest target means every tag on it.
   public func plan(_ targets: [ActionTarget]) throws -> UntagPlan {

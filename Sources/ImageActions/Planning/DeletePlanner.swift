@@ -14,7 +14,7 @@ public struct DeletePlanner: Sendable {
     self.registry = registry
   }
 
-  var registryId: Int64 { registry.id ?? -1 }
+  var registryId: Int64 { registry.id }
 
   public func plan(_ targets: [ActionTarget]) throws -> DeletePlan {
     let rules = try store.protectionRules(registryId: registryId)

@@ -21,7 +21,7 @@ public struct ActionContext: Sendable {
     self.progress = progress
   }
 
-  var registryId: Int64 { registry.id ?? -1 }
+  var registryId: Int64 { registry.id }
 
   func progress(_ step: String) -> (@Sendable (Int, Int) -> Void)? {
     guard let progress else { return nil }

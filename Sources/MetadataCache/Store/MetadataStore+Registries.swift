@@ -1,9 +1,10 @@
 import GRDB
 
-/// A registry regsh knows by name (`registry add NAME URL`).
-public struct RegistryInfo: Codable, Hashable, Sendable, FetchableRecord, MutablePersistableRecord {
+/// A registry regsh knows by name (`registry add NAME URL`), as the cache keeps it: once
+/// stored it has an id, which every cached repository, rule and sync state refers to.
+public struct RegistryInfo: Codable, Hashable, Sendable, FetchableRecord, TableRecord {
   public static let databaseTableName = "registry"
-  public var id: Int64?
+  public let id: Int64
   public var name: String
   /// A login server (`host[:port]`), an http(s) URL, or `oci:DIR` for a local layout.
   public var url: String
@@ -12,32 +13,47 @@ public struct RegistryInfo: Codable, Hashable, Sendable, FetchableRecord, Mutabl
   public var flavor: String
   public var addedAt: String
 
+  /// What it was added as.
+  public var address: NewRegistry {
+    NewRegistry(name: name, url: url, insecure: insecure, flavor: flavor)
+  }
+}
+
+/// A registry to add: what `registry add NAME URL` says, before the cache gives it an id.
+public struct NewRegistry: Hashable, Sendable {
+  public var name: String
+  public var url: String
+  public var insecure: Bool
+  public var flavor: String
+
   public init(name: String, url: String, insecure: Bool = false, flavor: String = "automatic") {
     self.name = name
     self.url = url
     self.insecure = insecure
     self.flavor = flavor
-    self.addedAt = Timestamp.now()
   }
-
-  public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 extension MetadataStore {
-  /// Adds (or updates the URL of) a named registry.
+  /// Adds (or updates the URL of) a named registry; returns it as stored.
   @discardableResult
-  public func addRegistry(_ registry: RegistryInfo) throws -> RegistryInfo {
+  public func addRegistry(_ registry: NewRegistry) throws -> RegistryInfo {
     try write { db in
-      if var existing = try RegistryInfo.filter(Column("name") == registry.name).fetchOne(db) {
-        existing.url = registry.url
-        existing.insecure = registry.insecure
-        existing.flavor = registry.flavor
-        try existing.update(db)
-        return existing
+      if let existing = try RegistryInfo.filter(Column("name") == registry.name).fetchOne(db) {
+        try db.execute(
+          sql: "UPDATE registry SET url = ?, insecure = ?, flavor = ? WHERE id = ?",
+          arguments: [registry.url, registry.insecure, registry.flavor, existing.id])
+        return RegistryInfo(
+          id: existing.id, name: existing.name, url: registry.url, insecure: registry.insecure,
+          flavor: registry.flavor, addedAt: existing.addedAt)
       }
-      var record = registry
-      try record.insert(db)
-      return record
+      let addedAt = Timestamp.now()
+      try db.execute(
+        sql: "INSERT INTO registry (name, url, insecure, flavor, addedAt) VALUES (?, ?, ?, ?, ?)",
+        arguments: [registry.name, registry.url, registry.insecure, registry.flavor, addedAt])
+      return RegistryInfo(
+        id: db.lastInsertedRowID, name: registry.name, url: registry.url,
+        insecure: registry.insecure, flavor: registry.flavor, addedAt: addedAt)
     }
   }
 

@@ -60,7 +60,7 @@ public struct Synchronizer: Sendable {
 
   /// Syncs the named repositories, or every repository in the catalog when `repositories` is nil.
   public func sync(repositories names: [String]? = nil) async throws -> SyncReport {
-    guard let registryId = registry.id else { throw CacheError.unknownRegistry(registry.name) }
+    let registryId = registry.id
     var report = SyncReport()
     let repositories: [String]
     if let names {

@@ -45,7 +45,7 @@ public struct AzDelete: SessionCommand {
     let question: String
     if let repository {
       try await session.refresh(info, repository: repository)
-      let manifests = try store.cachedManifests(registryId: info.id!, repository: repository)
+      let manifests = try store.cachedManifests(registryId: info.id, repository: repository)
       guard !manifests.isEmpty else {
         throw ShellError.az("The repository '\(repository)' is not found.")
       }
@@ -58,7 +58,7 @@ public struct AzDelete: SessionCommand {
       let target = try Self.imageTarget(image!)
       try await session.refresh(info, repository: target.repository)
       let (resolved, _) = try ActionTarget.resolve(
-        [target], store: store, registryId: info.id!)
+        [target], store: store, registryId: info.id)
       guard let manifest = resolved.first?.manifest else {
         throw ShellError.az("The image '\(image!)' is not found.")
       }
@@ -81,7 +81,7 @@ public struct AzDelete: SessionCommand {
           + problems.joined(separator: "; "))
     }
     if let repository {
-      try store.markRepositoryGone(registryId: info.id!, repository: repository)
+      try store.markRepositoryGone(registryId: info.id, repository: repository)
     }
     return .nothing
   }

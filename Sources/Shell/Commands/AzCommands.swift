@@ -53,7 +53,7 @@ struct AzRepositoryListing: ParsableArguments {
     try await session.refresh(info, repository: repository)
     session.contextRepository = repository
     let value = try document(
-      try session.store(), info.id!, repository, try listing.documentOptions())
+      try session.store(), info.id, repository, try listing.documentOptions())
     return CommandResult(value, output: output)
   }
 }
@@ -154,7 +154,7 @@ public struct AzShow: SessionCommand {
       try await session.refresh(info, repository: repository)
       return CommandResult(
         try store.repositoryAttributes(
-          registryId: info.id!, repository: repository, server: info.url), output: output)
+          registryId: info.id, repository: repository, server: info.url), output: output)
     }
     let reference = try Reference(parsing: image!)
     try await session.refresh(info, repository: reference.repository)
@@ -165,14 +165,14 @@ public struct AzShow: SessionCommand {
       let tag = reference.tag ?? "latest"
       guard
         let current = try store.digest(
-          registryId: info.id!, repository: reference.repository, tag: tag)
+          registryId: info.id, repository: reference.repository, tag: tag)
       else {
         throw ShellError.failed("the image '\(reference.repository):\(tag)' is not found")
       }
       digest = current
     }
     let all = try store.manifestDocuments(
-      registryId: info.id!, repository: reference.repository, options: DocumentOptions(detail: true)
+      registryId: info.id, repository: reference.repository, options: DocumentOptions(detail: true)
     )
     guard let record = all.arrayValue?.first(where: { $0["digest"] == .string(digest) }) else {
       throw ShellError.failed("the image '\(reference.repository)@\(digest)' is not found")

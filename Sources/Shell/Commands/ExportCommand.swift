@@ -103,7 +103,7 @@ public struct ExportCommand: SessionCommand {
       arguments: arguments, input: input, repository: nil, verb: "export")
     try await session.prepareCache(info, for: targets)
     let (resolved, skipped) = try ActionTarget.resolve(
-      targets, store: try session.store(), registryId: info.id ?? -1)
+      targets, store: try session.store(), registryId: info.id)
     let layout = try LayoutBackup(directory: directory, create: true)
     let (copied, failed) = try await layout.copy(
       resolved.map(\.manifest), from: try session.client(for: info),

@@ -47,13 +47,13 @@ public struct RepositoriesCommand: SessionCommand {
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry.name)
     // A registry never synced has an empty cache: fill it first.
-    if try session.store().repositoryNames(registryId: info.id!).isEmpty,
+    if try session.store().repositoryNames(registryId: info.id).isEmpty,
       info.url != "bench.invalid"
     {
       try await session.sync(info, repositories: nil)
     }
     return CommandResult(
-      try session.store().repositoryDocuments(registryId: info.id!, top: top), output: output)
+      try session.store().repositoryDocuments(registryId: info.id, top: top), output: output)
   }
 }
 
@@ -78,7 +78,7 @@ public struct TagsCommand: SessionCommand {
     try await session.syncIfNeverSynced(info, repository: repository)
     session.contextRepository = repository
     let value = try session.store().tagDocuments(
-      registryId: info.id!, repository: repository, options: try listing.documentOptions())
+      registryId: info.id, repository: repository, options: try listing.documentOptions())
     return CommandResult(value, output: output)
   }
 }
@@ -119,7 +119,7 @@ public struct ManifestsCommand: SessionCommand {
     // Bare digests taken from this listing belong to its repository (none for --all).
     session.contextRepository = repository
     let value = try session.store().manifestDocuments(
-      registryId: info.id!, repository: repository, options: try listing.documentOptions())
+      registryId: info.id, repository: repository, options: try listing.documentOptions())
     return CommandResult(value, output: output)
   }
 }

@@ -58,7 +58,7 @@ public struct ProtectAdd: SessionCommand {
     let info = try session.resolveRegistry(registry.name)
     let rule = try session.store().addProtection(
       ProtectionRule(
-        registryId: info.id!, repository: subject.repository, pattern: subject.pattern,
+        registryId: info.id, repository: subject.repository, pattern: subject.pattern,
         reason: reason))
     return CommandResult(ProtectCommand.document(rule), output: output)
   }

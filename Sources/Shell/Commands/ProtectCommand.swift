@@ -51,7 +51,7 @@ public struct ProtectList: SessionCommand {
     let info = try session.resolveRegistry(registry.name)
     return CommandResult(
       .array(
-        try session.store().protectionRules(registryId: info.id!).map(ProtectCommand.document)),
+        try session.store().protectionRules(registryId: info.id).map(ProtectCommand.document)),
       output: output)
   }
 }
@@ -71,7 +71,7 @@ public struct ProtectRemove: SessionCommand {
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry.name)
-    guard try session.store().removeProtection(id: Int64(id), registryId: info.id!) else {
+    guard try session.store().removeProtection(id: Int64(id), registryId: info.id) else {
       throw ShellError.failed("no protection rule \(id) on '\(info.name)' (see `protect list`)")
     }
     return .nothing

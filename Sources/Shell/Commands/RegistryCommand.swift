@@ -58,9 +58,9 @@ public struct RegistryAdd: SessionCommand {
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    var info = RegistryInfo(name: name, url: url, insecure: insecure, flavor: flavor.rawValue)
+    var info = NewRegistry(name: name, url: url, insecure: insecure, flavor: flavor.rawValue)
     // Rejects a bad URL or plain HTTP now, not at the first sync; before the cache is opened.
-    let client = try session.client(for: info)
+    let client = try session.newClient(for: info, concurrency: 8)
     // A local registry is kept by its absolute directory, so it works from anywhere.
     if client.localLayouts != nil { info.url = client.server }
     try session.store().addRegistry(info)

@@ -39,7 +39,7 @@ struct DemoRegistry {
       // What the cache knew of an earlier demo registry goes with it.
       try store.removeRegistry(named: Self.name)
     }
-    let info = try store.addRegistry(RegistryInfo(name: Self.name, url: address))
+    let info = try store.addRegistry(NewRegistry(name: Self.name, url: address))
     if build {
       session.printError("demo: building \(Self.name) in \(directory.path)")
       let builder = DemoImageBuilder(client: try session.client(for: info))

@@ -19,7 +19,7 @@ extension Session {
     }
     // `oci:DIR` is kept by its absolute directory, as `registry add` keeps it.
     let url = try OCILayoutRegistry(address: name)?.address ?? name
-    return try store.addRegistry(RegistryInfo(name: name, url: url))
+    return try store.addRegistry(NewRegistry(name: name, url: url))
   }
 
   /// A client for the registry, with credentials from docker's config, `regsh login` or
@@ -29,12 +29,13 @@ extension Session {
       url: registry.url, insecure: registry.insecure, flavor: registry.flavor,
       concurrency: concurrency)
     if let known = registryClients[key] { return known }
-    let client = try newClient(for: registry, concurrency: concurrency)
+    let client = try newClient(for: registry.address, concurrency: concurrency)
     registryClients[key] = client
     return client
   }
 
-  func newClient(for registry: RegistryInfo, concurrency: Int) throws -> RegistryClient {
+  /// A client of its own for a registry (stored or about to be added).
+  func newClient(for registry: NewRegistry, concurrency: Int) throws -> RegistryClient {
     guard registry.url != "bench.invalid" else {
       throw ShellError.usage(
         "'\(registry.name)' is a synthetic benchmark registry; it has no server to sync")
@@ -70,8 +71,7 @@ extension Session {
 
   /// Syncs a repository the first time a native command reads it.
   func syncIfNeverSynced(_ registry: RegistryInfo, repository: String) async throws {
-    guard let id = registry.id, try !store().hasSynced(registryId: id, repository: repository)
-    else { return }
+    guard try !store().hasSynced(registryId: registry.id, repository: repository) else { return }
     let report = try await sync(registry, repositories: [repository])
     if let failure = report.failed.first {
       throw ShellError.failed(

@@ -22,7 +22,7 @@ final class LayoutWorld: @unchecked Sendable {
     let options = RegistryOptions(retry: RetryPolicy(maxAttempts: 1))
     client = try RegistryClient(server: "oci:" + layouts.path, options: options, http: transport)
     store = try MetadataStore(url: directory.appendingPathComponent("cache.sqlite"))
-    registry = try store.addRegistry(RegistryInfo(name: "lab", url: "oci:" + layouts.path))
+    registry = try store.addRegistry(NewRegistry(name: "lab", url: "oci:" + layouts.path))
   }
 
   deinit { try? FileManager.default.removeItem(at: directory) }
