@@ -89,8 +89,12 @@ struct RegistryFailureTests {
       }
       return method == "GET" && path == "/v2/_catalog" && attempts == 3
         && "\(error)".contains("check that the registry is running")
+        && !"\(error)".contains("timed out")
     }
-    #expect(Date().timeIntervalSince(started) < 10)
+    // Refused connections fail at once: three attempts take well under a second alone, and
+    // the error above is a refused connection, not a timeout. The bound leaves room for a
+    // CI machine whose two cores run the other suites' processes meanwhile.
+    #expect(Date().timeIntervalSince(started) < 30)
   }
 
   @Test func deletesDisabledLeaveTheTagAlone() async throws {
