@@ -133,6 +133,18 @@ struct CommunitySpecTests {
     #expect(throws: JMESPathError.self) { try Expression(expression, dialect: .strict) }
   }
 
+  @Test func anUnboundVariableIsReportedWhereItIsWritten() {
+    do {
+      _ = try Expression("[let $x = n in $x, $x]", dialect: .community).evaluate(Self.document)
+      Issue.record("no error")
+    } catch {
+      #expect(error.kind == .undefinedVariable)
+      #expect(
+        error.caretDiagram(for: "[let $x = n in $x, $x]")
+          == "[let $x = n in $x, $x]\n                   ^")
+    }
+  }
+
   @Test func strictDialectHasNoStringOrdering() throws {
     #expect(try Expression("'a' < 'b'", dialect: .strict).evaluate(.null) == .null)
     #expect(try Expression("'a' < 'b'").evaluate(.null) == true)

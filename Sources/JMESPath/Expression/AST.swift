@@ -33,8 +33,9 @@ indirect enum Node: Sendable {
   // JMESPath Community's additions.
   /// `$`: the document the evaluation started from.
   case root
-  /// `$name`: a variable bound by an enclosing `let`.
-  case variable(String)
+  /// `$name`: a variable bound by an enclosing `let`; `position` puts the caret under an
+  /// unbound one.
+  case variable(String, position: Int)
   /// `let $a = x, $b = y in body`: the bindings are evaluated in the enclosing scope.
   case letExpression([Binding], Node)
   /// `condition ? whenTrue : whenFalse`

@@ -123,9 +123,10 @@ struct Interpreter: Sendable {
         .invalidType, "an expression reference (&…) can only be a function argument")
     case .root:
       return root
-    case .variable(let name):
+    case .variable(let name, let position):
       guard let bound = scope?.lookup(name) else {
-        throw JMESPathError(.undefinedVariable, "$\(name) is not bound by any enclosing 'let'")
+        throw JMESPathError(
+          .undefinedVariable, "$\(name) is not bound by any enclosing 'let'", position: position)
       }
       return bound
     case .letExpression(let bindings, let body):

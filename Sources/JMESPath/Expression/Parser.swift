@@ -99,7 +99,7 @@ struct Parser {
       return .field(name)
     case .variable(let name) where extensions:
       advance()
-      return .variable(name)
+      return .variable(name, position: token.position)
     case .root where extensions:
       advance()
       return .root
