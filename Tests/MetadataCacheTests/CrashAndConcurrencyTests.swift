@@ -101,9 +101,10 @@ struct CrashAndConcurrencyTests {
       try RegshProcess.run(["sync", "--registry", "crowd", "-o", "none"], environment: environment)
         .status == 0)
 
+    let syncerErrors = home.url.appendingPathComponent("syncer.stderr")
     let syncer = try RegshProcess.start(
       ["-c", Array(repeating: "sync --registry crowd -o none", count: 5).joined(separator: "; ")],
-      environment: environment)
+      environment: environment, stderr: syncerErrors)
     var queries = 0
     while syncer.isRunning || queries < 5 {
       let r = try RegshProcess.run(
@@ -114,7 +115,9 @@ struct CrashAndConcurrencyTests {
       queries += 1
     }
     syncer.waitUntilExit()
-    #expect(syncer.terminationStatus == 0)
+    #expect(
+      syncer.terminationStatus == 0,
+      "\((try? String(contentsOf: syncerErrors, encoding: .utf8)) ?? "")")
     #expect(queries >= 5)
   }
 }

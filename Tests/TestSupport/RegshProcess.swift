@@ -99,16 +99,22 @@ public struct RegshProcess {
   }
 
   /// Starts regsh without waiting for it; its output goes nowhere. For kill and concurrency tests.
-  public static func start(_ arguments: [String], environment: [String: String] = [:]) throws
-    -> Process
-  {
+  /// - Parameter stderr: a file that receives its standard error (otherwise discarded).
+  public static func start(
+    _ arguments: [String], environment: [String: String] = [:], stderr: URL? = nil
+  ) throws -> Process {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    if let stderr {
+      FileManager.default.createFile(atPath: stderr.path, contents: nil)
+      process.standardError = try FileHandle(forWritingTo: stderr)
+    } else {
+      process.standardError = FileHandle.nullDevice
+    }
     try process.run()
     return process
   }
