@@ -17,6 +17,11 @@ public struct DeleteOutcome: Sendable {
   /// Deletions the registry confirmed whose audit entry could not be settled: said loudly
   /// (the entry stays pending, with the bytes restore needs).
   public var unrecorded: [String] = []
+  /// ACR's answer to a whole-repository DELETE (`manifestsDeleted`, `tagsDeleted`), as served.
+  public var repositoryAnswer: JSON?
+  /// A whole-repository delete went manifest by manifest, because something in the
+  /// repository had to stay.
+  public var repositoryDeleteWithheld = false
 
   public var bytesFreed: Int { deleted.saturatedSum(\.bytesFreed) }
 
