@@ -187,8 +187,9 @@ struct AzAcrFormTests {
 
   @Test func deleteWithYesLogsAzsWarning() async throws {
     let world = try await World()
-    for image in ["\(Self.repository):v1", "\(Self.repository)@\(try await untaggedDigest(world))"]
-    {
+    let untagged = try await untaggedDigest(world)
+    // A bare repository is its `latest` tag, as az reads it.
+    for image in ["\(Self.repository):v1", "\(Self.repository)@\(untagged)", Self.repository] {
       let warning = try await world.oracle.deleteWarning(image)
       let result = try world.az(["delete", "--image", image, "--yes"])
       #expect(result.status == 0, "\(result.stderr)")

@@ -111,10 +111,11 @@ public struct AzDelete: SessionCommand {
     return message
   }
 
-  /// `repo:tag` or `repo@digest`; az requires one of the two (no implicit `latest`).
+  /// `repo:tag` or `repo@digest`; a bare `repo` is `repo:latest`, as az reads it.
   static func imageTarget(_ image: String) throws -> ActionTarget {
+    let named = image.contains(":") || image.contains("@") ? image : image + ":latest"
     do {
-      return try ActionTarget(parsing: image, repository: nil)
+      return try ActionTarget(parsing: named, repository: nil)
     } catch {
       throw ShellError.usage(
         "--image must be REPOSITORY:TAG or REPOSITORY@DIGEST, not '\(image)' (\(error))")

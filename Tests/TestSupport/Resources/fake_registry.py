@@ -18,6 +18,10 @@ tokens = set()
 def ts(i):
     return "2024-01-%02dT10:00:00.%07dZ" % (i + 1, 1234567 + i)
 
+def created(i):
+    """An hour before the last update, so a client that mixes up the two shows it."""
+    return "2024-01-%02dT09:00:00.%07dZ" % (i + 1, 7654321 + i)
+
 ATTRS = {"deleteEnabled": True, "writeEnabled": True, "readEnabled": True, "listEnabled": True}
 REPOS = ["hello-world", "marketing/campaign10-18/web", "product-returns/web-submission"]
 
@@ -62,7 +66,7 @@ IMAGES = [image(i) for i in range(4)]
 MANIFESTS = []
 for i in range(5):
     m = {"digest": IMAGES[i][0] if i < 4 else index([IMAGES[2]]), "imageSize": 1000 + i,
-         "createdTime": ts(i), "lastUpdateTime": ts(i), "architecture": "amd64", "os": "linux",
+         "createdTime": created(i), "lastUpdateTime": ts(i), "architecture": "amd64", "os": "linux",
          "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
          "configMediaType": "application/vnd.docker.container.image.v1+json"}
     if i in (1, 3):
@@ -82,7 +86,7 @@ TAGS = [{"name": t, "digest": m["digest"], "createdTime": m["createdTime"],
 ALL_REPOS = list(REPOS)
 # Each repository holds its own copy of the records, so deleting one leaves the others.
 STATE = {repo: {"manifests": copy.deepcopy(MANIFESTS), "tags": copy.deepcopy(TAGS),
-                "createdTime": ts(0), "changeableAttributes": dict(ATTRS)} for repo in REPOS}
+                "createdTime": created(0), "changeableAttributes": dict(ATTRS)} for repo in REPOS}
 
 def untag(manifests, name):
     for m in manifests:
