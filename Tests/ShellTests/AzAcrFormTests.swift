@@ -183,6 +183,15 @@ struct AzAcrFormTests {
         "az acr repository update --image \(Self.repository):v3 --delete-enabled true"),
       "\(refused.stderr)")
     #expect(!refused.stderr.contains("storage.delete"), "\(refused.stderr)")
+
+    // Unlocked as the advice says, the untag goes through ACR's tag DELETE and prints nothing.
+    _ = try world.json(["update", "--image", "\(Self.repository):v3", "--delete-enabled", "true"])
+    let untagged = try world.az(["untag", "--image", "\(Self.repository):v3"])
+    #expect(untagged.status == 0 && untagged.stdout.isEmpty, "\(untagged.stderr)")
+    #expect(
+      try await world.oracle.showTags(Self.repository)
+        == .array([.string("latest"), .string("v1")]))
+    #expect(try await world.deletes() == ["/acr/v1/\(Self.repository)/_tags/v3": 2])
   }
 
   @Test func deleteWithYesLogsAzsWarning() async throws {

@@ -24,7 +24,9 @@ public struct OutputOptions: ParsableArguments {
     }
     if let query {
       do {
-        _ = try Expression(query)
+        // With the registry functions, or `--query "[?timestamp < ago('30d')]"` would be
+        // refused here although the session runs it.
+        _ = try Expression(query, functions: Session.queryFunctions)
       } catch {
         var message = "--query: \(error.kind.rawValue): \(error.message)"
         if let diagram = error.caretDiagram(for: query) { message += "\n" + diagram }
