@@ -22,6 +22,9 @@ public struct DeleteOutcome: Sendable {
   /// A whole-repository delete went manifest by manifest, because something in the
   /// repository had to stay.
   public var repositoryDeleteWithheld = false
+  /// Digests ACR's repository DELETE reports deleted that the plan did not hold (pushed
+  /// after the sync): gone without an audit entry.
+  public var deletedUnplanned: [String] = []
 
   public var bytesFreed: Int { deleted.saturatedSum(\.bytesFreed) }
 

@@ -49,6 +49,10 @@ extension DeleteExecutor {
     }
     onProgress?(deletions.count, deletions.count)
     settle(&settlements, into: &outcome)
+    // A manifest pushed after the sync went too, with no audit entry to restore it from:
+    // the caller says so.
+    let planned = Set(deletions.map(\.manifest.digest))
+    outcome.deletedUnplanned = (deletedDigests ?? []).subtracting(planned).sorted()
     return (outcome, answer)
   }
 }

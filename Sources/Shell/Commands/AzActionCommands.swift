@@ -80,6 +80,14 @@ public struct AzDelete: SessionCommand {
         "WARNING: the repository '\(repository)' was not deleted as a whole: something in it must stay (see below), so only the images that may go were deleted, one by one."
       )
     }
+    for line in outcome.unrecorded {
+      session.printError("WARNING: deleted, audit entry left pending: \(line)")
+    }
+    if let repository, !outcome.deletedUnplanned.isEmpty {
+      session.printError(
+        "WARNING: ACR also deleted \(outcome.deletedUnplanned.count) manifest(s) of '\(repository)' that were not in the plan (pushed after the sync?); the audit log has no entry for them: "
+          + outcome.deletedUnplanned.joined(separator: ", "))
+    }
     let problems =
       outcome.skipped.map { "\($0.reference): \($0.reason)" }
       + outcome.failed.map { "\($0.repository)@\($0.digest): \($0.reason?.description ?? "")" }
