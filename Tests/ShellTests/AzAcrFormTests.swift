@@ -19,8 +19,8 @@ struct AzAcrFormTests {
       ]
     }
 
-    init() async throws {
-      fake = try await FakeRegistry(mode: "acr")
+    init(fakeArguments: [String] = []) async throws {
+      fake = try await FakeRegistry(mode: "acr", arguments: fakeArguments)
       oracle = try await AzOracle(fake)
       home = try TemporaryDirectory()
       let added = try RegshProcess.run(
@@ -255,6 +255,25 @@ struct AzAcrFormTests {
     #expect(
       Set((tagsBack.arrayValue ?? []).compactMap(\.stringValue))
         == Set((tags.arrayValue ?? []).compactMap(\.stringValue)))
+  }
+
+  /// The specification's example answers the repository DELETE with 202 and no body: az
+  /// prints nothing then, and every planned manifest counts as deleted.
+  @Test func deleteRepositoryAnsweredWithoutABodyPrintsNothingAndIsRecorded() async throws {
+    let world = try await World(fakeArguments: ["bodiless-repository-delete"])
+    let repository = "marketing/campaign10-18/web"
+    let digests = Set(
+      try await world.oracle.showManifests(repository, detail: true).arrayValue?
+        .compactMap { $0["digest"].stringValue } ?? [])
+    let result = try world.az(["delete", "--repository", repository, "--yes"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.isEmpty && result.stderr.isEmpty, "\(result.stdout)\(result.stderr)")
+    #expect(try await world.deletes() == ["/acr/v1/\(repository)": 1])
+    let audit = try RegshProcess.run(
+      ["audit", "--query", "[?action=='delete']"], environment: world.env)
+    let logged = try JSONReader.parse(audit.stdout).arrayValue ?? []
+    #expect(Set(logged.compactMap { $0["digest"].stringValue }) == digests)
+    #expect(logged.allSatisfy { $0["state"] == .null }, "\(audit.stdout)")
   }
 
   @Test func deleteRepositoryWithALockedImageDeletesWhatMayGoAndSaysWhich() async throws {

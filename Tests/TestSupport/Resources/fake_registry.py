@@ -8,6 +8,9 @@ import base64, copy, hashlib, json, os, subprocess, sys, threading, time, urllib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODE = sys.argv[1]
+# In mode "acr", "bodiless-repository-delete" answers a repository DELETE with 202 and no
+# body, as the REST specification's DeleteRepository example does.
+BODILESS_REPOSITORY_DELETE = MODE == "acr" and "bodiless-repository-delete" in sys.argv[2:]
 USER, PASSWORD = "acruser", "acr-secret-pw"
 lock = threading.Lock()
 counts = {}
@@ -189,7 +192,7 @@ class Handler(BaseHTTPRequestHandler):
                       "tagsDeleted": [t["name"] for t in tags]}
             REPOS.remove(repo)
             del STATE[repo]
-            return self.send(202, answer)
+            return self.send(202, None if BODILESS_REPOSITORY_DELETE else answer)
         if self.command == "PATCH":
             state["changeableAttributes"].update(self.body())
         times = [m["lastUpdateTime"] for m in manifests] + [t["lastUpdateTime"] for t in tags]
