@@ -16,8 +16,10 @@ extension RegistryClient {
   ///
   /// Registries without tag deletion (distribution 2.8 answers 400 DIGEST_INVALID) get the
   /// fallback: a unique throwaway manifest is pushed onto the tag and then deleted by digest,
-  /// which takes the tag with it. The fallback only starts after a probe shows that the registry
-  /// accepts deletes, so the tag is never left pointing at the throwaway.
+  /// which takes the tag with it. No request is invented to see whether deletes are enabled:
+  /// the tag DELETE itself says so — distribution checks that switch before it parses the
+  /// reference, so with deletes off it answers 405 (`RegistryError.deletesDisabled`) and the
+  /// fallback never starts. If the throwaway's DELETE fails all the same, the tag is put back.
   @discardableResult
   public func deleteTag(repository: String, tag: String) async throws -> TagDeletion {
     try Reference.validateRepository(repository)
@@ -53,16 +55,6 @@ extension RegistryClient {
       || (status == 400 && codes.isEmpty)
   }
 
-  /// Proves deletes are enabled by deleting a digest that cannot exist: 404 means allowed, 405 disabled.
-  public func checkDeletesEnabled(repository: String) async throws {
-    let impossible = Digest.sha256(of: Data("regsh delete probe \(UUID().uuidString)".utf8))
-    do {
-      try await deleteManifest(repository: repository, digest: impossible)
-    } catch let error as RegistryError where error.isNotFound {
-      return
-    }
-  }
-
   private func tagNotFound(_ repository: String, _ tag: String) -> RegistryError {
     .status(
       404, method: "DELETE", path: "/v2/\(repository)/manifests/\(tag)", server: server,
@@ -70,7 +62,6 @@ extension RegistryClient {
   }
 
   private func untagByReplacement(repository: String, tag: String) async throws -> Digest {
-    try await checkDeletesEnabled(repository: repository)
     guard let original = try await headManifest(repository: repository, reference: tag) else {
       throw tagNotFound(repository, tag)
     }

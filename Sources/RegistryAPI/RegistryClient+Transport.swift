@@ -256,6 +256,10 @@ extension RegistryClient {
       return .unauthorized(
         status, server: server, hadCredentials: await auth.hasCredentials, errors: errors)
     }
+    // ACR has no registry-wide switch for deletes: its 405 is a lock, with its own remedy.
+    if method == "DELETE" && status == 405 && isACR {
+      return .locked(status, method: method, path: path, errors: errors)
+    }
     if method == "DELETE" && status == 405 {
       return .deletesDisabled(status, path: path, errors: errors)
     }

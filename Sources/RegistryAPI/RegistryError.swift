@@ -59,6 +59,9 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
   case unauthorized(Int, server: String, hadCredentials: Bool, errors: [RegistryErrorEntry])
   /// Deletes are switched off in the registry's configuration.
   case deletesDisabled(Int, path: String, errors: [RegistryErrorEntry])
+  /// An Azure Container Registry refused a DELETE (405): the image, tag or repository is
+  /// locked (`deleteEnabled` or `writeEnabled` false). ACR has no switch that disables deletes.
+  case locked(Int, method: String, path: String, errors: [RegistryErrorEntry])
   /// Content did not hash to the digest it was requested or announced by; none of it was used.
   case digestMismatch(what: String, expected: Digest, actual: Digest)
   /// The registry could not be reached, or dropped the connection, after all retries.
@@ -87,7 +90,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
   public var httpStatus: Int? {
     switch self {
     case .status(let status, _, _, _, _), .unauthorized(let status, _, _, _),
-      .deletesDisabled(let status, _, _), .tokenRequest(let status, _, _):
+      .deletesDisabled(let status, _, _), .tokenRequest(let status, _, _),
+      .locked(let status, _, _, _):
       status
     default: nil
     }
@@ -97,7 +101,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
   public var registryErrors: [RegistryErrorEntry] {
     switch self {
     case .status(_, _, _, _, let errors), .unauthorized(_, _, _, let errors),
-      .deletesDisabled(_, _, let errors), .tokenRequest(_, _, let errors):
+      .deletesDisabled(_, _, let errors), .tokenRequest(_, _, let errors),
+      .locked(_, _, _, let errors):
       errors
     default: []
     }
@@ -129,7 +134,10 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
         "access denied (\(Self.summary(status, errors))): \(Self.messages(errors))\(Self.messages(errors).isEmpty ? "" : "; ")\(advice)"
     case .deletesDisabled(let status, let path, let errors):
       return
-        "deletes are disabled on this registry (\(Self.summary(status, errors))) for DELETE \(path): enable storage.delete in its configuration"
+        "deletes are disabled on this registry (\(Self.summary(status, errors))) for DELETE \(path): enable storage.delete.enabled in its configuration (distribution's `storage: delete: enabled: true`)"
+    case .locked(let status, let method, let path, let errors):
+      return
+        "\(method) \(path) was refused (\(Self.summary(status, errors))): \(Self.messages(errors)) — it is locked on this Azure Container Registry: unlock it with `\(Self.acrUnlock(path))`"
     case .digestMismatch(let what, let expected, let actual):
       return
         "digest mismatch for \(what): expected \(expected), got \(actual); the content was discarded (the registry's storage may be corrupt, or something between you and it altered the response)"
@@ -169,6 +177,26 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, Equatable {
     case .layout(let path, let reason):
       return "OCI layout \(path): \(reason)"
     }
+  }
+
+  /// The az command that lifts the lock on what `path` names (ACR's remedy).
+  static func acrUnlock(_ path: String) -> String {
+    let unlock = "--delete-enabled true --write-enabled true"
+    for marker in ["/manifests/", "/_manifests/", "/_tags/"] {
+      if let range = path.range(of: marker) {
+        var repository = String(path[..<range.lowerBound])
+        for prefix in ["/v2/", "/acr/v1/"] where repository.hasPrefix(prefix) {
+          repository.removeFirst(prefix.count)
+        }
+        let reference = String(path[range.upperBound...])
+        let image =
+          reference.contains(":") && !marker.contains("_tags")
+          ? "\(repository)@\(reference)" : "\(repository):\(reference)"
+        return "az acr repository update --image \(image) \(unlock)"
+      }
+    }
+    let repository = path.hasPrefix("/acr/v1/") ? String(path.dropFirst("/acr/v1/".count)) : path
+    return "az acr repository update --repository \(repository) \(unlock)"
   }
 
   private static func summary(_ status: Int, _ errors: [RegistryErrorEntry]) -> String {

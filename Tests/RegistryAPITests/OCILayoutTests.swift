@@ -153,7 +153,11 @@ import Testing
       mediaType: MediaType.ociManifest)
     #expect(
       try layout.readIndex().manifests.filter { $0.digest == third.manifest.digest }.count == 1)
-    try await client.checkDeletesEnabled(repository: "app")
+    // Deletes are enabled on a layout: an unknown digest is 404, not 405.
+    await #expect {
+      try await client.deleteManifest(
+        repository: "app", digest: Digest.sha256(of: Data("never pushed".utf8)))
+    } throws: { ($0 as? RegistryError)?.isNotFound == true }
   }
 
   @Test func indexChildrenAndReferrersAreServed() async throws {

@@ -79,7 +79,7 @@ import Testing
     let error = RegistryError.deletesDisabled(
       405, path: "/v2/x/manifests/sha256:1", errors: entries)
     #expect("\(error)".contains("deletes are disabled on this registry (405 UNSUPPORTED)"))
-    #expect("\(error)".contains("enable storage.delete in its configuration"))
+    #expect("\(error)".contains("enable storage.delete.enabled in its configuration"))
   }
 
   @Test func manifestModelsRoundTrip() throws {

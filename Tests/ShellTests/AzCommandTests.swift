@@ -67,6 +67,51 @@ struct AzCommandTests {
   }
 }
 
+extension AzCommandTests {
+  /// On a registry that is not ACR, the az forms print ACR's shapes with the fields regsh can
+  /// derive (docs/registries.md), in ACR's order, and none of regsh's own facts.
+  @Test func onDistributionTheAzFormsKeepACRsShapes() async throws {
+    let registry = try await TestRegistry()
+    _ = try await Fixtures.push(to: try registry.client())
+    let home = try TemporaryDirectory()
+    let env = ["REGSH_HOME": home.url.path]
+    func az(_ arguments: [String]) throws -> JSON {
+      let result = try RegshProcess.run(
+        ["az", "acr", "repository"] + arguments + ["-n", registry.server], environment: env)
+      guard result.status == 0 else { throw TestFailure("\(arguments): \(result.stderr)") }
+      return try JSONReader.parse(result.stdout)
+    }
+    let acrManifestFields = [
+      "digest", "imageSize", "createdTime", "lastUpdateTime", "architecture", "os", "mediaType",
+      "configMediaType", "tags", "changeableAttributes",
+    ]
+    let records = try az(["show-manifests", "--repository", "hello-world", "--detail"])
+    #expect((records.arrayValue ?? []).count > 0)
+    for record in records.arrayValue ?? [] {
+      let keys = Array(record.objectValue?.keys ?? [])
+      #expect(keys == acrManifestFields.filter(keys.contains), "\(keys)")
+      #expect(keys.starts(with: ["digest", "imageSize", "createdTime", "lastUpdateTime"]))
+      let digest = try #require(record["digest"].stringValue)
+      let shown = try az(["show", "--image", "hello-world@\(digest)"])
+      #expect(ordered(shown) == ordered(record))
+    }
+    let repository = try az(["show", "--repository", "hello-world"])
+    #expect(
+      Array(repository.objectValue?.keys ?? []) == [
+        "registry", "imageName", "createdTime", "lastUpdateTime", "manifestCount", "tagCount",
+      ])
+    #expect(repository["registry"] == .string(registry.server))
+    // The repository's creation is its oldest manifest's, not when regsh first synced it.
+    let oldest = (records.arrayValue ?? []).compactMap { $0["createdTime"].stringValue }.min()
+    #expect(repository["createdTime"].stringValue == oldest)
+    let tag = try az(["show", "--image", "hello-world:v1"])
+    #expect(tag["name"] == .string("v1"), "the tag's record, as az shows it")
+    #expect(ordered(tag) == ordered(try az(["show", "--image", "hello-world:v1"])))
+    let latest = try az(["show", "--image", "hello-world"])
+    #expect(latest["name"] == .string("latest"), "a bare repository means its latest tag")
+  }
+}
+
 /// Scripts: errors stop them, with the kind and a caret; unknown commands get a suggestion.
 struct ScriptTests {
   @Test func aFailedCommandStopsTheScriptWithExitOne() throws {

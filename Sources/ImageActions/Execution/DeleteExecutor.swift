@@ -30,13 +30,17 @@ public struct DeleteExecutor: Sendable {
     /// retried, which is why it is recorded all the same.
     case gone
     case failed(FailureReason)
+    /// Deletes are switched off in the registry's configuration: nothing else will go.
+    case disabled(RegistryError)
   }
 
   public func execute(_ deletions: [PlannedDeletion]) async throws -> DeleteOutcome {
     var outcome = DeleteOutcome(registry: registry.name)
-    guard let first = deletions.first else { return outcome }
-    // One probe first: deletes disabled on the registry is one clear error, not N failures.
-    try await client.checkDeletesEnabled(repository: first.manifest.repository)
+    guard !deletions.isEmpty else { return outcome }
+    // No invented probe: the first real DELETE goes out alone, and if it says deletes are
+    // disabled on the registry, that is one clear error, not N failures.
+    var firstAnswered = false
+    var disabled: RegistryError?
     var pending = deletions
     var gone: Set<ManifestKey> = []
     var done = 0
@@ -50,7 +54,8 @@ public struct DeleteExecutor: Sendable {
         done += kept.count
         onProgress?(done, deletions.count)
       }
-      let ready = going.filter { $0.dependsOn.isSubset(of: gone) }
+      var ready = going.filter { $0.dependsOn.isSubset(of: gone) }
+      if !firstAnswered { ready = Array(ready.prefix(1)) }
       guard !ready.isEmpty else {
         // Only a cycle (which manifests cannot form) could leave nothing ready.
         outcome.skipped += going.map { $0.skipped(.dependencyCycle) }
@@ -67,13 +72,15 @@ public struct DeleteExecutor: Sendable {
         (item, await self.delete(item))
       } consume: { _, result in
         let (item, answer) = result
-        if let auditId = auditIdByKey[item.key] {
+        if case .disabled(let error) = answer {
+          disabled = error
+        } else if let auditId = auditIdByKey[item.key] {
           settlements.append((item, settlement(item, answer, auditId: auditId)))
         }
         report(item, answer, into: &outcome)
         switch answer {
         case .deleted, .gone: gone.insert(item.key)
-        case .failed: break  // not gone: what depends on it stays, next round
+        case .failed, .disabled: break  // not gone: what depends on it stays, next round
         }
         done += 1
         onProgress?(done, deletions.count)
@@ -81,6 +88,14 @@ public struct DeleteExecutor: Sendable {
         if settlements.count >= 64 { settle(&settlements, into: &outcome) }
       }
       settle(&settlements, into: &outcome)
+      if !firstAnswered {
+        firstAnswered = true
+        if let disabled {
+          // Nothing changed anywhere: the pending entry goes, and the error is the answer.
+          try? store.withdrawIntents(Array(auditIds))
+          throw disabled
+        }
+      }
     }
     return outcome
   }
@@ -94,6 +109,9 @@ public struct DeleteExecutor: Sendable {
       return .deleted
     } catch let error as RegistryError where error.isNotFound {
       return .gone
+    } catch let error as RegistryError {
+      if case .deletesDisabled = error { return .disabled(error) }
+      return .failed(FailureReason(error))
     } catch {
       return .failed(FailureReason(error))
     }
@@ -111,6 +129,7 @@ public struct DeleteExecutor: Sendable {
   func report(_ item: PlannedDeletion, _ answer: Answer, into outcome: inout DeleteOutcome) {
     switch answer {
     case .failed(let reason): outcome.failed.append(Self.item(item, reason: reason))
+    case .disabled(let error): outcome.failed.append(Self.item(item, reason: FailureReason(error)))
     case .deleted: outcome.deleted.append(Self.item(item, reason: nil))
     case .gone:
       outcome.alreadyGone.append(Self.item(item, reason: .answered404))
@@ -125,6 +144,10 @@ public struct DeleteExecutor: Sendable {
       deleted: true, bytesFreed: item.bytesFreed, detail: nil)
     switch answer {
     case .deleted: break
+    case .disabled(let error):
+      settlement.deleted = false
+      settlement.bytesFreed = nil
+      settlement.detail = "failed: \(error)"
     case .failed(let reason):
       settlement.deleted = false
       settlement.bytesFreed = nil

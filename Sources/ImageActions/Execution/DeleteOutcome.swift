@@ -17,6 +17,14 @@ public struct DeleteOutcome: Sendable {
   /// Deletions the registry confirmed whose audit entry could not be settled: said loudly
   /// (the entry stays pending, with the bytes restore needs).
   public var unrecorded: [String] = []
+  /// ACR's answer to a whole-repository DELETE (`manifestsDeleted`, `tagsDeleted`), as served.
+  public var repositoryAnswer: JSON?
+  /// A whole-repository delete went manifest by manifest, because something in the
+  /// repository had to stay.
+  public var repositoryDeleteWithheld = false
+  /// Digests ACR's repository DELETE reports deleted that the plan did not hold (pushed
+  /// after the sync): gone without an audit entry.
+  public var deletedUnplanned: [String] = []
 
   public var bytesFreed: Int { deleted.saturatedSum(\.bytesFreed) }
 

@@ -15,11 +15,17 @@ public struct DeleteWorkflow: Sendable {
     public var concurrency = 8
     /// Copy every image here first, and delete only what was copied completely.
     public var backup: LayoutBackup?
+    /// The targets are every manifest of this repository (`az acr repository delete
+    /// --repository`). On ACR, when the checked plan keeps nothing back, the repository goes
+    /// with ACR's one repository DELETE; when anything is skipped that DELETE would take it
+    /// too, so only what may go is deleted, manifest by manifest.
+    public var wholeRepository: String?
 
     public init(
       includeChildren: Bool = false, includeReferrers: Bool = false, concurrency: Int = 8,
-      backup: LayoutBackup? = nil
+      backup: LayoutBackup? = nil, wholeRepository: String? = nil
     ) {
+      self.wholeRepository = wholeRepository
       self.includeChildren = includeChildren
       self.includeReferrers = includeReferrers
       self.concurrency = max(1, concurrency)
@@ -95,7 +101,22 @@ public struct DeleteWorkflow: Sendable {
       client: context.client, store: context.store, registry: context.registry,
       concurrency: options.concurrency)
     executor.onProgress = context.progress("deleting")
-    var outcome = try await executor.execute(checked.deletions)
+    var outcome: DeleteOutcome
+    if let repository = options.wholeRepository, context.client.isACR {
+      if checked.skipped.isEmpty,
+        checked.deletions.allSatisfy({ $0.manifest.repository == repository })
+      {
+        let (deleted, answer) = try await executor.executeRepository(
+          repository, checked.deletions)
+        outcome = deleted
+        outcome.repositoryAnswer = answer
+      } else {
+        outcome = try await executor.execute(checked.deletions)
+        outcome.repositoryDeleteWithheld = true
+      }
+    } else {
+      outcome = try await executor.execute(checked.deletions)
+    }
     outcome.skipped = checked.skipped + outcome.skipped
     return outcome
   }

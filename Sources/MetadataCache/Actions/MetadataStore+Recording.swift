@@ -63,6 +63,18 @@ extension MetadataStore {
     }
   }
 
+  /// Removes pending entries whose request the registry refused before anything could
+  /// change: deletes switched off in its configuration. An entry there would read as an
+  /// attempt on that manifest; the refusal is about the registry, and the error says so.
+  public func withdrawIntents(_ auditIds: [Int64]) throws {
+    guard !auditIds.isEmpty else { return }
+    try write { db in
+      for id in auditIds {
+        try db.execute(sql: "DELETE FROM audit WHERE id = ? AND state = 'pending'", arguments: [id])
+      }
+    }
+  }
+
   /// The manifest and every tag on it leave the cache's current state (history stays).
   func markGone(
     _ db: Database, registryId: Int64, repository: String, digest: String, at now: String

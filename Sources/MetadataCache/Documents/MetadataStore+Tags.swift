@@ -46,8 +46,11 @@ extension MetadataStore {
     return .array(names.prefix(top ?? names.count).map { .string($0) })
   }
 
-  /// `az acr repository show --repository`: `{changeableAttributes?, createdTime, imageName,
-  /// lastUpdateTime, manifestCount, registry, tagCount}`.
+  /// `az acr repository show --repository` on a registry that is not ACR: ACR's repository
+  /// record `{registry, imageName, createdTime, lastUpdateTime, manifestCount, tagCount}` as
+  /// far as the cache knows it. `registry` is the login server (`host[:port]`); `createdTime`
+  /// is the oldest manifest's creation time (the repository has no record of its own), not
+  /// when regsh first saw it; `changeableAttributes` exist only on ACR.
   public func repositoryAttributes(registryId: Int64, repository: String, server: String) throws
     -> JSON
   {
@@ -56,19 +59,21 @@ extension MetadataStore {
         let row = try Row.fetchOne(
           db,
           sql: """
-            SELECT r.firstSeen,
+            SELECT COALESCE(
+                (SELECT min(COALESCE(m.registryCreated, m.configCreated, m.firstSeen)) FROM manifest m
+                  WHERE m.repositoryId = r.id AND m.goneAt IS NULL), r.firstSeen),
               (SELECT max(m.timestamp) FROM manifest m WHERE m.repositoryId = r.id AND m.goneAt IS NULL),
               (SELECT count(*) FROM manifest m WHERE m.repositoryId = r.id AND m.goneAt IS NULL),
               (SELECT count(*) FROM tag t WHERE t.repositoryId = r.id AND t.untilTime IS NULL)
             FROM repository r WHERE r.registryId = ? AND r.name = ? AND r.goneAt IS NULL
             """, arguments: [registryId, repository])
       else { throw CacheError.unknownRepository(registry: server, repository: repository) }
-      let firstSeen: String = row[0]
+      let created: String = row[0]
       let updated: String? = row[1]
       return .object([
-        "createdTime": .string(firstSeen), "imageName": .string(repository),
-        "lastUpdateTime": .string(updated ?? firstSeen), "manifestCount": .int(row[2]),
-        "registry": .string(server), "tagCount": .int(row[3]),
+        "registry": .string(server), "imageName": .string(repository),
+        "createdTime": .string(created), "lastUpdateTime": .string(updated ?? created),
+        "manifestCount": .int(row[2]), "tagCount": .int(row[3]),
       ])
     }
   }

@@ -43,6 +43,7 @@ public struct AzDelete: SessionCommand {
     let store = try session.store()
     let targets: [ActionTarget]
     let question: String
+    var warning: String?
     if let repository {
       try await session.refresh(info, repository: repository)
       let manifests = try store.cachedManifests(registryId: info.id, repository: repository)
@@ -63,15 +64,34 @@ public struct AzDelete: SessionCommand {
         throw ShellError.az("The image '\(image!)' is not found.")
       }
       targets = [target]
-      question = Self.deleteMessage(manifest) + "\nAre you sure you want to continue?"
+      // az logs the message as a warning when --yes skips the question (no final period).
+      warning = Self.deleteMessage(manifest)
+      question = Self.deleteMessage(manifest) + ".\nAre you sure you want to continue?"
     }
     // az asks before anything else happens, about the image as named.
-    if !yes, !(try session.confirm(question)) {
+    if yes {
+      if let warning { session.printError("WARNING: " + warning) }
+    } else if !(try session.confirm(question)) {
       throw ShellError.cancelled
     }
     try await session.prepareCache(info, for: targets)
-    let workflow = DeleteWorkflow(context: try session.actionContext(info))
+    let workflow = DeleteWorkflow(
+      context: try session.actionContext(info),
+      options: DeleteWorkflow.Options(wholeRepository: repository))
     let outcome = try await workflow.run(try workflow.plan(targets)) { _ in true }
+    if let repository, outcome.repositoryDeleteWithheld {
+      session.printError(
+        "WARNING: the repository '\(repository)' was not deleted as a whole: something in it must stay (see below), so only the images that may go were deleted, one by one."
+      )
+    }
+    for line in outcome.unrecorded {
+      session.printError("WARNING: deleted, audit entry left pending: \(line)")
+    }
+    if let repository, !outcome.deletedUnplanned.isEmpty {
+      session.printError(
+        "WARNING: ACR also deleted \(outcome.deletedUnplanned.count) manifest(s) of '\(repository)' that were not in the plan (pushed after the sync?); the audit log has no entry for them: "
+          + outcome.deletedUnplanned.joined(separator: ", "))
+    }
     let problems =
       outcome.skipped.map { "\($0.reference): \($0.reason)" }
       + outcome.failed.map { "\($0.repository)@\($0.digest): \($0.reason?.description ?? "")" }
@@ -83,11 +103,14 @@ public struct AzDelete: SessionCommand {
     if let repository {
       try store.markRepositoryGone(registryId: info.id, repository: repository)
     }
+    // az prints the answer of ACR's repository DELETE; an image delete prints nothing.
+    if let answer = outcome.repositoryAnswer { return CommandResult(answer) }
     return .nothing
   }
 
-  /// az's text: the digest, then the images (repo:tag) that go with it, when there are any.
-  /// Registry-supplied names are escaped (safety rule 5).
+  /// az's text: the digest, then the images (repo:tag) that go with it, when there are any;
+  /// without a final period (az adds it before its question). Registry-supplied names are
+  /// escaped (safety rule 5).
   static func deleteMessage(_ manifest: CachedManifest) -> String {
     let safe = TerminalSafeText.escape
     var message = "This operation will delete the manifest '\(safe(manifest.digest))'"
@@ -97,13 +120,14 @@ public struct AzDelete: SessionCommand {
         + manifest.tags.map { "'\(safe(manifest.repository)):\(safe($0))'" }.joined(
           separator: ", ")
     }
-    return message + "."
+    return message
   }
 
-  /// `repo:tag` or `repo@digest`; az requires one of the two (no implicit `latest`).
+  /// `repo:tag` or `repo@digest`; a bare `repo` is `repo:latest`, as az reads it.
   static func imageTarget(_ image: String) throws -> ActionTarget {
+    let named = image.contains(":") || image.contains("@") ? image : image + ":latest"
     do {
-      return try ActionTarget(parsing: image, repository: nil)
+      return try ActionTarget(parsing: named, repository: nil)
     } catch {
       throw ShellError.usage(
         "--image must be REPOSITORY:TAG or REPOSITORY@DIGEST, not '\(image)' (\(error))")

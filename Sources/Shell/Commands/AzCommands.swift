@@ -24,7 +24,7 @@ public struct AcrRepositoryCommand: ParsableCommand {
     commandName: "repository", abstract: "Manage repositories (image names) of a registry.",
     subcommands: [
       AzRepositoryList.self, AzShowTags.self, AzShowManifests.self, AzShow.self, AzDelete.self,
-      AzUntag.self,
+      AzUntag.self, AzUpdate.self,
     ])
   public init() {}
 }
@@ -45,15 +45,23 @@ struct AzRepositoryListing: ParsableArguments {
   @OptionGroup var listing: ListingOptions
   @OptionGroup var output: OutputOptions
 
+  /// On ACR, `live` shapes the records ACR serves (az's transformation); elsewhere `cached`
+  /// reads the cache's documents.
   func read(
-    in session: Session,
-    _ document: (MetadataStore, Int64, String, DocumentOptions) throws -> JSON
+    in session: Session, manifests: Bool, live: ([JSON]) -> JSON,
+    cached: (MetadataStore, Int64, String, DocumentOptions) throws -> JSON
   ) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry.name)
     try await session.refresh(info, repository: repository)
     session.contextRepository = repository
-    let value = try document(
-      try session.store(), info.id, repository, try listing.documentOptions())
+    let options = try listing.documentOptions()
+    let client = try session.client(for: info)
+    if client.isACR {
+      let records = try await AzRecords.listing(
+        client, repository: repository, manifests: manifests, options: options)
+      return CommandResult(live(records), output: output)
+    }
+    let value = try cached(try session.store(), info.id, repository, options)
     return CommandResult(value, output: output)
   }
 }
@@ -94,9 +102,13 @@ public struct AzShowTags: SessionCommand {
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    try await listing.read(in: session) { store, registryId, repository, options in
-      try store.tagDocuments(registryId: registryId, repository: repository, options: options)
-    }
+    let detail = try listing.listing.documentOptions().detail
+    return try await listing.read(
+      in: session, manifests: false,
+      live: { detail ? .array($0) : AzRecords.tagNames($0) },
+      cached: { store, registryId, repository, options in
+        try store.tagDocuments(registryId: registryId, repository: repository, options: options)
+      })
   }
 }
 
@@ -115,9 +127,16 @@ public struct AzShowManifests: SessionCommand {
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
-    try await listing.read(in: session) { store, registryId, repository, options in
-      try store.manifestDocuments(registryId: registryId, repository: repository, options: options)
-    }
+    let detail = try listing.listing.documentOptions().detail
+    return try await listing.read(
+      in: session, manifests: true,
+      live: { detail ? .array($0) : .array($0.map(AzRecords.manifestSummary)) },
+      cached: { store, registryId, repository, options in
+        let documents = try store.manifestDocuments(
+          registryId: registryId, repository: repository, options: options)
+        guard detail, let records = documents.arrayValue else { return documents }
+        return .array(records.map(AzRecords.manifestRecord(fromDetail:)))
+      })
   }
 }
 
@@ -149,35 +168,14 @@ public struct AzShow: SessionCommand {
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry.name)
-    let store = try session.store()
-    if let repository {
-      try await session.refresh(info, repository: repository)
-      return CommandResult(
-        try store.repositoryAttributes(
-          registryId: info.id, repository: repository, server: info.url), output: output)
+    let target = try AzImage(repository: repository, image: image)
+    try await session.refresh(info, repository: target.repository)
+    let client = try session.client(for: info)
+    if client.isACR {
+      return CommandResult(try await target.acrRecord(client, update: nil), output: output)
     }
-    let reference = try Reference(parsing: image!)
-    try await session.refresh(info, repository: reference.repository)
-    let digest: String
-    if let pinned = reference.digest {
-      digest = pinned.description
-    } else {
-      let tag = reference.tag ?? "latest"
-      guard
-        let current = try store.digest(
-          registryId: info.id, repository: reference.repository, tag: tag)
-      else {
-        throw ShellError.failed("the image '\(reference.repository):\(tag)' is not found")
-      }
-      digest = current
-    }
-    let all = try store.manifestDocuments(
-      registryId: info.id, repository: reference.repository, options: DocumentOptions(detail: true)
-    )
-    guard let record = all.arrayValue?.first(where: { $0["digest"] == .string(digest) }) else {
-      throw ShellError.failed("the image '\(reference.repository)@\(digest)' is not found")
-    }
-    return CommandResult(record, output: output)
+    return CommandResult(
+      try target.cachedRecord(try session.store(), registry: info), output: output)
   }
 }
 

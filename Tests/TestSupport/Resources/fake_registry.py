@@ -4,10 +4,13 @@ token server (mode "acr"), failures on demand (mode "flaky": 429, 500, dropped c
 slow answers), the OCI referrers API that distribution 2.8 lacks (mode "referrers"), and
 manifest bytes that do not match their digest (mode "tampered"). It binds 127.0.0.1 on a free
 port, prints the port, and serves until SIGTERM."""
-import base64, hashlib, json, os, subprocess, sys, threading, time, urllib.parse
+import base64, copy, hashlib, json, os, subprocess, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODE = sys.argv[1]
+# In mode "acr", "bodiless-repository-delete" answers a repository DELETE with 202 and no
+# body, as the REST specification's DeleteRepository example does.
+BODILESS_REPOSITORY_DELETE = MODE == "acr" and "bodiless-repository-delete" in sys.argv[2:]
 USER, PASSWORD = "acruser", "acr-secret-pw"
 lock = threading.Lock()
 counts = {}
@@ -18,8 +21,15 @@ tokens = set()
 def ts(i):
     return "2024-01-%02dT10:00:00.%07dZ" % (i + 1, 1234567 + i)
 
+def created(i):
+    """An hour before the last update, so a client that mixes up the two shows it."""
+    return "2024-01-%02dT09:00:00.%07dZ" % (i + 1, 7654321 + i)
+
 ATTRS = {"deleteEnabled": True, "writeEnabled": True, "readEnabled": True, "listEnabled": True}
 REPOS = ["hello-world", "marketing/campaign10-18/web", "product-returns/web-submission"]
+
+def now():
+    return time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime())
 
 def sha(data):
     return "sha256:" + hashlib.sha256(data).hexdigest()
@@ -53,22 +63,40 @@ def index(children):
 
 IMAGES = [image(i) for i in range(4)]
 
+# The manifest records in the field order of the REST specification's examples
+# (Azure.ContainerRegistry 2021-07-01): untagged ones without a `tags` field, as ACR serves
+# them — except image 2, served with an explicit `"tags": null`, which ACR has done too.
 MANIFESTS = []
 for i in range(5):
     m = {"digest": IMAGES[i][0] if i < 4 else index([IMAGES[2]]), "imageSize": 1000 + i,
-         "createdTime": ts(i), "lastUpdateTime": ts(i),
+         "createdTime": created(i), "lastUpdateTime": ts(i), "architecture": "amd64", "os": "linux",
          "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-         "architecture": "amd64", "os": "linux", "changeableAttributes": dict(ATTRS)}
+         "configMediaType": "application/vnd.docker.container.image.v1+json"}
     if i in (1, 3):
         m["tags"] = ["v%d" % i]
+    if i == 2:
+        m["tags"] = None
     if i == 4:
         m["tags"] = ["latest"]
         m["mediaType"] = "application/vnd.oci.image.index.v1+json"
-        del m["architecture"], m["os"]
+        del m["architecture"], m["os"], m["configMediaType"]
+    m["changeableAttributes"] = dict(ATTRS)
     MANIFESTS.append(m)
 TAGS = [{"name": t, "digest": m["digest"], "createdTime": m["createdTime"],
          "lastUpdateTime": m["lastUpdateTime"], "signed": False,
-         "changeableAttributes": dict(ATTRS)} for m in MANIFESTS for t in m.get("tags", [])]
+         "changeableAttributes": dict(ATTRS)} for m in MANIFESTS for t in (m.get("tags") or [])]
+
+ALL_REPOS = list(REPOS)
+# Each repository holds its own copy of the records, so deleting one leaves the others.
+STATE = {repo: {"manifests": copy.deepcopy(MANIFESTS), "tags": copy.deepcopy(TAGS),
+                "createdTime": created(0), "changeableAttributes": dict(ATTRS)} for repo in REPOS}
+
+def untag(manifests, name):
+    for m in manifests:
+        if name in (m.get("tags") or []):
+            m["tags"].remove(name)
+            if not m["tags"]:
+                del m["tags"]
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -99,6 +127,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self): self.route()
     def do_DELETE(self): self.route()
     def do_PATCH(self): self.route()
+    def do_PUT(self): self.route()
 
     def route(self):
         # Read the body before answering, or it would be parsed as the next request on this connection.
@@ -132,20 +161,50 @@ class Handler(BaseHTTPRequestHandler):
         self.count(self.command + " " + path)
         if path == "/v2/":
             return self.send(200, {})
-        for repo in REPOS:
+        for repo in ALL_REPOS:
             prefix = "/v2/%s/" % repo
             if path.startswith(prefix):
-                return self.distribution(path[len(prefix):])
+                return self.distribution(repo, path[len(prefix):])
         if path == "/acr/v1/_catalog":
             return self.page(REPOS, query, "repositories", lambda r: r, {})
         for repo in REPOS:
+            if path == "/acr/v1/%s" % repo:
+                return self.repository(repo)
             prefix = "/acr/v1/%s/" % repo
             if path.startswith(prefix):
                 return self.acr(repo, path[len(prefix):], query)
         return self.error(404, "NAME_UNKNOWN", "repository name not known to registry")
 
+    def repository(self, repo):
+        """GET, PATCH and DELETE /acr/v1/<repo>: the repository's record; its DELETE takes every
+        manifest and tag with it and answers what went, or 405 naming what is locked."""
+        state = STATE[repo]
+        manifests, tags = state["manifests"], state["tags"]
+        if self.command == "DELETE":
+            locked = [m["digest"] for m in manifests
+                      if not (m["changeableAttributes"]["deleteEnabled"] and m["changeableAttributes"]["writeEnabled"])]
+            locked += ["%s:%s" % (repo, t["name"]) for t in tags
+                       if not (t["changeableAttributes"]["deleteEnabled"] and t["changeableAttributes"]["writeEnabled"])]
+            if locked:
+                return self.error(405, "OPERATION_NOT_ALLOWED",
+                                  "repository %s has locked images: %s" % (repo, ", ".join(locked)))
+            answer = {"manifestsDeleted": [m["digest"] for m in manifests],
+                      "tagsDeleted": [t["name"] for t in tags]}
+            REPOS.remove(repo)
+            del STATE[repo]
+            return self.send(202, None if BODILESS_REPOSITORY_DELETE else answer)
+        if self.command == "PATCH":
+            state["changeableAttributes"].update(self.body())
+        times = [m["lastUpdateTime"] for m in manifests] + [t["lastUpdateTime"] for t in tags]
+        return self.send(200, {"registry": "fake.azurecr.io", "imageName": repo,
+                               "createdTime": state["createdTime"],
+                               "lastUpdateTime": max(times or [state["createdTime"]]),
+                               "manifestCount": len(manifests), "tagCount": len(tags),
+                               "changeableAttributes": state["changeableAttributes"]})
+
     def acr(self, repo, rest, query):
         head = {"registry": "fake.azurecr.io", "imageName": repo}
+        MANIFESTS, TAGS = STATE[repo]["manifests"], STATE[repo]["tags"]
         if rest == "_manifests":
             items = sorted(MANIFESTS, key=lambda m: m["lastUpdateTime"], reverse=query.get("orderby") == "timedesc")
             return self.page(items, query, "manifests", lambda m: m["digest"], head)
@@ -163,11 +222,7 @@ class Handler(BaseHTTPRequestHandler):
                 if not tag["changeableAttributes"]["deleteEnabled"]:
                     return self.error(405, "OPERATION_NOT_ALLOWED", "the tag is locked")
                 TAGS.remove(tag)
-                for m in MANIFESTS:
-                    if name in m.get("tags", []):
-                        m["tags"].remove(name)
-                        if not m["tags"]:
-                            del m["tags"]
+                untag(MANIFESTS, name)
                 return self.send(202)
             if self.command == "PATCH":
                 tag["changeableAttributes"].update(self.body())
@@ -183,15 +238,27 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, dict(head, manifest=m))
         return self.error(404, "NAME_UNKNOWN", "not found")
 
-    def distribution(self, rest):
-        """The distribution endpoints, over the same manifests and tags as /acr/v1."""
-        if rest == "tags/list":
-            return self.send(200, {"name": "repo", "tags": sorted(t["name"] for t in TAGS)})
+    def distribution(self, repo, rest):
+        """The distribution endpoints, over the same manifests and tags as /acr/v1. Blobs
+        outlive a deleted repository until garbage collection; a manifest PUT (restore)
+        brings the repository back."""
         if rest.startswith("blobs/"):
             data = BLOBS.get(rest[len("blobs/"):])
             if data is None:
                 return self.error(404, "BLOB_UNKNOWN", "blob unknown to registry")
             return self.send(200, data, content_type="application/octet-stream")
+        if repo not in STATE:
+            if self.command != "PUT":
+                return self.error(404, "NAME_UNKNOWN", "repository name not known to registry")
+            STATE[repo] = {"manifests": [], "tags": [], "createdTime": now(),
+                           "changeableAttributes": dict(ATTRS)}
+            REPOS.append(repo)
+            REPOS.sort()
+        MANIFESTS, TAGS = STATE[repo]["manifests"], STATE[repo]["tags"]
+        if self.command == "PUT" and rest.startswith("manifests/"):
+            return self.put_manifest(MANIFESTS, TAGS, rest[len("manifests/"):])
+        if rest == "tags/list":
+            return self.send(200, {"name": repo, "tags": sorted(t["name"] for t in TAGS)})
         if not rest.startswith("manifests/"):
             return self.error(404, "NAME_UNKNOWN", "not found")
         ref = rest[len("manifests/"):]
@@ -209,6 +276,27 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(202)
         media, body = BODIES[d]
         return self.send(200, body, {"Docker-Content-Digest": d}, content_type=media)
+
+    def put_manifest(self, manifests, tags, ref):
+        """Stores pushed manifest bytes; a tag reference moves (or creates) the tag."""
+        data = self.request_body
+        d = sha(data)
+        media = self.headers.get("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+        BODIES[d] = (media, data)
+        m = next((m for m in manifests if m["digest"] == d), None)
+        if m is None:
+            m = {"digest": d, "imageSize": len(data), "createdTime": now(), "lastUpdateTime": now(),
+                 "mediaType": media, "changeableAttributes": dict(ATTRS)}
+            manifests.append(m)
+        if not ref.startswith("sha256:"):
+            old = next((t for t in tags if t["name"] == ref), None)
+            if old:
+                tags.remove(old)
+                untag(manifests, ref)
+            tags.append({"name": ref, "digest": d, "createdTime": now(), "lastUpdateTime": now(),
+                         "signed": False, "changeableAttributes": dict(ATTRS)})
+            m["tags"] = (m.get("tags") or []) + [ref]
+        return self.send(201, b"", {"Docker-Content-Digest": d, "Location": "/v2/manifests/" + d})
 
     def body(self):
         return json.loads(self.request_body or b"{}")
