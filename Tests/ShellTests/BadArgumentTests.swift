@@ -155,8 +155,8 @@ struct BadArgument: CustomTestStringConvertible, Sendable {
       words: ["az", "acr", "repository", "untag", "--image", image, "--bogus"],
       message: unknownOption),
     .init(
-      words: ["az", "acr", "repository", "delete", "--image", "acr-helloworld", "--yes"],
-      message: "--image must be REPOSITORY:TAG or REPOSITORY@DIGEST"),
+      words: ["az", "acr", "repository", "delete", "--image", "acr hello:v1", "--yes"],
+      message: "--image must be"),
     .init(
       words: ["az", "acr", "repository", "untag", "--image", "acr-helloworld@{digest}"],
       message: "untag removes a tag"),
