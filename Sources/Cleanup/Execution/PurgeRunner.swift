@@ -147,9 +147,13 @@ public struct PurgeRunner: Sendable {
       ActionTarget(repository: plan.repository, selector: .digest($0.digest))
     }
     let deletePlan = try workflow.plan(targets)
+    let order = Dictionary(
+      plan.manifestDeletions.enumerated().map { ($1.digest, $0) }, uniquingKeysWith: { a, _ in a })
     if dryRun {
       let checked = try await workflow.check(deletePlan)
-      for item in checked.deletions {
+      for item in checked.deletions.sorted(by: {
+        order[$0.manifest.digest, default: 0] < order[$1.manifest.digest, default: 0]
+      }) {
         onEvent(
           .manifestDeleted(repository: item.manifest.repository, digest: item.manifest.digest))
       }
@@ -160,7 +164,10 @@ public struct PurgeRunner: Sendable {
     let outcome = try await refusing(confirm) {
       try await workflow.run(deletePlan) { _ in confirm.allowed }
     }
-    for item in outcome.deleted {
+    // Deletions run concurrently; they are reported in the plan's order, as a dry run is.
+    for item in outcome.deleted.sorted(by: {
+      order[$0.digest, default: 0] < order[$1.digest, default: 0]
+    }) {
       onEvent(.manifestDeleted(repository: item.repository, digest: item.digest))
     }
     for item in outcome.alreadyGone {

@@ -41,7 +41,10 @@ public struct PurgeCommand: SessionCommand {
       valueName: "filter"))
   var filter: [String] = []
 
-  @Option(help: "Delete what is older than this: [N]d followed by a Go duration (15m, 3d, 1d1h3m).")
+  // The value is taken whatever it starts with, as acr's flag parser does: `--ago -1d`.
+  @Option(
+    parsing: .unconditional,
+    help: "Delete what is older than this: [N]d followed by a Go duration (15m, 3d, 1d1h3m).")
   var ago: String = ""
 
   @Option(
