@@ -102,6 +102,10 @@ struct PurgeTests {
     }
     #expect(try await world.state().count == 6 + 2 + 1 + 4, "a dry run changed the registry")
 
+    // From the cache alone (nothing asked of the registry) the dry run prints the same.
+    let cached = try world.regsh(Self.purge + ["--dry-run", "--cached"])
+    #expect(cached.status == 0, "\(cached.stderr)")
+    #expect(cached.stdout == dry.stdout)
     let real = try world.regsh(Self.purge)
     #expect(real.status == 0, "\(real.stderr)")
     let deleted = real.stdout.split(separator: "\n").filter { $0.hasPrefix("Deleted ") }.map {

@@ -24,24 +24,9 @@ public struct PurgeRunner: Sendable {
   var registryId: Int64 { context.registry.id ?? -1 }
   var evaluation: PurgeEvaluation { PurgeEvaluation(policy: policy) }
 
-  /// The repositories in scope, in name order (acr's), from the cache.
-  public func repositories() throws -> [String] {
-    try context.store.liveRepositoryNames(registryId: registryId).filter {
-      policy.covers(repository: $0)
-    }
-  }
-
   /// The whole plan, from the cache alone.
   public func plan() throws -> CleanupPlan {
-    var plan = CleanupPlan(
-      registry: context.registry.name, cutoff: policy.cutoff, timeBasis: policy.timeBasis)
-    let needsManifests = policy.untagged != .none || policy.timeBasis == .created
-    for repository in try repositories() {
-      let facts = try context.store.retentionFacts(
-        registryId: registryId, repository: repository, manifests: needsManifests)
-      plan.repositories.append(evaluation.evaluate(facts))
-    }
-    return plan
+    try CleanupPlanner(store: context.store, registry: context.registry, policy: policy).plan()
   }
 
   public enum Refusal: Error, CustomStringConvertible {
@@ -59,6 +44,8 @@ public struct PurgeRunner: Sendable {
     public var tags = 0
     public var manifests = 0
     public var failures = 0
+
+    public init() {}
   }
 
   /// Runs the plan repository by repository; a dry run checks it live and changes nothing.

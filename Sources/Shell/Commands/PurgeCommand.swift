@@ -79,7 +79,10 @@ public struct PurgeCommand: SessionCommand {
   @Option(help: "The time a tag or manifest is aged by: updated (default) or created.")
   var timeBasis: String = "updated"
 
-  @Flag(help: "Plan from the cache as it is, without syncing the registry first.")
+  @Flag(
+    help:
+      "Plan from the cache as it is, without syncing first; with --dry-run nothing is asked of the registry."
+  )
   var cached = false
 
   @Option(
@@ -140,15 +143,22 @@ public struct PurgeCommand: SessionCommand {
     defer { withExtendedLifetime(lock) {} }
     if !cached { try await syncForPurge(session, info, checked.policy) }
 
-    let runner = PurgeRunner(
-      context: try session.actionContext(info, concurrency: concurrency), policy: checked.policy,
-      maxDeletes: maxDeletes, concurrency: concurrency)
-    let plan = try runner.plan()
+    let planner = CleanupPlanner(store: try session.store(), registry: info, policy: checked.policy)
+    let plan = try planner.plan()
     for missing in literalRepositoriesMissing(checked.policy, plan) where text {
       session.print("\(TerminalSafeText.escape(missing)) repository not found")
     }
     let log = PurgeLog(host: Self.loginServer(info), dryRun: dryRun, printing: text)
-    let counts = try await runner.run(plan, dryRun: dryRun, onEvent: log.record)
+    var counts = PurgeRunner.Counts()
+    if dryRun && cached {
+      // Nothing is asked of the registry: the plan as the cache has it.
+      (counts.tags, counts.manifests) = planner.report(plan, onEvent: log.record)
+    } else {
+      let runner = PurgeRunner(
+        context: try session.actionContext(info, concurrency: concurrency), policy: checked.policy,
+        maxDeletes: maxDeletes, concurrency: concurrency)
+      counts = try await runner.run(plan, dryRun: dryRun, onEvent: log.record)
+    }
     if text {
       session.print(
         dryRun
