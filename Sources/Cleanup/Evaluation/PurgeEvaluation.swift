@@ -32,20 +32,26 @@ public struct PurgeEvaluation: Sendable {
     let manifests =
       policy.timeBasis == .created
       ? Dictionary(facts.manifests.map { ($0.digest, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
-    var matching: [(tag: TagFact, time: String?)] = []
+    var matching: [TagFact] = []
+    var times: [String?] = []
     for tag in facts.tags where filters.contains(where: { $0.matches(tag: tag.name) }) {
-      matching.append((tag, policy.timeBasis.time(of: tag, manifest: manifests[tag.digest])))
+      matching.append(tag)
+      times.append(policy.timeBasis.time(of: tag, manifest: manifests[tag.digest]))
     }
-    matching.sort { a, b in
-      switch (a.time, b.time) {
+    // Newest first, no time last, then by name. Positions are sorted, not the facts: moving
+    // large values is what a million-tag sort would spend its time on.
+    let order = matching.indices.sorted { a, b in
+      switch (times[a], times[b]) {
       case (let x?, let y?) where x != y: x > y
       case (.some, nil): true
       case (nil, .some): false
-      default: a.tag.name < b.tag.name
+      default: matching[a].name < matching[b].name
       }
     }
     var eligibleSeen = 0
-    for (tag, time) in matching {
+    for position in order {
+      let tag = matching[position]
+      let time = times[position]
       var decision = Decision(reference: tag.name, digest: tag.digest, time: time)
       if time == nil {
         decision.keptBecause = .noReadableTime
@@ -123,7 +129,15 @@ public struct PurgeEvaluation: Sendable {
         }
       }
     }
-    plan.manifestDeletions.sort { ($0.time ?? "", $1.digest) > ($1.time ?? "", $0.digest) }
+    // Newest first, then by digest; positions are sorted, as in the tag phase.
+    let deletions = plan.manifestDeletions
+    let order = deletions.indices.sorted { a, b in
+      let x = deletions[a]
+      let y = deletions[b]
+      if x.time != y.time { return (x.time ?? "") > (y.time ?? "") }
+      return x.digest < y.digest
+    }
+    plan.manifestDeletions = order.map { deletions[$0] }
   }
 
   /// `--keep N` for untagged manifests: an untagged index and the untagged children it
