@@ -31,6 +31,12 @@ let package = Package(
       dependencies: ["RegistryAPI", "JMESPath", .product(name: "GRDB", package: "GRDB.swift")]
     ),
     .target(name: "ImageActions", dependencies: ["RegistryAPI", "MetadataCache", "JMESPath"]),
+    .target(
+      name: "Cleanup",
+      dependencies: [
+        "MetadataCache", "ImageActions", "RegistryFunctions", "RegistryAPI", "JMESPath",
+      ]
+    ),
     .systemLibrary(
       name: "CLibedit",
       pkgConfig: "libedit",
@@ -39,7 +45,8 @@ let package = Package(
     .target(
       name: "Shell",
       dependencies: [
-        "JMESPath", "RegistryFunctions", "RegistryAPI", "MetadataCache", "ImageActions", "CLibedit",
+        "JMESPath", "RegistryFunctions", "RegistryAPI", "MetadataCache", "ImageActions", "Cleanup",
+        "CLibedit",
         .product(name: "Yams", package: "Yams"),
         // The shell's commands are ArgumentParser commands, so one definition serves the
         // command line, the REPL and the generated completion scripts.
@@ -73,6 +80,9 @@ let package = Package(
     .testTarget(
       name: "ImageActionsTests",
       dependencies: ["ImageActions", "RegistryAPI", "MetadataCache", "JMESPath"]),
+    .testTarget(
+      name: "CleanupTests",
+      dependencies: ["Cleanup", "ImageActions", "RegistryAPI", "MetadataCache", "JMESPath"]),
     .testTarget(
       name: "ShellTests",
       dependencies: ["Shell", "JMESPath", "TestSupport", "SeededRandom", "regsh"]),

@@ -49,6 +49,11 @@ struct Regsh: AsyncParsableCommand {
       Foundation.exit(await session.runScript(arguments[1]))
     }
     if arguments.first == "az" { await runAz(arguments) }
+    // `regsh acr purge …` is `regsh purge …`: acr-cli's command line, unchanged after `regsh`.
+    if arguments.starts(with: ["acr", "purge"]) {
+      await main(Array(arguments.dropFirst()))
+      return
+    }
     await main(arguments)
   }
 

@@ -8,7 +8,8 @@ extension Session {
   public static let commandList: [any ParsableCommand.Type] = [
     RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
     TagsCommand.self,
-    ManifestsCommand.self, DeleteCommand.self, UntagCommand.self, RestoreCommand.self,
+    ManifestsCommand.self, DeleteCommand.self, UntagCommand.self, PurgeCommand.self,
+    RestoreCommand.self,
     ExportCommand.self, ProtectCommand.self, AuditCommand.self,
     AzCommand.self, GCCommand.self, DemoCommand.self,
     LoginCommand.self, LogoutCommand.self, BenchCommand.self, SetCommand.self, HelpCommand.self,
@@ -184,8 +185,11 @@ extension Session {
 
   /// The command the words name, parsed; nil when they asked for help (printed here).
   func parseCommand(_ words: [String]) throws -> (any SessionCommand)? {
-    // Inside the shell the az commands work without the `az` word too.
-    let words = words.first == "acr" ? ["az"] + words : words
+    // `acr purge …` is acr-cli's spelling of `purge` (as `az acr run --cmd` runs it); the
+    // other az commands work without the `az` word too.
+    let words =
+      words.starts(with: ["acr", "purge"])
+      ? Array(words.dropFirst()) : words.first == "acr" ? ["az"] + words : words
     let name = words[0]
     guard let commandType = Self.commandTypes[name] else {
       throw ShellError.usage(Self.unknownCommandMessage(name))

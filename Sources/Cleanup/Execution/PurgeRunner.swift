@@ -1,0 +1,187 @@
+import Foundation
+import ImageActions
+import MetadataCache
+
+/// Plans a purge from the cache and carries it out through the workflows only: the tag
+/// phase through `UntagWorkflow`, the manifest phase through `DeleteWorkflow`, so the live
+/// re-check, protection, rule 2, the audit log and restore apply to every deletion.
+public struct PurgeRunner: Sendable {
+  public let context: ActionContext
+  public let policy: PurgePolicy
+  /// A plan with more deletions (tags and manifests) than this is refused whole.
+  public var maxDeletes: Int?
+  public var concurrency: Int
+
+  public init(
+    context: ActionContext, policy: PurgePolicy, maxDeletes: Int? = nil, concurrency: Int = 8
+  ) {
+    self.context = context
+    self.policy = policy
+    self.maxDeletes = maxDeletes
+    self.concurrency = max(1, concurrency)
+  }
+
+  var registryId: Int64 { context.registry.id ?? -1 }
+  var evaluation: PurgeEvaluation { PurgeEvaluation(policy: policy) }
+
+  /// The whole plan, from the cache alone.
+  public func plan() throws -> CleanupPlan {
+    try CleanupPlanner(store: context.store, registry: context.registry, policy: policy).plan()
+  }
+
+  public enum Refusal: Error, CustomStringConvertible {
+    case tooManyDeletes(planned: Int, limit: Int)
+    public var description: String {
+      switch self {
+      case .tooManyDeletes(let planned, let limit):
+        "the plan deletes \(planned) tags and manifests, more than --max-deletes \(limit): nothing was deleted"
+      }
+    }
+  }
+
+  /// What a run did, counted as acr counts: a target already gone (404) counts as deleted.
+  public struct Counts: Sendable {
+    public var tags = 0
+    public var manifests = 0
+    public var failures = 0
+
+    public init() {}
+  }
+
+  /// Runs the plan repository by repository; a dry run checks it live and changes nothing.
+  /// The manifest phase of each repository is planned again from the cache after its tag
+  /// phase, so a tag that could not be removed keeps its manifest.
+  public func run(
+    _ plan: CleanupPlan, dryRun: Bool, onEvent: @Sendable (PurgeEvent) -> Void
+  ) async throws -> Counts {
+    let planned = plan.tagCount + plan.manifestCount
+    // The workflows' confirmation: purge never asks (it runs unattended); --max-deletes is
+    // its answer, given for the whole plan before the first workflow changes anything.
+    let confirm = Confirm(allowed: maxDeletes.map { planned <= $0 } ?? true, planned: planned)
+    var counts = Counts()
+    for repositoryPlan in plan.repositories {
+      let repository = repositoryPlan.repository
+      if policy.untagged != .only {
+        onEvent(.tagsStarting(repository))
+        try await tagPhase(
+          repositoryPlan, dryRun: dryRun, confirm: confirm, counts: &counts, onEvent: onEvent)
+      }
+      if policy.untagged != .none {
+        onEvent(.manifestsStarting(repository))
+        var manifests = repositoryPlan
+        if !dryRun && !repositoryPlan.tagRemovals.isEmpty {
+          let facts = try context.store.retentionFacts(
+            registryId: registryId, repository: repository, manifests: true)
+          manifests = RepositoryPlan(repository: repository)
+          evaluation.manifestPhase(facts, removedTags: [], into: &manifests)
+        }
+        try await manifestPhase(
+          manifests, dryRun: dryRun, confirm: confirm, counts: &counts, onEvent: onEvent)
+      }
+    }
+    return counts
+  }
+
+  func tagPhase(
+    _ plan: RepositoryPlan, dryRun: Bool, confirm: Confirm,
+    counts: inout Counts, onEvent: @Sendable (PurgeEvent) -> Void
+  ) async throws {
+    guard !plan.tagRemovals.isEmpty else { return }
+    let workflow = UntagWorkflow(context: context)
+    let targets = plan.tagRemovals.map {
+      ActionTarget(repository: plan.repository, selector: .tag($0.reference))
+    }
+    let untagPlan = try workflow.plan(targets)
+    let skipped: [SkippedTarget]
+    if dryRun {
+      let checked = try await workflow.check(untagPlan)
+      for item in checked.untags {
+        onEvent(.tagDeleted(repository: item.repository, tag: item.tag))
+      }
+      counts.tags += checked.untags.count
+      skipped = checked.skipped
+    } else {
+      let outcome = try await refusing(confirm) {
+        try await workflow.run(untagPlan) { _ in confirm.allowed }
+      }
+      for item in outcome.untagged {
+        onEvent(.tagDeleted(repository: item.repository, tag: item.tag))
+      }
+      counts.tags += outcome.untagged.count
+      for (item, reason) in outcome.failed {
+        onEvent(.failed(reference: "\(item.repository):\(item.tag)", reason: reason.description))
+      }
+      counts.failures += outcome.failed.count
+      skipped = outcome.skipped
+    }
+    for item in skipped {
+      if case .tagGone(let tag) = item.reason {
+        onEvent(.tagAlreadyGone(repository: item.repository, tag: tag))
+        counts.tags += 1
+      } else {
+        onEvent(.skipped(item))
+      }
+    }
+  }
+
+  func manifestPhase(
+    _ plan: RepositoryPlan, dryRun: Bool, confirm: Confirm,
+    counts: inout Counts, onEvent: @Sendable (PurgeEvent) -> Void
+  ) async throws {
+    guard !plan.manifestDeletions.isEmpty else { return }
+    let workflow = DeleteWorkflow(context: context, options: .init(concurrency: concurrency))
+    let targets = plan.manifestDeletions.map {
+      ActionTarget(repository: plan.repository, selector: .digest($0.digest))
+    }
+    let deletePlan = try workflow.plan(targets)
+    let order = Dictionary(
+      plan.manifestDeletions.enumerated().map { ($1.digest, $0) }, uniquingKeysWith: { a, _ in a })
+    if dryRun {
+      let checked = try await workflow.check(deletePlan)
+      for item in checked.deletions.sorted(by: {
+        order[$0.manifest.digest, default: 0] < order[$1.manifest.digest, default: 0]
+      }) {
+        onEvent(
+          .manifestDeleted(repository: item.manifest.repository, digest: item.manifest.digest))
+      }
+      counts.manifests += checked.deletions.count
+      for item in checked.skipped { onEvent(.skipped(item)) }
+      return
+    }
+    let outcome = try await refusing(confirm) {
+      try await workflow.run(deletePlan) { _ in confirm.allowed }
+    }
+    // Deletions run concurrently; they are reported in the plan's order, as a dry run is.
+    for item in outcome.deleted.sorted(by: {
+      order[$0.digest, default: 0] < order[$1.digest, default: 0]
+    }) {
+      onEvent(.manifestDeleted(repository: item.repository, digest: item.digest))
+    }
+    for item in outcome.alreadyGone {
+      onEvent(.manifestAlreadyGone(repository: item.repository, digest: item.digest))
+    }
+    counts.manifests += outcome.deleted.count + outcome.alreadyGone.count
+    for item in outcome.skipped { onEvent(.skipped(item)) }
+    for item in outcome.failed {
+      onEvent(
+        .failed(
+          reference: "\(item.repository)@\(item.digest)",
+          reason: item.reason?.description ?? "failed"))
+    }
+    counts.failures += outcome.failed.count
+  }
+
+  struct Confirm {
+    var allowed: Bool
+    var planned: Int
+  }
+
+  /// The workflows say `cancelled` when the confirmation refuses; for purge that is its limit.
+  func refusing<T>(_ confirm: Confirm, _ body: () async throws -> T) async throws -> T {
+    do {
+      return try await body()
+    } catch ActionError.cancelled {
+      throw Refusal.tooManyDeletes(planned: confirm.planned, limit: maxDeletes ?? 0)
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+
+/// One tag as retention sees it: where it points and every time the cache has for it.
+public struct TagFact: Sendable, Hashable {
+  public var name: String
+  public var digest: String
+  /// ACR's `lastUpdateTime`, where the registry reports it.
+  public var registryUpdated: String?
+  /// When the cache first saw this tag point at this digest (sync opens a row per move).
+  public var since: String
+  /// ACR's `changeableAttributes` as the registry sent them.
+  public var changeableAttributes: String?
+
+  public init(
+    name: String, digest: String, registryUpdated: String? = nil, since: String,
+    changeableAttributes: String? = nil
+  ) {
+    self.name = name
+    self.digest = digest
+    self.registryUpdated = registryUpdated
+    self.since = since
+    self.changeableAttributes = changeableAttributes
+  }
+}
+
+/// One manifest as retention sees it: its tags, its times, what it lists and refers to.
+public struct ManifestFact: Sendable, Hashable {
+  public var digest: String
+  public var mediaType: String
+  public var tags: [String]
+  /// ACR's `lastUpdateTime`, where the registry reports it.
+  public var registryUpdated: String?
+  /// The image config's `created`.
+  public var configCreated: String?
+  /// When the cache first saw the manifest.
+  public var firstSeen: String
+  public var subjectDigest: String?
+  public var changeableAttributes: String?
+  /// The manifests an index lists.
+  public var children: [String]
+
+  public init(
+    digest: String, mediaType: String, tags: [String] = [], registryUpdated: String? = nil,
+    configCreated: String? = nil, firstSeen: String, subjectDigest: String? = nil,
+    changeableAttributes: String? = nil, children: [String] = []
+  ) {
+    self.digest = digest
+    self.mediaType = mediaType
+    self.tags = tags
+    self.registryUpdated = registryUpdated
+    self.configCreated = configCreated
+    self.firstSeen = firstSeen
+    self.subjectDigest = subjectDigest
+    self.changeableAttributes = changeableAttributes
+    self.children = children
+  }
+}
+
+/// What retention decides over in one repository: its current tags and live manifests.
+public struct RepositoryFacts: Sendable {
+  public var repository: String
+  public var tags: [TagFact]
+  public var manifests: [ManifestFact]
+
+  public init(repository: String, tags: [TagFact], manifests: [ManifestFact]) {
+    self.repository = repository
+    self.tags = tags
+    self.manifests = manifests
+  }
+}
+
+/// The reads a cleanup plan is made from: plain facts, no bytes, so a million manifests
+/// are read in one pass per table.
+extension MetadataStore {
+  /// The repositories of a registry that the cache holds as present, sorted.
+  public func liveRepositoryNames(registryId: Int64) throws -> [String] {
+    try read { db in
+      try String.fetchAll(
+        db,
+        sql: "SELECT name FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
+        arguments: [registryId])
+    }
+  }
+
+  /// The current tags of `repository`; with `manifests`, also its live manifests with their
+  /// children (the manifest phase needs them; the tag phase does not).
+  public func retentionFacts(registryId: Int64, repository: String, manifests: Bool) throws
+    -> RepositoryFacts
+  {
+    try read { db in
+      guard
+        let repositoryId = try Int64.fetchOne(
+          db, sql: "SELECT id FROM repository WHERE registryId = ? AND name = ?",
+          arguments: [registryId, repository])
+      else { return RepositoryFacts(repository: repository, tags: [], manifests: []) }
+      var tags: [TagFact] = []
+      let tagRows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT name, digest, registryUpdated, sinceTime, changeableAttributes FROM tag
+          WHERE repositoryId = ? AND untilTime IS NULL
+          """, arguments: [repositoryId])
+      while let row = try tagRows.next() {
+        tags.append(
+          TagFact(
+            name: row[0], digest: row[1], registryUpdated: row[2], since: row[3],
+            changeableAttributes: row[4]))
+      }
+      guard manifests else {
+        return RepositoryFacts(repository: repository, tags: tags, manifests: [])
+      }
+      var facts: [ManifestFact] = []
+      var position: [Int64: Int] = [:]
+      let rows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT id, digest, mediaType, tagList, registryUpdated, configCreated, firstSeen,
+            subjectDigest, changeableAttributes
+          FROM manifest WHERE repositoryId = ? AND goneAt IS NULL
+          """, arguments: [repositoryId])
+      while let row = try rows.next() {
+        position[row[0]] = facts.count
+        let tagList: String? = row[3]
+        facts.append(
+          ManifestFact(
+            digest: row[1], mediaType: row[2], tags: TagList.decode(tagList),
+            registryUpdated: row[4], configCreated: row[5], firstSeen: row[6],
+            subjectDigest: row[7], changeableAttributes: row[8]))
+      }
+      let children = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT c.manifestId, c.digest FROM child c JOIN manifest m ON m.id = c.manifestId
+          WHERE m.repositoryId = ? AND m.goneAt IS NULL ORDER BY c.manifestId, c.position
+          """, arguments: [repositoryId])
+      while let row = try children.next() {
+        if let index = position[row[0]] { facts[index].children.append(row[1]) }
+      }
+      return RepositoryFacts(repository: repository, tags: tags, manifests: facts)
+    }
+  }
+}

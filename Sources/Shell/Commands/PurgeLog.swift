@@ -1,0 +1,77 @@
+import Cleanup
+import Foundation
+import ImageActions
+import JMESPath
+
+/// A purge's events as acr prints them (standard output, registry text escaped), and as
+/// the outcome document `-o json` prints instead.
+final class PurgeLog: @unchecked Sendable {
+  let host: String
+  let dryRun: Bool
+  let printing: Bool
+  private let lock = NSLock()
+  private var deletedTags: [JSON] = []
+  private var deletedManifests: [JSON] = []
+  private var alreadyGone: [JSON] = []
+  private var failures: [JSON] = []
+  private(set) var skipped: [SkippedTarget] = []
+
+  init(host: String, dryRun: Bool, printing: Bool) {
+    self.host = host
+    self.dryRun = dryRun
+    self.printing = printing
+  }
+
+  @Sendable func record(_ event: PurgeEvent) {
+    lock.lock()
+    defer { lock.unlock() }
+    let safe = TerminalSafeText.escape
+    switch event {
+    case .repositoryNotFound(let repository):
+      say("\(safe(repository)) repository not found")
+    case .tagsStarting(let repository):
+      say(
+        (dryRun ? "Would delete tags for repository: " : "Deleting tags for repository: ")
+          + safe(repository))
+    case .manifestsStarting(let repository):
+      say(
+        (dryRun ? "Would delete manifests for repository: " : "Deleting manifests for repository: ")
+          + safe(repository))
+    case .tagDeleted(let repository, let tag):
+      say((dryRun ? "Would delete: " : "Deleted ") + safe("\(host)/\(repository):\(tag)"))
+      deletedTags.append(.object(["repository": .string(repository), "tag": .string(tag)]))
+    case .manifestDeleted(let repository, let digest):
+      say((dryRun ? "Would delete: " : "Deleted ") + safe("\(host)/\(repository)@\(digest)"))
+      deletedManifests.append(
+        .object(["repository": .string(repository), "digest": .string(digest)]))
+    case .tagAlreadyGone(let repository, let tag):
+      say("Skipped \(safe("\(host)/\(repository):\(tag)")), HTTP status: 404")
+      alreadyGone.append(.string("\(repository):\(tag)"))
+    case .manifestAlreadyGone(let repository, let digest):
+      say("Skipped \(safe("\(host)/\(repository)@\(digest)")), HTTP status: 404")
+      alreadyGone.append(.string("\(repository)@\(digest)"))
+    case .skipped(let item):
+      skipped.append(item)
+    case .failed(let reference, let reason):
+      say("Failed to delete \(safe("\(host)/\(reference)")), error: \(safe(reason))")
+      failures.append(.object(["reference": .string(reference), "reason": .string(reason)]))
+    }
+  }
+
+  private func say(_ line: String) {
+    guard printing else { return }
+    ByteIO.write(line + "\n")
+  }
+
+  func outcomeDocument(registry: String, counts: PurgeRunner.Counts) -> JSON {
+    lock.lock()
+    defer { lock.unlock() }
+    return .object([
+      "registry": .string(registry),
+      "deletedTags": .array(deletedTags), "deletedManifests": .array(deletedManifests),
+      "alreadyGone": .array(alreadyGone), "skipped": .array(skipped.map(\.document)),
+      "failed": .array(failures),
+      "numberOfDeletedTags": .int(counts.tags), "numberOfDeletedManifests": .int(counts.manifests),
+    ])
+  }
+}
