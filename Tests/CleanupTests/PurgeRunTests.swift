@@ -57,7 +57,7 @@ import Testing
     let image = try await populate(world)
     try world.store.addProtection(
       ProtectionRule(
-        registryId: world.registry.id!, repository: "app", pattern: "v1", reason: "release"))
+        registryId: world.registry.id, repository: "app", pattern: "v1", reason: "release"))
     var options = PurgeOptions()
     options.filters = ["app:.*"]
     options.ago = "-1d"

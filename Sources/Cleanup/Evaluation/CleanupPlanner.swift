@@ -13,7 +13,7 @@ public struct CleanupPlanner: Sendable {
     self.policy = policy
   }
 
-  var registryId: Int64 { registry.id ?? -1 }
+  var registryId: Int64 { registry.id }
 
   /// The repositories in scope, in name order (acr's).
   public func repositories() throws -> [String] {

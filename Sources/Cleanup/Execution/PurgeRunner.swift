@@ -21,7 +21,7 @@ public struct PurgeRunner: Sendable {
     self.concurrency = max(1, concurrency)
   }
 
-  var registryId: Int64 { context.registry.id ?? -1 }
+  var registryId: Int64 { context.registry.id }
   var evaluation: PurgeEvaluation { PurgeEvaluation(policy: policy) }
 
   /// The whole plan, from the cache alone.

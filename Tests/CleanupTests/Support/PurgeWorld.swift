@@ -19,7 +19,7 @@ final class PurgeWorld: @unchecked Sendable {
     try FileManager.default.createDirectory(at: layouts, withIntermediateDirectories: true)
     client = try RegistryClient(server: "oci:" + layouts.path)
     store = try MetadataStore(url: directory.appendingPathComponent("cache.sqlite"))
-    registry = try store.addRegistry(RegistryInfo(name: "lab", url: "oci:" + layouts.path))
+    registry = try store.addRegistry(NewRegistry(name: "lab", url: "oci:" + layouts.path))
   }
 
   deinit { try? FileManager.default.removeItem(at: directory) }
