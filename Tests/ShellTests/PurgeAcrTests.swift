@@ -74,4 +74,17 @@ struct PurgeAcrTests {
     #expect(plan["tags"].arrayValue?.count == 1)
     #expect(plan["keptTags"][0]["code"] == .string("locked"))
   }
+  /// A tag locked after the cache first saw it reads locked at the purge's own sync.
+  @Test func aTagLockedAfterTheLastSyncStays() async throws {
+    let world = try await World()
+    #expect(try world.regsh("sync --registry acr -o none").status == 0)
+    _ = try await world.client.acrUpdateTagAttributes(
+      repository: "hello-world", tag: "v1", ACRChangeableAttributes(deleteEnabled: false))
+    let result = try world.regsh(
+      "purge -r acr --filter 'hello-world:^v1$' --ago 0m --dry-run -o json")
+    #expect(result.status == 0, "\(result.stderr)")
+    let plan = try JSONReader.parse(result.stdout)["repositories"][0]
+    #expect(plan["tags"].arrayValue?.count == 0)
+    #expect(plan["keptTags"][0]["code"] == .string("locked"))
+  }
 }

@@ -193,6 +193,22 @@ extension MetadataStore {
         acr?.lastUpdateTime.flatMap(Timestamp.normalize), acr?.signed, attributes,
       ])
     }
+    // A tag that stayed put keeps its row (its first-seen time), but ACR's time and locks
+    // on it can change without a move: a tag locked after the last sync must read locked.
+    let refresh = try db.makeStatement(
+      sql: """
+        UPDATE tag SET registryUpdated = ?, changeableAttributes = ?
+        WHERE repositoryId = ? AND name = ? AND untilTime IS NULL
+        """)
+    for (name, digest) in snapshot.tags where current[name] == digest {
+      guard let acr = snapshot.acrTags[name] else { continue }
+      let attributes = acr.changeableAttributes.flatMap {
+        try? String(data: JSONEncoder().encode($0), encoding: .utf8)
+      }
+      try refresh.execute(arguments: [
+        acr.lastUpdateTime.flatMap(Timestamp.normalize), attributes, repositoryId, name,
+      ])
+    }
     var byDigest: [String: [String]] = [:]
     for (name, digest) in snapshot.tags { byDigest[digest, default: []].append(name) }
     try db.execute(
