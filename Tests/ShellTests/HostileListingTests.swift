@@ -69,7 +69,10 @@ import Testing
         "GET /v2/_catalog on \(registry.server): the answer is larger than 64 MiB (the limit for an answer that is not a manifest or a blob)"
       ), "\(run.stderrText)")
     #expect(peak > 0 && peak < 400, "peak \(peak) MiB")
-    #expect(run.seconds < 30, "took \(run.seconds) s")
+    // Alone it takes about a second; the message above shows the size limit stopped it.
+    // The bound is the one every hostile case keeps (90 s, retries included), with room for
+    // a CI machine whose two cores run the other suites meanwhile.
+    #expect(run.seconds < 90, "took \(run.seconds) s")
     #expect(run.rawControls.isEmpty, "\(run.rawControls)")
     #expect(try session.cacheRows("select count(*) from repository") == ["0"])
   }
