@@ -1,5 +1,4 @@
 import Foundation
-
 import RegistryAPI
 
 /// The registry content the integration tests work on, pushed with RegistryAPI's own push code.
