@@ -5,6 +5,10 @@
 # each round deletes fresh manifests of the same kind.
 #
 # usage: scripts/bench/delete-vs-skopeo.sh [MANIFESTS] [ROUNDS]
+#
+# REGSH_BENCH_BASELINE=/path/to/an/older/regsh also times that binary deleting the same kind
+# of fresh manifests (its own repository and cache) in each round, the two going first in
+# turn, and prints both per-manifest figures, their ratio and, at the end, their medians.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count=${1:-400}
@@ -48,14 +52,43 @@ regsh=$(swift build -c release --show-bin-path)/regsh
 export REGSH_HOME=$work/home
 "$regsh" registry add bench-delete "127.0.0.1:$port" >/dev/null
 
+baseline=${REGSH_BENCH_BASELINE:-}
+if [ -n "$baseline" ]; then
+  REGSH_HOME=$work/home-baseline "$baseline" registry add bench-delete "127.0.0.1:$port" >/dev/null
+fi
+
+# Times one regsh binary (with its cache in HOME) deleting COUNT fresh untagged manifests of
+# REPO, checks that none is left, and prints the wall time and the CPU time (user+system
+# seconds). The cache sees the manifests tagged, then regsh untags them all (as re-pushes of
+# a tag would leave them, but without a sync per push), so the repository has no tags.
+# usage: regsh_delete BINARY HOME REPO
+regsh_delete() {
+  local bin=$1 home=$2 repo=$3 elapsed left
+  push "$repo" push > /dev/null
+  REGSH_HOME=$home "$bin" -c "use bench-delete; sync $repo -o none; tags $repo | untag -o none" >&2
+  elapsed=$( { REGSH_HOME=$home /usr/bin/time -f '%e %U+%S' "$bin" -c "use bench-delete; manifests $repo | [?tags==null].digest | delete --yes -o none" 2>&1 >/dev/null; } | tail -1)
+  left=$(REGSH_HOME=$home "$bin" -c "use bench-delete; sync $repo -o none; manifests $repo --query 'length([?tags==null])'")
+  [ "$left" = 0 ] || { echo "$bin left $left untagged manifests in $repo" >&2; exit 1; }
+  echo "$elapsed"
+}
+
+baseline_times=() regsh_times=()
+# Wall and CPU seconds of one regsh_delete answer.
+wall() { echo "${1% *}"; }
+cpu() { echo "${1#* }"; }
 for round in $(seq "$rounds"); do
-  # regsh: the cache sees the manifests tagged, then regsh untags them all (as re-pushes of
-  # a tag would leave them, but without a sync per push), so the repository has no tags.
-  push "regsh/r$round" push > /dev/null
-  "$regsh" -c "use bench-delete; sync regsh/r$round -o none; tags regsh/r$round | untag -o none"
-  regsh_time=$( { /usr/bin/time -f '%e' "$regsh" -c "use bench-delete; manifests regsh/r$round | [?tags==null].digest | delete --yes -o none" 2>&1 >/dev/null; } | tail -1)
-  left=$("$regsh" -c "use bench-delete; sync regsh/r$round -o none; manifests regsh/r$round --query 'length([?tags==null])'")
-  [ "$left" = 0 ] || { echo "regsh left $left untagged manifests" >&2; exit 1; }
+  # With a baseline, the two regsh binaries take turns going first.
+  if [ -n "$baseline" ] && [ $((round % 2)) = 1 ]; then
+    baseline_run=$(regsh_delete "$baseline" "$work/home-baseline" "baseline/r$round")
+  fi
+  regsh_run=$(regsh_delete "$regsh" "$REGSH_HOME" "regsh/r$round")
+  if [ -n "$baseline" ] && [ $((round % 2)) = 0 ]; then
+    baseline_run=$(regsh_delete "$baseline" "$work/home-baseline" "baseline/r$round")
+  fi
+  regsh_time=$(wall "$regsh_run")
+  [ -z "$baseline" ] || baseline_time=$(wall "$baseline_run")
+  regsh_times+=("$regsh_time")
+  [ -z "$baseline" ] || baseline_times+=("$baseline_time")
   # skopeo: one process per digest, as the article's xargs loop runs az.
   push "skopeo/r$round" untagged > "$work/digests"
   skopeo_time=$( { /usr/bin/time -f '%e' sh -c "xargs -P1 -I% skopeo delete --tls-verify=false docker://127.0.0.1:$port/skopeo/r$round@% < '$work/digests'" 2>&1 >/dev/null; } | tail -1)
@@ -66,4 +99,19 @@ import sys
 r, n, a, b = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 print(f"round {r}: regsh {a:.2f} s ({a/n*1000:.2f} ms/manifest) | xargs skopeo delete {b:.2f} s ({b/n*1000:.2f} ms/manifest) | ratio {a/b:.3f}")
 PY
+  if [ -n "$baseline" ]; then
+    python3 - "$round" "$count" "$baseline_time" "$regsh_time" "$(cpu "$baseline_run")" "$(cpu "$regsh_run")" <<'PY'
+import sys
+r, n, a, b, ca, cb = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
+print(f"round {r}: baseline regsh {a:.2f} s ({a/n*1000:.2f} ms/manifest, CPU {ca} s) | this tree's regsh {b:.2f} s ({b/n*1000:.2f} ms/manifest, CPU {cb} s) | this tree / baseline {b/a:.3f}")
+PY
+  fi
 done
+if [ -n "$baseline" ]; then
+  python3 - "$count" "${baseline_times[*]}" "${regsh_times[*]}" <<'PY'
+import statistics, sys
+n, a, b = int(sys.argv[1]), [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
+ma, mb = statistics.median(a), statistics.median(b)
+print(f"median: baseline regsh {ma/n*1000:.2f} ms/manifest | this tree's regsh {mb/n*1000:.2f} ms/manifest | this tree / baseline {mb/ma:.3f}")
+PY
+fi
