@@ -39,15 +39,26 @@ struct KilledDeleteTests {
         "-c",
         "use live; manifests app | [?tags==null].digest | delete --yes --concurrency 1 -o none",
       ], environment: env)
-    // Manifests go in digest order, one at a time: kill it soon after the first is gone.
-    let deadline = Date().addingTimeInterval(60)
-    while delete.isRunning, Date() < deadline,
-      try await client.headManifest(repository: "app", reference: digests[0]) != nil
-    {
-      try await Task.sleep(for: .milliseconds(10))
+    // Killed as soon as the registry has dropped its first manifest. Watched on the
+    // registry's own storage from a thread of its own: an async poll shares the test pool's
+    // two threads with every other suite, and could wake only after the delete was done.
+    let revisions = registry.storage.appendingPathComponent(
+      "docker/registry/v2/repositories/app/_manifests/revisions")
+    let links = digests.map { digest in
+      revisions.appendingPathComponent(digest.replacingOccurrences(of: ":", with: "/") + "/link")
+        .path
     }
-    try await Task.sleep(for: .milliseconds(60))
-    kill(delete.processIdentifier, SIGKILL)
+    let pid = delete.processIdentifier
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+      Thread.detachNewThread {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, links.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
+          usleep(500)
+        }
+        kill(pid, SIGKILL)
+        done.resume()
+      }
+    }
     delete.waitUntilExit()
 
     var gone: Set<String> = []
