@@ -9,9 +9,9 @@ import Testing
 /// Debian's docker-registry (distribution 2.8) on a free loopback port with its own storage directory.
 public final class TestRegistry: @unchecked Sendable {
   public let directory: TemporaryDirectory
-  public let port: Int
+  public private(set) var port: Int
   public let storage: URL
-  private let child: ChildProcess
+  private var child: ChildProcess
 
   public var server: String { "127.0.0.1:\(port)" }
   /// Whether registries speak TLS unless a test says otherwise: `REGSH_TEST_TLS=1` runs the
@@ -103,32 +103,48 @@ public final class TestRegistry: @unchecked Sendable {
     }
     let configFile = directory.url.appendingPathComponent("config.yml")
     try Data(config.utf8).write(to: configFile)
-    child = try ChildProcess(
-      binary, ["serve", configFile.path], stdout: nil,
-      stderr: directory.url.appendingPathComponent("registry.log"))
-    try await waitUntilListening()
+    let log = directory.url.appendingPathComponent("registry.log")
+    child = try ChildProcess(binary, ["serve", configFile.path], stdout: nil, stderr: log)
+    // A free port can be taken by another process before the registry binds it: then the
+    // registry starts again on another one.
+    for _ in 0..<3 {
+      guard try await !waitUntilListening() else { return }
+      child.stop()
+      let taken = "addr: 127.0.0.1:\(port)"
+      port = try freeLoopbackPort()
+      let text = try String(contentsOf: configFile, encoding: .utf8)
+      try Data(text.replacingOccurrences(of: taken, with: "addr: 127.0.0.1:\(port)").utf8)
+        .write(to: configFile)
+      try Data().write(to: log)
+      child = try ChildProcess(binary, ["serve", configFile.path], stdout: nil, stderr: log)
+    }
+    guard try await !waitUntilListening() else { return }
+    throw TestFailure("docker-registry found no free port on \(server)")
   }
 
-  private func waitUntilListening() async throws {
+  /// Waits until the registry answers; false when its port was taken by another process.
+  private func waitUntilListening() async throws -> Bool {
     // Not URLSession.shared: without a delegate it never completes on a Basic 401 on Linux.
     let session = URLSession.registrySession(timeout: 2, maxConcurrency: 1)
     let request = URLRequest(url: URL(string: "\(url)/v2/")!)
+    let logFile = directory.url.appendingPathComponent("registry.log")
     for _ in 0..<100 {
+      let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+      // Checked first: whatever answers on a taken port is not this registry.
+      if log.contains("address already in use") { return false }
       // A TLS registry whose CA this process does not trust (a test of that refusal) is up
       // once its port takes connections.
       if tls != nil, tls !== TestCertificateAuthority.shared, Self.acceptsConnections(port) {
-        return
+        return true
       }
       if let (_, response) = try? await session.data(for: request),
         response.statusCode == 200 || response.statusCode == 401
       {
-        return
+        return true
       }
       try await Task.sleep(for: .milliseconds(100))
     }
-    let log =
-      (try? String(
-        contentsOf: directory.url.appendingPathComponent("registry.log"), encoding: .utf8)) ?? ""
+    let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
     throw TestFailure("docker-registry did not start on \(server): \(log)")
   }
 
