@@ -40,56 +40,15 @@ public struct RegshProcess {
   )
     throws -> Result
   {
-    let process = Process()
-    process.executableURL = program ?? executable
-    process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env.merge(environment) { _, new in new }
-    process.environment = env
-    let input = Pipe()
-    let output = Pipe()
-    let error = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    // Read both pipes while the process runs so a large output cannot fill a pipe and block.
-    let group = DispatchGroup()
-    nonisolated(unsafe) var out = Data()
-    nonisolated(unsafe) var err = Data()
-    // On threads of their own: the global queue runs about as many blocking items at once
-    // as there are cores, and a run that lasts a minute (the hostile-registry timeout
-    // tests) would hold its readers there while every other run's readers queued behind.
-    group.enter()
-    Thread.detachNewThread {
-      out = output.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    group.enter()
-    Thread.detachNewThread {
-      err = error.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    nonisolated(unsafe) var killed = false
-    nonisolated(unsafe) var finished = false
-    if let timeout {
-      let pid = process.processIdentifier
-      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-        if !finished {
-          killed = true
-          kill(pid, SIGKILL)
-        }
-      }
-    }
-    try input.fileHandleForWriting.write(contentsOf: stdin)
-    try input.fileHandleForWriting.close()
-    process.waitUntilExit()
-    finished = true
-    group.wait()
+    let run = try PipedRun.run(
+      (program ?? executable).path, arguments, environment: env, stdin: stdin, timeout: timeout)
     return Result(
-      status: killed ? -9 : process.terminationStatus,
-      stdout: String(decoding: out, as: UTF8.self),
-      stderr: String(decoding: err, as: UTF8.self), stdoutData: out, stderrData: err)
+      status: run.killed ? -9 : run.status,
+      stdout: String(decoding: run.stdout, as: UTF8.self),
+      stderr: String(decoding: run.stderr, as: UTF8.self), stdoutData: run.stdout,
+      stderrData: run.stderr)
   }
 
   public static func run(_ arguments: [String], stdin: String, environment: [String: String] = [:])
