@@ -7,6 +7,12 @@ struct LineParser {
   let scalars: [Unicode.Scalar]
   let commandNames: Set<String>
   var position = 0
+  /// Tolerant mode, for completion (`LineParser+Prefix.swift`): the text ends at the
+  /// cursor, so a quote, group or `||` left open there is where the user is typing, not an
+  /// error. Spans run to the end instead of throwing.
+  var tolerant = false
+  /// In tolerant mode, the quote (`'` or `"`) of a command word that the text ended inside.
+  var openQuote: Unicode.Scalar?
 
   init(_ text: String, commandNames: Set<String>) {
     self.scalars = Array(text.unicodeScalars)
@@ -140,7 +146,11 @@ struct LineParser {
       case "'":
         let start = position
         guard let close = scalars[(start + 1)...].firstIndex(of: "'") else {
-          throw unclosedQuote(at: start)
+          guard tolerant else { throw unclosedQuote(at: start) }
+          word.append(contentsOf: scalars[(start + 1)...])
+          position = scalars.count
+          openQuote = "'"
+          return String(word)
         }
         word.append(contentsOf: scalars[(start + 1)..<close])
         position = close + 1
@@ -148,6 +158,10 @@ struct LineParser {
         try parseDoubleQuoted(into: &word)
       case "\\":
         guard let next = scalar(at: position + 1) else {
+          if tolerant {
+            position += 1
+            return String(word)
+          }
           throw CommandLanguageError(
             .trailingBackslash, "a backslash at the end escapes nothing", column: position)
         }
@@ -185,7 +199,14 @@ struct LineParser {
         position += 1
         return
       case "\\":
-        guard let next = scalar(at: position + 1) else { throw unclosedQuote(at: start) }
+        guard let next = scalar(at: position + 1) else {
+          if tolerant {
+            position += 1
+            openQuote = "\""
+            return
+          }
+          throw unclosedQuote(at: start)
+        }
         switch next {
         case "\"", "\\", "$", "`": word.append(next)
         case "\n": break
@@ -196,6 +217,10 @@ struct LineParser {
         word.append(s)
         position += 1
       }
+    }
+    if tolerant {
+      openQuote = "\""
+      return
     }
     throw unclosedQuote(at: start)
   }
@@ -217,6 +242,7 @@ struct LineParser {
         // `||` is JMESPath's or, and an or needs something on its right.
         position += 2
         skipBlanks()
+        if tolerant && atEnd { return end }
         if atEnd || scalars[position] == ";" || isPipe(at: position) {
           throw CommandLanguageError(
             .emptyStage, "nothing on the right of `||` (JMESPath's or)", column: position)
@@ -245,6 +271,7 @@ struct LineParser {
       if scalars[i] == quote { return i + 1 }
       i += 1
     }
+    if tolerant { return scalars.count }
     throw unclosedQuote(at: start)
   }
 
@@ -263,7 +290,7 @@ struct LineParser {
         open.append(i)
       case "]", "}", ")":
         let opener = scalars[open.last!]
-        guard Self.closers[opener] == s else {
+        guard Self.closers[opener] == s || tolerant else {
           throw CommandLanguageError(
             .mismatchedBracket,
             "`\(s)` does not close the `\(opener)` before it", column: i)
@@ -275,6 +302,7 @@ struct LineParser {
       }
       i += 1
     }
+    if tolerant { return scalars.count }
     let innermost = open.last!
     throw CommandLanguageError(
       .unclosedBracket, "`\(scalars[innermost])` is never closed", column: innermost)

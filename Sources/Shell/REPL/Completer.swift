@@ -50,22 +50,22 @@ struct Completer {
   }
 
   func complete(_ before: String) -> Completion {
-    let scan = StageScan(before)
+    let scan = LineParser.prefix(of: before, commandNames: Set(commandTypes.keys))
     let word = String(
       before.unicodeScalars.reversed().prefix {
         !Self.wordBreakCharacters.unicodeScalars.contains($0)
       }
       .reversed().map(Character.init))
     // `@` breaks a word for JMESPath, but `repo@digest` is one word of a command.
-    let commandWord = scan.currentCommandWord
+    let commandWord = scan.currentWord
     let words = scan.completedWords
     func result(_ candidates: [String], for word: String, space: Bool = true) -> Completion {
       let matching = Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted()
       return Completion(word: word, candidates: matching, appendSpace: space)
     }
-    if scan.inQueryValue || scan.isExpressionStage(commandNames: commandTypes.keys) {
+    if scan.inQueryValue || scan.isExpressionStage {
       return expressionCompletion(
-        word, firstOfStage: words.isEmpty && !scan.inQueryValue, fields: fields(for: scan),
+        word, firstOfStage: scan.onFirstWord && !scan.inQueryValue, fields: fields(for: scan),
         variables: scan.boundVariables)
     }
     guard let name = words.first else {
@@ -115,7 +115,7 @@ struct Completer {
   /// The fields an expression at the cursor sees: those of the documents the nearest
   /// command stage before it produces (`manifests REPO | [?tags==null].dig`), or, in a
   /// command's `--query`, that command's; else the last result's (`_`).
-  func fields(for scan: StageScan) -> [String] {
+  func fields(for scan: LinePrefix) -> [String] {
     if scan.inQueryValue, let name = scan.completedWords.first, commandTypes[name] != nil {
       let fields = source.fields(producedBy: scan.completedWords)
       if !fields.isEmpty { return fields }
@@ -234,83 +234,7 @@ struct Completer {
   }
 }
 
-/// The shape of the line up to the cursor: which stage the cursor is in and its words.
-struct StageScan {
-  /// The current stage's words before the word under the cursor, quotes removed.
-  var completedWords: [String] = []
-  /// The word under the cursor as a command sees it (quotes and `@`/`:` kept together).
-  var currentCommandWord = ""
-  /// The cursor is inside a quoted `--query` value.
-  var inQueryValue = false
-  /// The current stage's text.
-  var stageText = ""
-  /// The words of each stage before the current one, in order.
-  var earlierStages: [[String]] = []
-
-  init(_ text: String) {
-    var quote: Character?
-    var depth = 0
-    var stage = ""
-    var words: [String] = []
-    var word = ""
-    var wordHadText = false
-    var quoteFollowsQuery = false
-    let characters = Array(text)
-    var i = 0
-    while i < characters.count {
-      let c = characters[i]
-      stage.append(c)
-      if let open = quote {
-        if c == "\\", open != "'", i + 1 < characters.count {
-          word.append(characters[i + 1])
-          stage.append(characters[i + 1])
-          i += 2
-          continue
-        }
-        if c == open {
-          quote = nil
-        } else {
-          word.append(c)
-        }
-        i += 1
-        continue
-      }
-      switch c {
-      case "'", "\"", "`":
-        quote = c
-        quoteFollowsQuery = words.last == "--query" && word.isEmpty
-        wordHadText = true
-      case "[", "{", "(":
-        depth += 1
-        word.append(c)
-      case "]", "}", ")":
-        depth = max(0, depth - 1)
-        word.append(c)
-      case "|"
-      where depth == 0 && (i + 1 >= characters.count || characters[i + 1] != "|")
-        && (i == 0 || characters[i - 1] != "|"),
-        ";" where depth == 0:
-        if !word.isEmpty || wordHadText { words.append(word) }
-        earlierStages = c == ";" ? [] : earlierStages + [words]
-        stage = ""
-        words = []
-        word = ""
-        wordHadText = false
-      case " ", "\t", "\n":
-        if !word.isEmpty || wordHadText { words.append(word) }
-        word = ""
-        wordHadText = false
-      default:
-        word.append(c)
-      }
-      i += 1
-    }
-    completedWords = words
-    currentCommandWord = word
-    inQueryValue = quote != nil && quoteFollowsQuery
-    stageText = stage
-  }
-
+extension LinePrefix {
   /// The names a `let` in this stage binds (`let $a = …, $b = …`), in order.
   var boundVariables: [String] {
     let scalars = Array(stageText.unicodeScalars)
@@ -340,16 +264,5 @@ struct StageScan {
       i = j
     }
     return names
-  }
-
-  /// The stage is JMESPath: its first word is not a command name, or it starts with
-  /// something no command name does.
-  func isExpressionStage(commandNames: some Collection<String>) -> Bool {
-    let trimmed = stageText.drop { $0 == " " || $0 == "\t" || $0 == "\n" }
-    guard let first = completedWords.first else {
-      // Still typing the first word: a command name or the start of an expression.
-      return trimmed.contains { "[{(.'\"`@*!&|=<>".contains($0) }
-    }
-    return !commandNames.contains(first)
   }
 }
