@@ -76,7 +76,7 @@ let package = Package(
     .testTarget(name: "RegistryAPITests", dependencies: ["RegistryAPI", "TestSupport"]),
     .testTarget(
       name: "MetadataCacheTests",
-      dependencies: ["MetadataCache", "JMESPath", "TestSupport", "regsh"]),
+      dependencies: ["MetadataCache", "RegistryAPI", "JMESPath", "TestSupport", "regsh"]),
     .testTarget(
       name: "ImageActionsTests",
       dependencies: ["ImageActions", "RegistryAPI", "MetadataCache", "JMESPath"]),

@@ -1,5 +1,6 @@
 import JMESPath
 import MetadataCache
+import RegistryAPI
 import Testing
 
 @testable import ImageActions
@@ -78,7 +79,8 @@ struct ActionTargetTests {
     ] as [(String, String?)])
   func acrLocksAreReadFromChangeableAttributes(attributes: String, lock: String?) {
     let manifest = CachedManifest(
-      repository: "r", digest: Self.digest, mediaType: "m", raw: nil, size: 1, tags: [],
+      repository: "r", digest: try! Digest(Self.digest), mediaType: "m", raw: nil, size: 1,
+      tags: [],
       subjectDigest: nil, changeableAttributes: attributes, blobs: [], children: [])
     #expect(manifest.lock == lock)
   }

@@ -41,7 +41,8 @@ import Testing
     let outcome = try await world.delete(
       scenario.targets.map { $0 == "index" ? "app:multi" : digests[$0]! }, repository: "app",
       options: .init(includeChildren: scenario.includeChildren))
-    #expect(Set(outcome.deleted.map(\.digest)) == Set(scenario.deleted.map { digests[$0]! }))
+    #expect(
+      Set(outcome.deleted.map(\.digest.description)) == Set(scenario.deleted.map { digests[$0]! }))
     for (name, code) in scenario.skippedCodes {
       #expect(outcome.skipped.first { $0.reference == digests[name] }?.reason.code == code)
     }
@@ -74,7 +75,7 @@ import Testing
     // The inner index is held by the tagged one; the leaf by the inner index, which stays.
     let codes = Dictionary(uniqueKeysWithValues: kept.skipped.map { ($0.reference, $0.reason) })
     #expect(codes[inner.digest.description]?.code == "index-child")
-    #expect(codes[leaf.digest] == .belongsTo([inner.digest.description]))
+    #expect(codes[leaf.digest] == .belongsTo([inner.digest]))
     #expect(try await world.exists("app", leaf.digest))
     // Named from the top down, the whole tree goes, top first.
     let gone = try await world.delete(
@@ -142,7 +143,9 @@ import Testing
     let outcome = try await world.delete(["app:v1"], repository: "app")
     #expect(outcome.deleted.isEmpty)
     #expect(
-      outcome.skipped.map(\.reason) == [.tagMoved(tag: "v1", now: new.digest, was: old.digest)])
+      outcome.skipped.map(\.reason) == [
+        .tagMoved(tag: "v1", now: new.manifest.digest, was: old.manifest.digest)
+      ])
     #expect(try await world.exists("app", old.digest))
     #expect(try await world.liveTags("app") == ["v1"])
   }
@@ -159,18 +162,18 @@ import Testing
       "DELETE", pathEndingWith: "/manifests/\(index.digest)", status: 403, code: "DENIED")
     let outcome = try await world.delete(
       ["app:multi", a.digest, b.digest, loose.digest], repository: "app")
-    #expect(outcome.failed.map(\.digest) == [index.digest.description])
-    #expect(outcome.deleted.map(\.digest) == [loose.digest])
+    #expect(outcome.failed.map(\.digest) == [index.digest])
+    #expect(outcome.deleted.map(\.digest) == [loose.manifest.digest])
     #expect(
       Set(outcome.skipped.map(\.reference)) == [a.digest, b.digest]
-        && outcome.skipped.allSatisfy { $0.reason == .belongsTo([index.digest.description]) })
+        && outcome.skipped.allSatisfy { $0.reason == .belongsTo([index.digest]) })
     for digest in [index.digest.description, a.digest, b.digest] {
       #expect(try await world.exists("app", digest))
     }
     #expect(try await !world.exists("app", loose.digest))
     // The audit log holds the delete that happened, and the failed one as failed.
     let changes = try world.store.lastChanges(registry: "lab", count: 10)
-    #expect(changes.map(\.digest) == [loose.digest])
+    #expect(changes.map(\.digest) == [loose.manifest.digest])
   }
 
   @Test func bytesAreCountedAgainOnTheFinalSet() async throws {
@@ -181,8 +184,8 @@ import Testing
     try await world.sync()
     let workflow = DeleteWorkflow(context: world.context)
     let plan = try workflow.plan([
-      ActionTarget(repository: "app", selector: .digest(p.digest)),
-      ActionTarget(repository: "app", selector: .digest(q.digest)),
+      ActionTarget(repository: "app", selector: .digest(p.manifest.digest)),
+      ActionTarget(repository: "app", selector: .digest(q.manifest.digest)),
     ])
     // Both going, their shared layer is freed too.
     #expect(plan.bytesFreed == p.ownBytes + q.ownBytes + Int(p.layers[2].size))
@@ -190,7 +193,7 @@ import Testing
     // with p no longer counts as freed.
     try await world.tag("app", "late", at: q.manifest)
     let outcome = try await workflow.run(plan) { _ in true }
-    #expect(outcome.deleted.map(\.digest) == [p.digest])
+    #expect(outcome.deleted.map(\.digest) == [p.manifest.digest])
     #expect(outcome.bytesFreed == p.ownBytes)
   }
 

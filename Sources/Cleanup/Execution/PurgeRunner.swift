@@ -1,6 +1,7 @@
 import Foundation
 import ImageActions
 import MetadataCache
+import RegistryAPI
 
 /// Plans a purge from the cache and carries it out through the workflows only: the tag
 /// phase through `UntagWorkflow`, the manifest phase through `DeleteWorkflow`, so the live
@@ -130,8 +131,9 @@ public struct PurgeRunner: Sendable {
   ) async throws {
     guard !plan.manifestDeletions.isEmpty else { return }
     let workflow = DeleteWorkflow(context: context, options: .init(concurrency: concurrency))
-    let targets = plan.manifestDeletions.map {
-      ActionTarget(repository: plan.repository, selector: .digest($0.digest))
+    // The cache's retention facts carry digests as text; the workflow takes Digest values.
+    let targets = try plan.manifestDeletions.map {
+      ActionTarget(repository: plan.repository, selector: .digest(try Digest($0.digest)))
     }
     let deletePlan = try workflow.plan(targets)
     let order = Dictionary(
@@ -139,10 +141,12 @@ public struct PurgeRunner: Sendable {
     if dryRun {
       let checked = try await workflow.check(deletePlan)
       for item in checked.deletions.sorted(by: {
-        order[$0.manifest.digest, default: 0] < order[$1.manifest.digest, default: 0]
+        order[$0.manifest.digest.description, default: 0]
+          < order[$1.manifest.digest.description, default: 0]
       }) {
         onEvent(
-          .manifestDeleted(repository: item.manifest.repository, digest: item.manifest.digest))
+          .manifestDeleted(
+            repository: item.manifest.repository, digest: item.manifest.digest.description))
       }
       counts.manifests += checked.deletions.count
       for item in checked.skipped { onEvent(.skipped(item)) }
@@ -153,12 +157,13 @@ public struct PurgeRunner: Sendable {
     }
     // Deletions run concurrently; they are reported in the plan's order, as a dry run is.
     for item in outcome.deleted.sorted(by: {
-      order[$0.digest, default: 0] < order[$1.digest, default: 0]
+      order[$0.digest.description, default: 0] < order[$1.digest.description, default: 0]
     }) {
-      onEvent(.manifestDeleted(repository: item.repository, digest: item.digest))
+      onEvent(.manifestDeleted(repository: item.repository, digest: item.digest.description))
     }
     for item in outcome.alreadyGone {
-      onEvent(.manifestAlreadyGone(repository: item.repository, digest: item.digest))
+      onEvent(
+        .manifestAlreadyGone(repository: item.repository, digest: item.digest.description))
     }
     counts.manifests += outcome.deleted.count + outcome.alreadyGone.count
     for item in outcome.skipped { onEvent(.skipped(item)) }

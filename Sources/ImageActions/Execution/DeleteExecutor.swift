@@ -101,11 +101,9 @@ public struct DeleteExecutor: Sendable {
   }
 
   func delete(_ item: PlannedDeletion) async -> Answer {
-    guard let digest = try? Digest(item.manifest.digest) else {
-      return .failed(.invalidDigest)
-    }
     do {
-      try await client.deleteManifest(repository: item.manifest.repository, digest: digest)
+      try await client.deleteManifest(
+        repository: item.manifest.repository, digest: item.manifest.digest)
       return .deleted
     } catch let error as RegistryError where error.isNotFound {
       return .gone

@@ -1,10 +1,11 @@
 import JMESPath
+import RegistryAPI
 
 /// What a delete did, item by item: the summary people and scripts read afterwards.
 public struct DeleteOutcome: Sendable {
   public struct Item: Sendable, Hashable {
     public var repository: String
-    public var digest: String
+    public var digest: Digest
     public var tags: [String]
     public var bytesFreed: Int
     public var reason: FailureReason?
@@ -24,7 +25,7 @@ public struct DeleteOutcome: Sendable {
   public var repositoryDeleteWithheld = false
   /// Digests ACR's repository DELETE reports deleted that the plan did not hold (pushed
   /// after the sync): gone without an audit entry.
-  public var deletedUnplanned: [String] = []
+  public var deletedUnplanned: [Digest] = []
 
   public var bytesFreed: Int { deleted.saturatedSum(\.bytesFreed) }
 
@@ -35,7 +36,7 @@ public struct DeleteOutcome: Sendable {
       .array(
         list.map { item in
           var object: JSONObject = [
-            "repository": .string(item.repository), "digest": .string(item.digest),
+            "repository": .string(item.repository), "digest": .string(item.digest.description),
             "tags": item.tags.isEmpty ? .null : .array(item.tags.map(JSON.string)),
           ]
           if let reason = item.reason {

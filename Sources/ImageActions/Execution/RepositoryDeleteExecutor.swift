@@ -18,14 +18,15 @@ extension DeleteExecutor {
     var outcome = DeleteOutcome(registry: registry.name)
     let auditIds = try store.recordIntents(deletions.map(auditEntry))
     var answer: JSON?
-    var deletedDigests: Set<String>?
+    var deletedDigests: Set<Digest>?
     var refusal: FailureReason?
     do {
       let body = try await client.acrDeleteRepository(repository)
       if !body.isEmpty, let parsed = try? JSONReader.parse([UInt8](body)) {
         answer = parsed
         deletedDigests = parsed["manifestsDeleted"].arrayValue.map {
-          Set($0.compactMap(\.stringValue))
+          // What is not a digest cannot name a manifest that went.
+          Set($0.compactMap { $0.stringValue.flatMap { try? Digest($0) } })
         }
       }
     } catch let error as RegistryError where error.isNotFound {

@@ -93,7 +93,7 @@ public struct Restorer: Sendable {
     for (pass, queue) in [(1, newestFirst), (2, [])] {
       for entry in pass == 1 ? queue : waiting {
         let item = RestoreOutcome.Item(
-          repository: entry.repository, digest: entry.digest ?? "", tags: entry.tags)
+          repository: entry.repository, digest: entry.digest?.description ?? "", tags: entry.tags)
         do {
           var done = item
           done.note = try await restoreEntry(entry, putTags: &putTags, scratch: scratch)
@@ -115,13 +115,13 @@ public struct Restorer: Sendable {
   func restoreEntry(_ entry: AuditEntry, putTags: inout Set<String>, scratch: URL) async throws
     -> String?
   {
-    guard let data = entry.manifest, let digestText = entry.digest,
+    guard let data = entry.manifest, let digest = entry.digest,
       let mediaType = entry.mediaType
     else {
       throw ActionError.cannotRestore(
         "audit entry \(entry.id.map(String.init) ?? "?") has no manifest bytes to restore")
     }
-    let digest = try Digest(digestText)
+    let digestText = digest.description
     try digest.verify(data, what: "the manifest kept in the audit log")
     let repository = entry.repository
     var notes: [String] = []

@@ -36,7 +36,8 @@ extension PlannedUntag {
 
   var document: JSON {
     .object([
-      "repository": .string(repository), "tag": .string(tag), "digest": .string(manifest.digest),
+      "repository": .string(repository), "tag": .string(tag),
+      "digest": .string(manifest.digest.description),
     ])
   }
 }
@@ -90,7 +91,7 @@ public struct Untagger: Sendable {
       $0.key < $1.key
     }) {
       let tags = try store.currentTags(registryId: registryId, repository: repository)
-      var wanted: [(tag: String, digest: String)] = []
+      var wanted: [(tag: String, digest: Digest)] = []
       for target in group {
         switch target.selector {
         case .tag(let tag):

@@ -68,7 +68,7 @@ public struct DeletePlan: Sendable {
       deletions.map { item in
         .object([
           "repository": .string(item.manifest.repository),
-          "digest": .string(item.manifest.digest),
+          "digest": .string(item.manifest.digest.description),
           "tags": item.tags.isEmpty ? .null : .array(item.tags.map(JSON.string)),
           "bytesFreed": .int(item.bytesFreed),
           "sharedBlobsKept": .int(item.sharedBlobs),

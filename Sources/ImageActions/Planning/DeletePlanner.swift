@@ -1,4 +1,5 @@
 import MetadataCache
+import RegistryAPI
 
 /// Builds a delete's plan from the cache: resolves targets to manifests, applies the
 /// guards that need no network (protection, ACR locks, index children, referrers) and
@@ -78,10 +79,10 @@ public struct DeletePlanner: Sendable {
   /// For each child, the indexes that guard it: those that are tagged, and untagged ones
   /// nested in a tagged index (at any depth). Read upwards from the children, one level
   /// of parents at a time.
-  func guardingParents(repository: String, children: Set<String>) throws -> [String: [ParentIndex]]
+  func guardingParents(repository: String, children: Set<Digest>) throws -> [Digest: [ParentIndex]]
   {
-    var parentsOf: [String: [ParentIndex]] = [:]
-    var asked: Set<String> = []
+    var parentsOf: [Digest: [ParentIndex]] = [:]
+    var asked: Set<Digest> = []
     var level = children
     while !level.isEmpty {
       asked.formUnion(level)
@@ -90,17 +91,17 @@ public struct DeletePlanner: Sendable {
       parentsOf.merge(found) { own, _ in own }
       level = Set(found.values.joined().filter(\.tags.isEmpty).map(\.digest)).subtracting(asked)
     }
-    var anchored: [String: Bool] = [:]
+    var anchored: [Digest: Bool] = [:]
     // Whether an untagged index is nested in a tagged one; a cycle (impossible for
     // content-addressed manifests) counts as not anchored rather than looping.
-    func isAnchored(_ digest: String) -> Bool {
+    func isAnchored(_ digest: Digest) -> Bool {
       if let known = anchored[digest] { return known }
       anchored[digest] = false
       let result = (parentsOf[digest] ?? []).contains { !$0.tags.isEmpty || isAnchored($0.digest) }
       anchored[digest] = result
       return result
     }
-    var guarding: [String: [ParentIndex]] = [:]
+    var guarding: [Digest: [ParentIndex]] = [:]
     for child in children {
       let parents = (parentsOf[child] ?? []).filter { !$0.tags.isEmpty || isAnchored($0.digest) }
       if !parents.isEmpty { guarding[child] = parents }
@@ -119,12 +120,12 @@ public struct DeletePlanner: Sendable {
     let users = try store.blobUsers(registryId: registryId, blobs: blobDigests)
     let holders = try store.manifestHolders(
       registryId: registryId, digests: Set(planned.map(\.manifest.digest)))
-    var counted: Set<String> = []
+    var countedBlobs: Set<Digest> = []
     for index in planned.indices {
       var item = planned[index]
       item.bytesFreed = 0
       item.sharedBlobs = 0
-      for blob in item.manifest.blobs where counted.insert(blob.digest).inserted {
+      for blob in item.manifest.blobs where countedBlobs.insert(blob.digest).inserted {
         if (users[blob.digest] ?? []).isSubset(of: deleting) {
           item.bytesFreed = item.bytesFreed.addingSaturated(blob.size)
         } else {
@@ -132,7 +133,7 @@ public struct DeletePlanner: Sendable {
         }
       }
       let digest = item.manifest.digest
-      if counted.insert(digest).inserted, (holders[digest] ?? []).isSubset(of: deleting) {
+      if countedBlobs.insert(digest).inserted, (holders[digest] ?? []).isSubset(of: deleting) {
         item.bytesFreed = item.bytesFreed.addingSaturated(item.manifest.size)
       }
       planned[index] = item
@@ -143,7 +144,8 @@ public struct DeletePlanner: Sendable {
 
 extension PlannedDeletion {
   func skipped(_ reason: SkipReason) -> SkippedTarget {
-    SkippedTarget(repository: manifest.repository, reference: manifest.digest, reason: reason)
+    SkippedTarget(
+      repository: manifest.repository, reference: manifest.digest.description, reason: reason)
   }
 }
 

@@ -2,8 +2,6 @@
 public enum FailureReason: Sendable, Hashable, CustomStringConvertible {
   /// The request failed: the registry's answer or the transport's error, as text.
   case request(String)
-  /// The digest recorded for it does not parse.
-  case invalidDigest
   /// DELETE answered 404: gone already, or deleted by an earlier attempt whose answer was lost.
   case answered404
 
@@ -12,7 +10,6 @@ public enum FailureReason: Sendable, Hashable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .request(let text): text
-    case .invalidDigest: "not a valid digest"
     case .answered404: "the registry answered 404"
     }
   }

@@ -13,7 +13,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
   /// A digest target for untag with no tag on it.
   case noTagOnManifest
   /// A tag whose manifest the cache does not hold as live.
-  case tagManifestNotInCache(digest: String)
+  case tagManifestNotInCache(digest: Digest)
 
   // Guards that need no network.
   /// A protection rule covers it (`protect add`); the rule as `ProtectionRule.describe` says it.
@@ -24,12 +24,12 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
   // Safety rule 2.
   /// A tagged index that stays lists it as a child (or an untagged index nested in a tagged
   /// one: then `tags` is empty).
-  case childOfTaggedIndex(index: String, tags: [String])
+  case childOfTaggedIndex(index: Digest, tags: [String])
   /// It is a referrer (signature, SBOM) of a subject that stays.
-  case referrerOfSubject(String)
+  case referrerOfSubject(Digest)
   /// Manifests it belongs to (an index, a subject) stay — kept by a guard, a check, or a
   /// DELETE that failed — so it stays too.
-  case belongsTo([String])
+  case belongsTo([Digest])
   /// Its dependencies form a cycle (which manifests cannot form; said rather than looped).
   case dependencyCycle
 
@@ -37,7 +37,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
   /// The tag it was named by no longer exists.
   case tagGone(String)
   /// The tag it was named by points at another manifest now.
-  case tagMoved(tag: String, now: String, was: String)
+  case tagMoved(tag: String, now: Digest, was: Digest)
   /// Tags point at it now that the plan did not show going with it.
   case taggedSinceSync([String])
   /// The registry lists a tag no registry may hold: what it points at cannot be asked, so
@@ -67,7 +67,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     case .referrerOfSubject(let subject):
       "a referrer (signature, SBOM, …) of \(subject), which stays; pass --include-referrers to delete it anyway"
     case .belongsTo(let digests):
-      "it belongs to \(digests.joined(separator: ", ")), which stays"
+      "it belongs to \(digests.map(\.description).joined(separator: ", ")), which stays"
     case .dependencyCycle: "its dependencies form a cycle"
     case .tagGone(let tag):
       "the tag \(tag) no longer exists on the registry (changed since the last sync)"

@@ -36,10 +36,10 @@ public struct LiveCheck: Sendable {
   /// The live state of one repository: which tags point at which digest now, and which
   /// targets the tagged indexes list as children.
   struct RepositoryState {
-    var tagsByDigest: [String: [String]] = [:]
-    var digestByTag: [String: String] = [:]
+    var tagsByDigest: [Digest: [String]] = [:]
+    var digestByTag: [String: Digest] = [:]
     /// Target digest → the live tagged indexes that list it.
-    var taggedParents: [String: [String]] = [:]
+    var taggedParents: [Digest: [Digest]] = [:]
     /// Tags the registry lists that no registry may hold: their targets cannot be checked.
     var invalidTags: [String] = []
   }
@@ -99,7 +99,7 @@ public struct LiveCheck: Sendable {
     return nil
   }
 
-  func liveState(of repository: String, known: Set<String>) async throws -> RepositoryState {
+  func liveState(of repository: String, known: Set<Digest>) async throws -> RepositoryState {
     let tags: [String]
     do {
       tags = try await client.tags(repository: repository)
@@ -114,10 +114,10 @@ public struct LiveCheck: Sendable {
     let heads = try await mapConcurrently(tags, limit: limit) { tag in
       (tag, try await client.headManifest(repository: repository, reference: tag))
     }
-    var indexes: Set<String> = []
+    var indexes: Set<Digest> = []
     for (tag, head) in heads {
       guard let head else { continue }  // deleted between the listing and the HEAD
-      let digest = head.digest.description
+      let digest = head.digest
       state.digestByTag[tag] = digest
       state.tagsByDigest[digest, default: []].append(tag)
       if !includeChildren, MediaType.isIndex(head.mediaType) { indexes.insert(digest) }
@@ -125,12 +125,12 @@ public struct LiveCheck: Sendable {
     // Every tagged index and every index nested in one, each read once (from the cache
     // when it has it): their children are what rule 2 keeps. A target nested deeper is
     // guarded by the tagged index at the top.
-    var root: [String: String] = Dictionary(uniqueKeysWithValues: indexes.map { ($0, $0) })
+    var root: [Digest: Digest] = Dictionary(uniqueKeysWithValues: indexes.map { ($0, $0) })
     var level = indexes
     var seen = indexes
     while !level.isEmpty {
       let listed = try await children(of: level, repository: repository)
-      var next: Set<String> = []
+      var next: Set<Digest> = []
       for (digest, entries) in listed {
         let top = root[digest] ?? digest
         for entry in entries {
@@ -150,20 +150,20 @@ public struct LiveCheck: Sendable {
 
   /// One entry of an index: a child, and whether it is an index itself.
   struct IndexEntry: Sendable {
-    var digest: String
+    var digest: Digest
     var isIndex: Bool
   }
 
   /// The entries of each index, from the cache where it holds the index, else fetched.
-  func children(of indexes: Set<String>, repository: String) async throws -> [(
-    String, [IndexEntry]
+  func children(of indexes: Set<Digest>, repository: String) async throws -> [(
+    Digest, [IndexEntry]
   )] {
     let client = self.client
     let cached =
       try cache?.store.cachedManifests(
         registryId: cache?.registryId ?? -1, repository: repository, digests: Array(indexes))
       ?? [:]
-    var listed: [(String, [IndexEntry])] = []
+    var listed: [(Digest, [IndexEntry])] = []
     for (digest, manifest) in cached {
       let nested =
         try cache?.store.cachedManifests(
@@ -180,12 +180,13 @@ public struct LiveCheck: Sendable {
     listed += try await mapConcurrently(
       indexes.filter { cached[$0] == nil }.sorted(), limit: client.options.maxConcurrency
     ) { digest in
-      let index = try await client.manifest(repository: repository, reference: digest)
+      let index = try await client.manifest(
+        repository: repository, reference: digest.description)
       guard case .index(let decoded) = try index.decoded() else { return (digest, []) }
       return (
         digest,
         decoded.manifests.map {
-          IndexEntry(digest: $0.digest.description, isIndex: MediaType.isIndex($0.mediaType))
+          IndexEntry(digest: $0.digest, isIndex: MediaType.isIndex($0.mediaType))
         }
       )
     }

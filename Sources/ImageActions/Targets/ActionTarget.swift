@@ -4,7 +4,7 @@ import RegistryAPI
 /// What an action is asked to act on: a manifest by digest, or an image by tag, in one repository.
 public struct ActionTarget: Hashable, Sendable, CustomStringConvertible {
   public enum Selector: Hashable, Sendable {
-    case digest(String)
+    case digest(Digest)
     case tag(String)
   }
   public var repository: String
@@ -27,10 +27,10 @@ public struct ActionTarget: Hashable, Sendable, CustomStringConvertible {
   public init(parsing text: String, repository: String?) throws(ActionError) {
     if text.hasPrefix("sha256:") || text.hasPrefix("sha512:") {
       guard let repository else { throw ActionError.noRepository(text) }
-      guard (try? Digest(text)) != nil else {
+      guard let digest = try? Digest(text) else {
         throw ActionError.badTarget(text, why: "not a digest")
       }
-      self.init(repository: repository, selector: .digest(text))
+      self.init(repository: repository, selector: .digest(digest))
       return
     }
     if !text.contains(":") && !text.contains("@") && !text.contains("/"), let repository {
@@ -44,7 +44,7 @@ public struct ActionTarget: Hashable, Sendable, CustomStringConvertible {
       throw ActionError.badTarget(text, why: "not a repo@digest or repo:tag reference")
     }
     if let digest = reference.digest {
-      self.init(repository: reference.repository, selector: .digest(digest.description))
+      self.init(repository: reference.repository, selector: .digest(digest))
     } else {
       guard text.contains(":") else {
         throw ActionError.badTarget(text, why: "name a tag (repo:tag) or a digest (repo@digest)")

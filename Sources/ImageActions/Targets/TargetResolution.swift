@@ -1,4 +1,5 @@
 import MetadataCache
+import RegistryAPI
 
 /// A target found in the cache: the live manifest it names, and the tag it was named by.
 public struct ResolvedTarget: Sendable, Hashable {
@@ -16,8 +17,8 @@ extension ActionTarget {
     var resolved: [ManifestKey: ResolvedTarget] = [:]
     var order: [ManifestKey] = []
     var skipped: [SkippedTarget] = []
-    var tagsByRepository: [String: [String: String]] = [:]
-    var wanted: [(ActionTarget, String)] = []
+    var tagsByRepository: [String: [String: Digest]] = [:]
+    var wanted: [(ActionTarget, Digest)] = []
     for target in targets {
       switch target.selector {
       case .digest(let digest): wanted.append((target, digest))
@@ -36,7 +37,7 @@ extension ActionTarget {
         wanted.append((target, digest))
       }
     }
-    var manifests: [String: [String: CachedManifest]] = [:]
+    var manifests: [String: [Digest: CachedManifest]] = [:]
     for (repository, group) in Dictionary(grouping: wanted, by: \.0.repository) {
       manifests[repository] = try store.cachedManifests(
         registryId: registryId, repository: repository, digests: group.map(\.1))

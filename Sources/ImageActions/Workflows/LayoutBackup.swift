@@ -50,13 +50,13 @@ public struct LayoutBackup: Sendable {
     for (index, manifest) in manifests.enumerated() {
       do {
         try await copy.copy(
-          repository: manifest.repository, digest: try Digest(manifest.digest),
+          repository: manifest.repository, digest: manifest.digest,
           tags: manifest.tags)
         copied.append(manifest)
       } catch {
         failed.append(
           SkippedTarget(
-            repository: manifest.repository, reference: manifest.digest,
+            repository: manifest.repository, reference: manifest.digest.description,
             reason: .backupFailed(directory: directory, error: "\(error)")))
       }
       progress?(index + 1, manifests.count)

@@ -4,7 +4,7 @@ import RegistryAPI
 /// Which recorded changes a restore undoes.
 public enum RestoreSelection: Sendable, Hashable {
   /// The last delete or untag of each digest.
-  case digests([String])
+  case digests([Digest])
   /// The last N deletes and untags.
   case last(Int)
   /// These audit entries (as `audit | … | restore` hands them on).

@@ -29,7 +29,7 @@ public struct UntagWorkflow: Sendable {
         checked.skipped.append(item.skipped(.tagGone(item.tag)))
         continue
       }
-      let now = head.digest.description
+      let now = head.digest
       guard now == item.manifest.digest else {
         checked.skipped.append(
           item.skipped(.tagMoved(tag: item.tag, now: now, was: item.manifest.digest)))

@@ -1,4 +1,5 @@
 import Foundation
+import RegistryAPI
 
 /// One line of the audit log: a change regsh made, with what is needed to undo it.
 public struct AuditEntry: Sendable, Hashable {
@@ -10,7 +11,7 @@ public struct AuditEntry: Sendable, Hashable {
   public var registry: String
   public var repository: String
   public var action: Action
-  public var digest: String?
+  public var digest: Digest?
   public var tags: [String]
   public var mediaType: String?
   /// The manifest's exact bytes: `restore` pushes these back.
@@ -27,7 +28,7 @@ public struct AuditEntry: Sendable, Hashable {
   }
 
   public init(
-    registry: String, repository: String, action: Action, digest: String?, tags: [String],
+    registry: String, repository: String, action: Action, digest: Digest?, tags: [String],
     mediaType: String?, manifest: Data?, bytesFreed: Int? = nil, detail: String? = nil
   ) {
     self.time = Timestamp.now()

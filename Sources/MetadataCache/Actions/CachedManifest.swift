@@ -1,11 +1,12 @@
 import Foundation
+import RegistryAPI
 
 /// What the cache knows of one manifest the registry still serves: enough to plan an
 /// action on it (its tags, its blobs and their sizes, what it points at) and to restore it
 /// (its exact bytes).
 public struct CachedManifest: Sendable, Hashable {
   public var repository: String
-  public var digest: String
+  public var digest: Digest
   public var mediaType: String
   /// The manifest exactly as the registry served it; nil only for synthetic bench data.
   public var raw: Data?
@@ -13,17 +14,17 @@ public struct CachedManifest: Sendable, Hashable {
   /// The tags pointing at it at the last sync, sorted.
   public var tags: [String]
   /// For a referrer (signature, SBOM): the manifest it refers to.
-  public var subjectDigest: String?
+  public var subjectDigest: Digest?
   /// ACR's `changeableAttributes` (`deleteEnabled`, `writeEnabled`, …) as the registry sent them.
   public var changeableAttributes: String?
   /// Config and layers of an image manifest.
   public var blobs: [CachedBlob]
   /// The manifests an index lists.
-  public var children: [String]
+  public var children: [Digest]
 
   public init(
-    repository: String, digest: String, mediaType: String, raw: Data?, size: Int, tags: [String],
-    subjectDigest: String?, changeableAttributes: String?, blobs: [CachedBlob], children: [String]
+    repository: String, digest: Digest, mediaType: String, raw: Data?, size: Int, tags: [String],
+    subjectDigest: Digest?, changeableAttributes: String?, blobs: [CachedBlob], children: [Digest]
   ) {
     self.repository = repository
     self.digest = digest
@@ -52,7 +53,7 @@ public struct CachedManifest: Sendable, Hashable {
 
 /// A blob a manifest references: its config or one of its layers.
 public struct CachedBlob: Sendable, Hashable {
-  public var digest: String
+  public var digest: Digest
   public var size: Int
   public var mediaType: String
 }
@@ -61,9 +62,9 @@ public struct CachedBlob: Sendable, Hashable {
 /// this pair is what "another manifest still uses it" is counted in.
 public struct ManifestKey: Sendable, Hashable, Comparable {
   public var repository: String
-  public var digest: String
+  public var digest: Digest
 
-  public init(repository: String, digest: String) {
+  public init(repository: String, digest: Digest) {
     self.repository = repository
     self.digest = digest
   }
@@ -75,10 +76,10 @@ public struct ManifestKey: Sendable, Hashable, Comparable {
 
 /// An index that lists a manifest as a child.
 public struct ParentIndex: Sendable, Hashable {
-  public var digest: String
+  public var digest: Digest
   public var tags: [String]
 
-  public init(digest: String, tags: [String]) {
+  public init(digest: Digest, tags: [String]) {
     self.digest = digest
     self.tags = tags
   }

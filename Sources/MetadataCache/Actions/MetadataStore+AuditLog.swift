@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RegistryAPI
 
 /// Reading the audit log back: what `restore` undoes.
 extension MetadataStore {
@@ -11,7 +12,7 @@ extension MetadataStore {
           db,
           sql: "SELECT * FROM audit WHERE id IN \(Self.placeholders(batch.count)) ORDER BY id",
           arguments: Self.arguments([], batch)
-        ).compactMap(Self.auditEntry)
+        ).compactMap { try Self.auditEntry($0) }
       }
     }
   }
@@ -32,12 +33,12 @@ extension MetadataStore {
       }
       arguments += [max(0, count)]
       return try Row.fetchAll(db, sql: sql + " ORDER BY id DESC LIMIT ?", arguments: arguments)
-        .compactMap(Self.auditEntry)
+        .compactMap { try Self.auditEntry($0) }
     }
   }
 
   /// The newest delete or untag of `digest` on `registry` (optionally in one repository).
-  public func lastChange(registry: String, repository: String?, digest: String) throws
+  public func lastChange(registry: String, repository: String?, digest: Digest) throws
     -> AuditEntry?
   {
     try read { db in
@@ -51,15 +52,17 @@ extension MetadataStore {
         arguments += [repository]
       }
       return try Row.fetchOne(db, sql: sql + " ORDER BY id DESC LIMIT 1", arguments: arguments)
-        .flatMap(Self.auditEntry)
+        .flatMap { try Self.auditEntry($0) }
     }
   }
 
-  static func auditEntry(_ row: Row) -> AuditEntry? {
+  /// nil for an action this regsh does not know; an error for a damaged digest.
+  static func auditEntry(_ row: Row) throws -> AuditEntry? {
     guard let action = AuditEntry.Action(rawValue: row["action"]) else { return nil }
     var entry = AuditEntry(
       registry: row["registry"], repository: row["repository"], action: action,
-      digest: row["digest"], tags: [], mediaType: row["mediaType"], manifest: row["manifest"],
+      digest: try row.optionalDigest("digest"), tags: [], mediaType: row["mediaType"],
+      manifest: row["manifest"],
       bytesFreed: row["bytesFreed"], detail: row["detail"])
     entry.id = row["id"]
     entry.time = row["time"]

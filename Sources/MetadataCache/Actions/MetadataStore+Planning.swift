@@ -1,43 +1,45 @@
 import Foundation
 import GRDB
+import RegistryAPI
 
 /// The reads an action's plan is built from: manifests with their blobs, and who else
 /// in the registry still uses a blob, an index child or a referrer's subject.
 extension MetadataStore {
   /// The live manifests of `repository` with these digests (all of them when `digests` is
   /// nil), keyed by digest. Digests the cache does not hold, or holds as gone, are absent.
-  public func cachedManifests(registryId: Int64, repository: String, digests: [String]? = nil)
-    throws -> [String: CachedManifest]
+  public func cachedManifests(registryId: Int64, repository: String, digests: [Digest]? = nil)
+    throws -> [Digest: CachedManifest]
   {
     try read { db in
-      var result: [String: CachedManifest] = [:]
-      var ids: [Int64: String] = [:]
+      var result: [Digest: CachedManifest] = [:]
+      var ids: [Int64: Digest] = [:]
       let select = """
         SELECT m.id, m.digest, m.mediaType, m.raw, m.size, m.tagList, m.subjectDigest,
           m.changeableAttributes
         FROM manifest m JOIN repository r ON r.id = m.repositoryId
         WHERE r.registryId = ? AND r.name = ? AND m.goneAt IS NULL
         """
-      func collect(_ rows: [Row]) {
+      func collect(_ rows: [Row]) throws {
         for row in rows {
-          let digest: String = row[1]
+          let digest = try row.digest(1)
           ids[row[0]] = digest
           let tagList: String? = row[5]
           result[digest] = CachedManifest(
             repository: repository, digest: digest, mediaType: row[2], raw: row[3], size: row[4],
             tags: TagList.decode(tagList),
-            subjectDigest: row[6], changeableAttributes: row[7], blobs: [], children: [])
+            subjectDigest: try row.optionalDigest(6), changeableAttributes: row[7], blobs: [],
+            children: [])
         }
       }
       if let digests {
         for batch in Self.batches(Array(Set(digests))) {
-          collect(
+          try collect(
             try Row.fetchAll(
               db, sql: select + " AND m.digest IN \(Self.placeholders(batch.count))",
               arguments: Self.arguments([registryId, repository], batch)))
         }
       } else {
-        collect(try Row.fetchAll(db, sql: select, arguments: [registryId, repository]))
+        try collect(try Row.fetchAll(db, sql: select, arguments: [registryId, repository]))
       }
       for batch in Self.batches(Array(ids.keys)) {
         let marks = Self.placeholders(batch.count)
@@ -48,7 +50,8 @@ extension MetadataStore {
           arguments: Self.arguments([], batch))
         {
           guard let digest = ids[row[0]] else { continue }
-          result[digest]?.blobs.append(CachedBlob(digest: row[1], size: row[2], mediaType: row[3]))
+          result[digest]?.blobs.append(
+            CachedBlob(digest: try row.digest(1), size: row[2], mediaType: row[3]))
         }
         for row in try Row.fetchAll(
           db,
@@ -57,7 +60,7 @@ extension MetadataStore {
           arguments: Self.arguments([], batch))
         {
           guard let digest = ids[row[0]] else { continue }
-          result[digest]?.children.append(row[1])
+          result[digest]?.children.append(try row.digest(1))
         }
       }
       return result
@@ -66,10 +69,10 @@ extension MetadataStore {
 
   /// For each blob digest, the live manifests anywhere in the registry that reference it
   /// (as config or layer). A blob is freed only when every one of them is deleted.
-  public func blobUsers(registryId: Int64, blobs: Set<String>) throws -> [String: Set<ManifestKey>]
+  public func blobUsers(registryId: Int64, blobs: Set<Digest>) throws -> [Digest: Set<ManifestKey>]
   {
     try read { db in
-      var users: [String: Set<ManifestKey>] = [:]
+      var users: [Digest: Set<ManifestKey>] = [:]
       for batch in Self.batches(Array(blobs)) {
         for row in try Row.fetchAll(
           db,
@@ -80,7 +83,8 @@ extension MetadataStore {
             WHERE r.registryId = ? AND l.digest IN \(Self.placeholders(batch.count))
             """, arguments: Self.arguments([registryId], batch))
         {
-          users[row[0], default: []].insert(ManifestKey(repository: row[1], digest: row[2]))
+          users[try row.digest(0), default: []].insert(
+            ManifestKey(repository: row[1], digest: try row.digest(2)))
         }
       }
       return users
@@ -89,11 +93,11 @@ extension MetadataStore {
 
   /// For each manifest digest, the repositories where it is live: a manifest's own bytes
   /// are one blob in the registry's storage, shared by every repository that holds it.
-  public func manifestHolders(registryId: Int64, digests: Set<String>) throws -> [String: Set<
+  public func manifestHolders(registryId: Int64, digests: Set<Digest>) throws -> [Digest: Set<
     ManifestKey
   >] {
     try read { db in
-      var holders: [String: Set<ManifestKey>] = [:]
+      var holders: [Digest: Set<ManifestKey>] = [:]
       for batch in Self.batches(Array(digests)) {
         for row in try Row.fetchAll(
           db,
@@ -103,7 +107,8 @@ extension MetadataStore {
               AND m.digest IN \(Self.placeholders(batch.count))
             """, arguments: Self.arguments([registryId], batch))
         {
-          holders[row[0], default: []].insert(ManifestKey(repository: row[1], digest: row[0]))
+          let digest = try row.digest(0)
+          holders[digest, default: []].insert(ManifestKey(repository: row[1], digest: digest))
         }
       }
       return holders
@@ -111,11 +116,11 @@ extension MetadataStore {
   }
 
   /// For each digest, the live indexes of `repository` that list it as a child.
-  public func parentIndexes(registryId: Int64, repository: String, children: Set<String>) throws
-    -> [String: [ParentIndex]]
+  public func parentIndexes(registryId: Int64, repository: String, children: Set<Digest>) throws
+    -> [Digest: [ParentIndex]]
   {
     try read { db in
-      var parents: [String: [ParentIndex]] = [:]
+      var parents: [Digest: [ParentIndex]] = [:]
       for batch in Self.batches(Array(children)) {
         for row in try Row.fetchAll(
           db,
@@ -128,9 +133,9 @@ extension MetadataStore {
             """, arguments: Self.arguments([registryId, repository], batch))
         {
           let tagList: String? = row[2]
-          parents[row[0], default: []].append(
+          parents[try row.digest(0), default: []].append(
             ParentIndex(
-              digest: row[1],
+              digest: try row.digest(1),
               tags: TagList.decode(tagList)))
         }
       }
@@ -140,9 +145,9 @@ extension MetadataStore {
 
   /// The tag → digest map of a repository at its last sync (what sync compares the
   /// registry against, and what actions resolve tags with).
-  public func currentTags(registryId: Int64, repository: String) throws -> [String: String] {
+  public func currentTags(registryId: Int64, repository: String) throws -> [String: Digest] {
     try read { db in
-      var tags: [String: String] = [:]
+      var tags: [String: Digest] = [:]
       for row in try Row.fetchAll(
         db,
         sql: """
@@ -150,7 +155,7 @@ extension MetadataStore {
           WHERE r.registryId = ? AND r.name = ? AND t.untilTime IS NULL
           """, arguments: [registryId, repository])
       {
-        tags[row[0]] = row[1]
+        tags[row[0]] = try row.digest(1)
       }
       return tags
     }

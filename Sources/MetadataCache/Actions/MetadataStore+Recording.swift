@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RegistryAPI
 
 /// Writing what an action does: its audit entry first, as pending, with the manifest's
 /// bytes; then, with the registry's answer, the entry settled and the cache updated in one
@@ -23,14 +24,14 @@ extension MetadataStore {
   public struct IntentSettlement: Sendable {
     public var auditId: Int64
     public var repository: String
-    public var digest: String
+    public var digest: Digest
     /// Done (the manifest is gone) or failed (nothing changed; kept as a record of the attempt).
     public var deleted: Bool
     public var bytesFreed: Int?
     public var detail: String?
 
     public init(
-      auditId: Int64, repository: String, digest: String, deleted: Bool, bytesFreed: Int?,
+      auditId: Int64, repository: String, digest: Digest, deleted: Bool, bytesFreed: Int?,
       detail: String?
     ) {
       self.auditId = auditId
@@ -77,7 +78,7 @@ extension MetadataStore {
 
   /// The manifest and every tag on it leave the cache's current state (history stays).
   func markGone(
-    _ db: Database, registryId: Int64, repository: String, digest: String, at now: String
+    _ db: Database, registryId: Int64, repository: String, digest: Digest, at now: String
   )
     throws
   {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JMESPath
+import RegistryAPI
 
 /// A rule that no action may break: a digest, or a tag pattern (`v*`, `release-[0-9]*`),
 /// optionally limited to one repository. No flag overrides it (DESIGN.md, safety rules).
@@ -25,10 +26,10 @@ public struct ProtectionRule: Sendable, Equatable {
   }
 
   /// Whether the rule covers a manifest of `repository` with `digest` and `tags`.
-  public func covers(repository: String, digest: String, tags: [String]) -> Bool {
+  public func covers(repository: String, digest: Digest, tags: [String]) -> Bool {
     if let own = self.repository, fnmatch(own, repository, 0) != 0 { return false }
     switch kind {
-    case .digest: return pattern == digest
+    case .digest: return pattern == digest.description
     case .tag: return tags.contains { fnmatch(pattern, $0, 0) == 0 }
     }
   }
@@ -80,7 +81,7 @@ extension MetadataStore {
 
   /// The first rule that protects the manifest, or nil.
   public func protection(
-    registryId: Int64, repository: String, digest: String, tags: [String]
+    registryId: Int64, repository: String, digest: Digest, tags: [String]
   ) throws -> ProtectionRule? {
     try protectionRules(registryId: registryId).first {
       $0.covers(repository: repository, digest: digest, tags: tags)

@@ -9,6 +9,8 @@ public enum CacheError: Error, CustomStringConvertible, Sendable {
   case unknownRegistry(String)
   case unknownRepository(registry: String, repository: String)
   case invalidArgument(String)
+  /// A value in the cache that regsh never writes: the file was damaged or edited.
+  case damaged(String)
 
   public var description: String {
     switch self {
@@ -26,6 +28,8 @@ public enum CacheError: Error, CustomStringConvertible, Sendable {
       "repository '\(repository)' is not in the cache of '\(registry)': run `sync \(repository)`"
     case .invalidArgument(let message):
       message
+    case .damaged(let what):
+      "the cache holds \(what); sync the registry again, or move the cache away to rebuild it"
     }
   }
 }

@@ -90,7 +90,9 @@ public struct Synchronizer: Sendable {
       }
       do {
         let known = try store.knownManifests(registryId: registryId, repository: repository)
+        // Sync compares the registry's own text with the cache's, digest for digest.
         let knownTags = try store.currentTags(registryId: registryId, repository: repository)
+          .mapValues(\.description)
         let snapshot = try await self.snapshot(
           repository: repository, known: known, knownTags: knownTags, report: &report)
         try store.apply(snapshot, registryId: registryId, repository: repository)

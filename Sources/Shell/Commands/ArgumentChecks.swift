@@ -1,4 +1,5 @@
 import ArgumentParser
+import RegistryAPI
 
 /// Checks that ArgumentParser runs on an option's text as it parses the command line
 /// (`@Option(transform: …)`), so a bad value stops the command before it reads the cache,
@@ -12,6 +13,15 @@ public enum ArgumentCheck {
       throw ValidationError("must be a whole number of at least 1")
     }
     return value
+  }
+
+  /// A digest (`sha256:` and 64 hex digits, or `sha512:` and 128): what `restore` takes.
+  @Sendable public static func digest(_ text: String) throws -> Digest {
+    do {
+      return try Digest(text)
+    } catch RegistryError.invalidDigest(_, let reason) {
+      throw ValidationError("not a digest: \(reason)")
+    }
   }
 
   /// A whole number of 0 or more: `--top`, `--last`, `--manifests`.

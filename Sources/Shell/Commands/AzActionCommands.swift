@@ -90,7 +90,7 @@ public struct AzDelete: SessionCommand {
     if let repository, !outcome.deletedUnplanned.isEmpty {
       session.printError(
         "WARNING: ACR also deleted \(outcome.deletedUnplanned.count) manifest(s) of '\(repository)' that were not in the plan (pushed after the sync?); the audit log has no entry for them: "
-          + outcome.deletedUnplanned.joined(separator: ", "))
+          + outcome.deletedUnplanned.map(\.description).joined(separator: ", "))
     }
     let problems =
       outcome.skipped.map { "\($0.reference): \($0.reason)" }
@@ -113,7 +113,7 @@ public struct AzDelete: SessionCommand {
   /// escaped (safety rule 5).
   static func deleteMessage(_ manifest: CachedManifest) -> String {
     let safe = TerminalSafeText.escape
-    var message = "This operation will delete the manifest '\(safe(manifest.digest))'"
+    var message = "This operation will delete the manifest '\(safe(manifest.digest.description))'"
     if !manifest.tags.isEmpty {
       message +=
         " and all the following images: "

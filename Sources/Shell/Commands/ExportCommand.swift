@@ -117,7 +117,7 @@ public struct ExportCommand: SessionCommand {
       "exported": .array(
         copied.map {
           .object([
-            "repository": .string($0.repository), "digest": .string($0.digest),
+            "repository": .string($0.repository), "digest": .string($0.digest.description),
             "tags": .array($0.tags.map(JSON.string)),
           ])
         }),

@@ -90,7 +90,8 @@ public struct ProtectAdd: SessionCommand {
           text, why: "it names repository '\(target.repository)', --repository '\(repository)'")
       }
       switch target.selector {
-      case .digest(let digest): return Subject(repository: target.repository, pattern: digest)
+      case .digest(let digest):
+        return Subject(repository: target.repository, pattern: digest.description)
       case .tag(let tag): return Subject(repository: target.repository, pattern: tag)
       }
     }

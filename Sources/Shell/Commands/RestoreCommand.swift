@@ -3,6 +3,7 @@ import Foundation
 import ImageActions
 import JMESPath
 import MetadataCache
+import RegistryAPI
 
 /// `restore`: puts deleted manifests and removed tags back, from the audit log.
 public struct RestoreCommand: SessionCommand {
@@ -23,8 +24,8 @@ public struct RestoreCommand: SessionCommand {
         restore --last 1 --from ./backup
       """)
 
-  @Argument(help: "Digests whose last delete or untag to undo.")
-  var digests: [String] = []
+  @Argument(help: "Digests whose last delete or untag to undo.", transform: ArgumentCheck.digest)
+  var digests: [Digest] = []
 
   @Option(
     help: "Undo the last N deletes and untags on the registry.",

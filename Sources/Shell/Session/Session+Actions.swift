@@ -45,7 +45,7 @@ extension Session {
       let tags =
         item.tags.isEmpty ? "untagged" : "tags: " + item.tags.map(safe).joined(separator: ", ")
       lines.append(
-        "  \(safe(item.manifest.repository))@\(safe(item.manifest.digest))  \(tags)  frees \(ByteCount.format(item.bytesFreed))"
+        "  \(safe(item.manifest.repository))@\(item.manifest.digest)  \(tags)  frees \(ByteCount.format(item.bytesFreed))"
       )
     }
     if plan.deletions.count > limit { lines.append("  … and \(plan.deletions.count - limit) more") }
