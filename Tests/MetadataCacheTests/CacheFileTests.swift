@@ -20,6 +20,33 @@ struct CacheFileTests {
     #expect(try Data(contentsOf: file) == garbage)
   }
 
+  /// regsh writes only valid digests; one edited in by hand is named in an error when it is
+  /// read back as a `Digest` (GRDB's own failed conversion would end the process).
+  @Test func aDamagedDigestIsAnErrorNotACrash() throws {
+    let home = try TemporaryDirectory()
+    let file = home.url.appendingPathComponent("cache.sqlite")
+    let store = try MetadataStore(url: file)
+    try store.populateBenchmark(manifests: 4, repositories: 1)
+    let edit = try run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        """
+        import sqlite3, sys
+        c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE manifest SET digest = 'sha256:\\x1b[2Jnot-hex' WHERE id = (SELECT min(id) FROM manifest)"); c.commit()
+        """, file.path,
+      ])
+    #expect(edit.status == 0, "\(edit.output)")
+    let registry = try #require(try store.registry(named: "bench"))
+    let repository = try #require(try store.repositoryNames(registryId: registry.id).first)
+    #expect {
+      try store.cachedManifests(registryId: registry.id, repository: repository)
+    } throws: { error in
+      guard case CacheError.damaged(let what) = error else { return false }
+      return what.contains("not-hex")
+    }
+  }
+
   @Test func aCacheFromANewerRegshIsAnErrorAndLeftUntouched() throws {
     let home = try TemporaryDirectory()
     let file = home.url.appendingPathComponent("cache.sqlite")
