@@ -47,6 +47,44 @@ struct CacheFileTests {
     }
   }
 
+  /// A cache another process holds under an exclusive lock for a moment (as SQLite does
+  /// when the last connection removes the WAL) is waited for: SQLite answers such a lock
+  /// with SQLITE_BUSY at once, busy timeout or not, and regsh once failed a sync with
+  /// "database is locked" there.
+  @Test func aCacheLockedForAMomentIsWaitedFor() throws {
+    let home = try TemporaryDirectory()
+    let file = home.url.appendingPathComponent("cache.sqlite")
+    try MetadataStore(url: file).populateBenchmark(manifests: 10, repositories: 1)
+    let ready = home.url.appendingPathComponent("locked")
+    let holder = try spawn(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        """
+        import sqlite3, sys, time
+        c = sqlite3.connect(sys.argv[1], isolation_level=None)
+        c.execute("PRAGMA locking_mode=EXCLUSIVE"); c.execute("BEGIN EXCLUSIVE")
+        c.execute("SELECT count(*) FROM manifest").fetchall()
+        open(sys.argv[2], "w").close(); time.sleep(2); c.execute("COMMIT"); c.close()
+        """, file.path, ready.path,
+      ], stdout: "/dev/null", stderr: "/dev/null")
+    defer {
+      var status: Int32 = 0
+      waitpid(holder, &status, 0)
+    }
+    let waitStart = Date()
+    while !FileManager.default.fileExists(atPath: ready.path) {
+      try #require(Date().timeIntervalSince(waitStart) < 20, "python3 never took the lock")
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    let started = Date()
+    let store = try MetadataStore(url: file)
+    let registry = try #require(try store.registry(named: "bench"))
+    #expect(try store.repositoryNames(registryId: registry.id).count == 1)
+    // It did meet the lock: opening waited for it to go.
+    #expect(Date().timeIntervalSince(started) > 0.5)
+  }
+
   @Test func aCacheFromANewerRegshIsAnErrorAndLeftUntouched() throws {
     let home = try TemporaryDirectory()
     let file = home.url.appendingPathComponent("cache.sqlite")

@@ -26,8 +26,10 @@ public final class MetadataStore: Sendable {
       try db.execute(sql: "PRAGMA mmap_size = 4294967296")
     }
     do {
-      pool = try DatabasePool(path: url.path, configuration: configuration)
-      try Schema.migrator.migrate(pool)
+      pool = try Self.retryingBusy {
+        try DatabasePool(path: url.path, configuration: configuration)
+      }
+      try Self.retryingBusy { try Schema.migrator.migrate(pool) }
     } catch let error as CacheError {
       throw error
     } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
@@ -59,9 +61,13 @@ public final class MetadataStore: Sendable {
     var configuration = Configuration()
     configuration.readonly = true
     do {
-      let queue = try DatabaseQueue(path: url.path, configuration: configuration)
-      let superseded = try queue.read { db in
-        try db.tableExists("grdb_migrations") && Schema.migrator.hasBeenSuperseded(db)
+      let queue = try retryingBusy {
+        try DatabaseQueue(path: url.path, configuration: configuration)
+      }
+      let superseded = try retryingBusy {
+        try queue.read { db in
+          try db.tableExists("grdb_migrations") && Schema.migrator.hasBeenSuperseded(db)
+        }
       }
       try queue.close()
       if superseded { throw CacheError.newerSchema(path: url.path) }
@@ -71,10 +77,33 @@ public final class MetadataStore: Sendable {
   }
 
   func read<T>(_ body: (Database) throws -> T) throws -> T {
-    try pool.read(body)
+    try Self.retryingBusy { try pool.read(body) }
   }
 
   func write<T>(_ body: (Database) throws -> T) throws -> T {
-    try pool.write(body)
+    try Self.retryingBusy { try pool.write(body) }
+  }
+
+  /// Runs `operation` again while SQLite answers SQLITE_BUSY, for up to 30 s in all.
+  ///
+  /// The busy timeout covers a lock held by a writer, but not every lock a WAL database
+  /// takes: when another process closes the last connection it checkpoints and removes the
+  /// WAL under an exclusive lock, and a connection opening then (the pool opens readers
+  /// as it needs them) gets SQLITE_BUSY at once. Seen in CI: a `-c` of five syncs failed
+  /// with "database is locked" on `SELECT * FROM sqlite_master` while another process ran
+  /// queries. A busy read or write changed nothing, so it is safe to run it again.
+  static func retryingBusy<T>(_ operation: () throws -> T) throws -> T {
+    let deadline = ContinuousClock.now + .seconds(30)
+    var pause = 0.005
+    while true {
+      do {
+        return try operation()
+      } catch let error as DatabaseError
+        where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline
+      {
+        Thread.sleep(forTimeInterval: pause)
+        pause = min(pause * 2, 0.2)
+      }
+    }
   }
 }
