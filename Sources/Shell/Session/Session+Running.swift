@@ -141,7 +141,7 @@ extension Session {
           status = result.status
           fromQuery = false
           if let query = output.query, let current = value {
-            value = try queried(current, by: query)
+            if !result.queryApplied { value = try queried(current, by: query) }
             fromQuery = true
           }
         }
