@@ -11,7 +11,7 @@ import Testing
 /// dialect, over random caches.
 @Suite struct PushdownDifferentialTests {
   static let seeds: [UInt64] = [1, 2, 3, 4, 5, 6]
-  static let expressionsPerCache = 80
+  static let expressionsPerCache = 100
 
   /// What a session prints for `manifests [REPO|--all] --query EXPR -o FORMAT`, per format,
   /// or the error it reports; and whether the store answered.

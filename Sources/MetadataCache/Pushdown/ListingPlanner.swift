@@ -6,8 +6,20 @@ import JMESPath
 /// whole expression runs in the interpreter, as before.
 public struct ListingPlan: Sendable {
   public var query: ListingQuery
+  /// A filter the store cannot state, evaluated by the interpreter on each document the
+  /// store hands over, one at a time: the listing is never held whole.
+  public var residual: Residual?
   /// Applied to the store's answer in order (pipe stages after the pushed-down part).
   public var rest: [ExpressionPart]
+
+  public struct Residual: Sendable {
+    /// What the interpreter evaluates on each document the store keeps.
+    public var condition: ExpressionPart
+    /// What each document it keeps becomes (`@` for the document); null results are dropped.
+    public var projection: ExpressionPart
+    /// `length(…)`: only how many.
+    public var countOnly: Bool
+  }
 }
 
 public enum ListingPlanner {
@@ -29,12 +41,41 @@ struct Planner {
   }
 
   mutating func plan(_ part: ExpressionPart) -> ListingPlan? {
-    if let query = whole(part) { return ListingPlan(query: query, rest: []) }
+    if let query = whole(part) { return ListingPlan(query: query, residual: nil, rest: []) }
+    if let plan = residual(part) { return plan }
     guard case .pipe(let left, let right) = part.kind, !right.dependsOnContext,
       var plan = plan(left)
     else { return nil }
     plan.rest.append(right)
     return plan
+  }
+
+  /// `[?condition].projection` (or its `length`) whose condition the store cannot state
+  /// (wholly, or after a first `&&` operand it can): the interpreter filters the documents
+  /// as the store streams them, in the same order, so it evaluates the same conditions on
+  /// the same documents and raises the same first error.
+  func residual(_ part: ExpressionPart) -> ListingPlan? {
+    var countOnly = false
+    var filtered = part
+    if case .builtinFunction("length", let arguments) = part.kind, arguments.count == 1 {
+      countOnly = true
+      filtered = arguments[0]
+    }
+    guard case .filterProjection(let left, let right, let condition) = filtered.kind,
+      var query = source(left), query.slice == nil,
+      !condition.dependsOnContext, !right.dependsOnContext
+    else { return nil }
+    var evaluated = condition
+    if case .and(let first, let second) = condition.kind, let pushed = predicate(first) {
+      query.failsOn = either(query.failsOn, both(query.filter, pushed.fails))
+      query.filter = both(query.filter, pushed.keeps)
+      evaluated = second
+    }
+    return ListingPlan(
+      query: query,
+      residual: ListingPlan.Residual(
+        condition: evaluated, projection: right, countOnly: countOnly),
+      rest: [])
   }
 
   /// `length(rows)` or rows.

@@ -9,6 +9,10 @@ public protocol ListingStore {
   var listingDialect: any ListingDialect { get }
   /// The answer to `query`, equal to what the interpreter computes over the documents.
   func answer(_ query: ListingQuery) throws -> ListingAnswer
+  /// The whole documents `query` keeps, in its order, handed over one at a time (its
+  /// projection and count are the caller's); false, with nothing handed over, when the
+  /// store declines as `answer` would.
+  func forEachDocument(_ query: ListingQuery, _ body: (JSON) throws -> Void) throws -> Bool
 }
 
 extension MetadataStore: ListingStore {
@@ -37,6 +41,25 @@ extension MetadataStore: ListingStore {
         try Self.appendProjections(of: statement, in: db, projection: query.projection, to: &items)
       }
       return query.countOnly ? .count(items.count) : .documents(items)
+    }
+  }
+
+  public func forEachDocument(_ query: ListingQuery, _ body: (JSON) throws -> Void) throws
+    -> Bool
+  {
+    let sql = ListingSQL(query, dialect: listingDialect)
+    return try read { db in
+      if query.failsOn != .constant(false), try Self.fetchInteger(sql.failure(), db) != 0 {
+        return false
+      }
+      var positions: Range<Int>?
+      if let slice = query.slice {
+        positions = slice.positions(count: Int(try Self.fetchInteger(sql.count(), db)))
+        if positions!.isEmpty { return true }
+      }
+      let statement = try Self.prepare(sql.rows(positions: positions), db)
+      try Self.forEachSummary(of: statement, in: db, withRepository: query.repository == nil, body)
+      return true
     }
   }
 

@@ -24,18 +24,24 @@ extension Session {
     explanation["store"] = .string(plan.query.description)
     explanation["backend"] = .string(store.listingDialect.name)
     var statements: [JSON] = []
-    if plan.query.failsOn != .constant(false) { statements.append(.string(sql.failure().sql)) }
-    if plan.query.slice != nil || (plan.query.countOnly && plan.query.projection != .field(.tags)) {
-      statements.append(.string(sql.count().sql))
-    }
-    if !(plan.query.countOnly && plan.query.slice == nil && plan.query.projection != .field(.tags))
-    {
-      statements.append(.string(sql.rows().sql))
-    }
+    let listing = plan.query
+    let countsInStore =
+      listing.countOnly && listing.slice == nil && listing.projection != .field(.tags)
+    if listing.failsOn != .constant(false) { statements.append(.string(sql.failure().sql)) }
+    if listing.slice != nil || countsInStore { statements.append(.string(sql.count().sql)) }
+    if plan.residual != nil || !countsInStore { statements.append(.string(sql.rows().sql)) }
     explanation["sql"] = .array(statements)
-    explanation["interpreter"] =
-      plan.rest.isEmpty
-      ? "nothing" : .string("the \(plan.rest.count) pipe stage(s) after the pushed-down part")
+    var interpreter: [String] = []
+    if let residual = plan.residual {
+      interpreter.append(
+        "the rest of the filter on each document as the store hands it over"
+          + (residual.countOnly ? ", counted" : ", then its projection"))
+    }
+    if !plan.rest.isEmpty {
+      interpreter.append("the \(plan.rest.count) pipe stage(s) after the pushed-down part")
+    }
+    explanation["interpreter"] = .string(
+      interpreter.isEmpty ? "nothing" : interpreter.joined(separator: "; "))
     return .object(explanation)
   }
 }

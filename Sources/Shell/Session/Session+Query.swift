@@ -42,6 +42,13 @@ extension Session {
         query, registryId: registryId, repository: repository, options: options)
     {
       let store = try store()
+      if let residual = plan.residual {
+        if let answer = try filtered(by: residual, plan: plan, in: store, query: query) {
+          return try pushedResult(answer, plan: plan, query: query, output: output)
+        }
+        return try inMemory(
+          registryId: registryId, repository: repository, options: options, output: output)
+      }
       switch try store.answer(plan.query) {
       case .count(let count):
         return try pushedResult(.int(count), plan: plan, query: query, output: output)
@@ -51,10 +58,47 @@ extension Session {
         break
       }
     }
-    return CommandResult(
+    return try inMemory(
+      registryId: registryId, repository: repository, options: options, output: output)
+  }
+
+  /// The whole listing as documents, for the interpreter to query as before.
+  func inMemory(
+    registryId: Int64, repository: String?, options: DocumentOptions, output: OutputOptions
+  ) throws -> CommandResult {
+    CommandResult(
       try store().manifestDocuments(
         registryId: registryId, repository: repository, options: options),
       output: output)
+  }
+
+  /// A residual filter evaluated on each document as the store hands it over; nil when
+  /// the store declines.
+  func filtered(
+    by residual: ListingPlan.Residual, plan: ListingPlan, in store: some ListingStore,
+    query: String
+  ) throws -> JSON? {
+    var kept: [JSON] = []
+    var count = 0
+    let keepsDocument: Bool
+    if case .current = residual.projection.kind {
+      keepsDocument = true
+    } else {
+      keepsDocument = false
+    }
+    do {
+      let answered = try store.forEachDocument(plan.query) { document in
+        guard try residual.condition.evaluate(document, root: .null).isTruthy else { return }
+        let projected =
+          keepsDocument ? document : try residual.projection.evaluate(document, root: .null)
+        if case .null = projected { return }
+        if residual.countOnly { count += 1 } else { kept.append(projected) }
+      }
+      guard answered else { return nil }
+    } catch let error as JMESPathError {
+      throw ExpressionFailure(error: error, expression: query)
+    }
+    return residual.countOnly ? .int(count) : .array(kept)
   }
 
   /// The plan for `query` over this listing, or nil when the interpreter must run it all.
