@@ -15,6 +15,9 @@ public struct ListingSQL: Sendable {
 
   public let query: ListingQuery
   public let dialect: any ListingDialect
+  /// Only these repositories (by id): one chunk of a listing of every repository that a
+  /// store reads on several connections at once. The chunks together are the listing.
+  public var repositoryIds: [Int64]?
 
   public init(_ query: ListingQuery, dialect: any ListingDialect) {
     self.query = query
@@ -24,7 +27,7 @@ public struct ListingSQL: Sendable {
   /// `(repository, digest, tagList, timestamp)` of the kept manifests, in order, limited to
   /// `positions` when given (the slice, resolved against `count`).
   public func rows(positions: Range<Int>? = nil) -> Statement {
-    var builder = Builder(dialect: dialect)
+    var builder = Builder(dialect: dialect, repositoryIds: repositoryIds)
     let source = builder.source(query, where: query.filter)
     var order = listingOrder
     if let key = query.sortKey { order = [column(key)] + order }
@@ -37,14 +40,14 @@ public struct ListingSQL: Sendable {
 
   /// How many manifests the filter keeps.
   public func count() -> Statement {
-    var builder = Builder(dialect: dialect)
+    var builder = Builder(dialect: dialect, repositoryIds: repositoryIds)
     let source = builder.source(query, where: query.filter)
     return Statement(sql: "SELECT count(*) \(source)", arguments: builder.arguments)
   }
 
   /// Whether any manifest would make the interpreter raise an error.
   public func failure() -> Statement {
-    var builder = Builder(dialect: dialect)
+    var builder = Builder(dialect: dialect, repositoryIds: repositoryIds)
     let source = builder.source(query, where: query.failsOn)
     return Statement(sql: "SELECT EXISTS (SELECT 1 \(source))", arguments: builder.arguments)
   }
@@ -63,6 +66,7 @@ public struct ListingSQL: Sendable {
   /// Collects arguments in the order their placeholders appear.
   struct Builder {
     let dialect: any ListingDialect
+    var repositoryIds: [Int64]?
     var arguments: [Argument] = []
 
     mutating func bind(_ argument: Argument) -> String {
@@ -79,6 +83,10 @@ public struct ListingSQL: Sendable {
         WHERE r.registryId = \(registry) AND r.goneAt IS NULL
         """
       if let repository = query.repository { text += " AND r.name = \(bind(.text(repository)))" }
+      if let repositoryIds {
+        let ids = repositoryIds.map { bind(.integer($0)) }
+        text += " AND r.id IN (" + (ids.isEmpty ? "NULL" : ids.joined(separator: ", ")) + ")"
+      }
       return text + " AND " + condition(predicate)
     }
 

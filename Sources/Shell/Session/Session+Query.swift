@@ -78,27 +78,27 @@ extension Session {
     by residual: ListingPlan.Residual, plan: ListingPlan, in store: some ListingStore,
     query: String
   ) throws -> JSON? {
-    var kept: [JSON] = []
-    var count = 0
     let keepsDocument: Bool
     if case .current = residual.projection.kind {
       keepsDocument = true
     } else {
       keepsDocument = false
     }
+    let kept: [JSON]?
     do {
-      let answered = try store.forEachDocument(plan.query) { document in
-        guard try residual.condition.evaluate(document, root: .null).isTruthy else { return }
+      kept = try store.filterDocuments(plan.query) { document in
+        guard try residual.condition.evaluate(document, root: .null).isTruthy else { return nil }
         let projected =
           keepsDocument ? document : try residual.projection.evaluate(document, root: .null)
-        if case .null = projected { return }
-        if residual.countOnly { count += 1 } else { kept.append(projected) }
+        if case .null = projected { return nil }
+        // A count keeps a placeholder, not the document.
+        return residual.countOnly ? .bool(true) : projected
       }
-      guard answered else { return nil }
     } catch let error as JMESPathError {
       throw ExpressionFailure(error: error, expression: query)
     }
-    return residual.countOnly ? .int(count) : .array(kept)
+    guard let kept else { return nil }
+    return residual.countOnly ? .int(kept.count) : .array(kept)
   }
 
   /// The plan for `query` over this listing, or nil when the interpreter must run it all.
