@@ -16,7 +16,7 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 is not installed" >&2; exit 1; 
 regsh=${REGSH:-$(swift build -c release --show-bin-path)/regsh}
 export REGSH_HOME=$home REGSH_NOW=2020-10-01T00:00:00Z
 cutoff=2020-09-01T00:00:00Z   # ago('30d') at REGSH_NOW
-json=$home/../pushdown-manifests.json
+json=$home/manifests.json
 [ -s "$json" ] || REGSH_PUSHDOWN=off "$regsh" -c 'use bench; manifests --all' >"$json"
 
 measure() { # prints "seconds maxrss_kib"

@@ -4,8 +4,9 @@
 public protocol ListingDialect: Sendable {
   /// The name `--explain` shows.
   var name: String { get }
-  /// The manifest table as the listing reads it (SQLite names its covering index).
-  var manifestTable: String { get }
+  /// The manifest table, aliased `m`, as a listing filtered by `predicate` reads it
+  /// (SQLite names the covering index that answers it).
+  func manifestTable(for predicate: ListingQuery.Predicate) -> String
   /// The placeholder of the `number`th argument (1-based): `?` or `$1`.
   func placeholder(_ number: Int) -> String
   /// `left op right` between two non-null texts, by code point (UTF-8 byte order).
@@ -28,7 +29,11 @@ public protocol ListingDialect: Sendable {
 public struct SQLiteListingDialect: ListingDialect {
   public init() {}
   public var name: String { "sqlite" }
-  public var manifestTable: String { "manifest m INDEXED BY manifest_listing" }
+  public func manifestTable(for predicate: ListingQuery.Predicate) -> String {
+    // Only untagged manifests: their own, smaller index (migration v4).
+    predicate.requiresUntagged
+      ? "manifest m INDEXED BY manifest_untagged" : "manifest m INDEXED BY manifest_listing"
+  }
   public func placeholder(_ number: Int) -> String { "?" }
   public func compareText(
     _ left: String, _ comparison: ListingQuery.Comparison, _ right: String
@@ -44,4 +49,16 @@ public struct SQLiteListingDialect: ListingDialect {
     "substr(\(list), 1, instr(\(list) || char(9), char(9)) - 1)"
   }
   public func limit(_ count: Int, offset: Int) -> String { "LIMIT \(count) OFFSET \(offset)" }
+}
+
+extension ListingQuery.Predicate {
+  /// Whether only untagged manifests can satisfy it: `tags == null` is one of the terms
+  /// it ANDs together (what lets SQLite use an index limited to untagged manifests).
+  public var requiresUntagged: Bool {
+    switch self {
+    case .untagged: true
+    case .and(let a, let b): a.requiresUntagged || b.requiresUntagged
+    default: false
+    }
+  }
 }

@@ -79,7 +79,7 @@ public struct ListingSQL: Sendable {
     {
       let registry = bind(.integer(query.registryId))
       var text = """
-        FROM repository r JOIN \(dialect.manifestTable) ON m.repositoryId = r.id AND m.goneAt IS NULL \
+        FROM repository r JOIN \(dialect.manifestTable(for: predicate)) ON m.repositoryId = r.id AND m.goneAt IS NULL \
         WHERE r.registryId = \(registry) AND r.goneAt IS NULL
         """
       if let repository = query.repository { text += " AND r.name = \(bind(.text(repository)))" }
