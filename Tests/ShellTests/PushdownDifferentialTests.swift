@@ -27,8 +27,17 @@ import Testing
         result.value = try session.queried(value, by: expression)
       }
       let value = result.value ?? .null
-      let texts = try OutputFormat.allCases.map {
-        try session.render(value, format: $0.rawValue, fromQuery: true)
+      // The pushdown's side prints as the shell does, in small pieces where the format
+      // streams; the interpreter's side renders whole: the bytes must agree.
+      let texts = try OutputFormat.allCases.map { format -> String in
+        guard session.pushdownEnabled else {
+          return try session.render(value, format: format.rawValue, fromQuery: true)
+        }
+        var text = ""
+        try session.renderer(format: format.rawValue, fromQuery: true).write(value, pieceSize: 7) {
+          text += $0
+        }
+        return text
       }
       return (texts, result.queryApplied)
     } catch {

@@ -28,25 +28,25 @@ extension MetadataStore: ListingStore {
       let counts = try inChunks(sql) { chunk, db in try Self.fetchInteger(chunk.count(), db) }
       return .count(Int(counts.reduce(0, +)))
     }
-    return try read { db in
-      try Self.withoutMemoryMap(db) {
-        var positions: Range<Int>?
-        if let slice = query.slice {
-          positions = slice.positions(count: Int(try Self.fetchInteger(sql.count(), db)))
-          if positions!.isEmpty { return query.countOnly ? .count(0) : .documents([]) }
-        }
-        let statement = try Self.prepare(sql.rows(positions: positions), db)
-        var items: [JSON] = []
-        if query.projection == .document {
-          try Self.appendSummaries(
-            of: statement, in: db, withRepository: query.repository == nil, to: &items)
-        } else {
-          try Self.appendProjections(
-            of: statement, in: db, projection: query.projection, to: &items)
-        }
-        return query.countOnly ? .count(items.count) : .documents(items)
+    let chunks = try inChunks(sql) { chunk, db -> [JSON] in
+      var positions: Range<Int>?
+      if let slice = query.slice {
+        positions = slice.positions(count: Int(try Self.fetchInteger(chunk.count(), db)))
+        if positions!.isEmpty { return [] }
       }
+      let statement = try Self.prepare(chunk.rows(positions: positions), db)
+      var items: [JSON] = []
+      if query.projection == .document {
+        try Self.appendSummaries(
+          of: statement, in: db, withRepository: query.repository == nil, to: &items)
+      } else {
+        try Self.appendProjections(
+          of: statement, in: db, projection: query.projection, to: &items)
+      }
+      return items
     }
+    let items = chunks.count == 1 ? chunks[0] : Array(chunks.joined())
+    return query.countOnly ? .count(items.count) : .documents(items)
   }
 
   public func filterDocuments(_ query: ListingQuery, keep: @Sendable (JSON) throws -> JSON?)

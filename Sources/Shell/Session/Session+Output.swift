@@ -24,8 +24,7 @@ extension Session {
       value = try queried(value, by: query)
     }
     lastResult = value
-    ByteIO.write(
-      try render(value, format: result.output.format, fromQuery: result.output.query != nil))
+    try print(value, format: result.output.format, fromQuery: result.output.query != nil)
   }
 
   /// A command's `--query` applied to its result; an error carries the query for the caret.

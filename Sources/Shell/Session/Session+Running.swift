@@ -148,7 +148,7 @@ extension Session {
       }
       guard let value else { return status }
       lastResult = value
-      ByteIO.write(try render(value, format: output.format, fromQuery: fromQuery))
+      try print(value, format: output.format, fromQuery: fromQuery)
       return status
     } catch {
       report(error)

@@ -1,0 +1,46 @@
+import JMESPath
+
+/// `-o json`, `jsonl` and `tsv` of a list, handed over in pieces as it is written: a
+/// result of a million items never exists as one string (issue 15). The pieces joined are
+/// exactly `OutputRenderer.render`'s text; every other format and value is rendered whole.
+extension OutputRenderer {
+  /// Writes the text of `value` to `sink` in pieces of about `pieceSize` bytes.
+  public func write(_ value: JSON, pieceSize: Int = 1 << 16, to sink: (String) -> Void) {
+    guard case .array(let items) = value, !items.isEmpty else {
+      let text = render(value)
+      if !text.isEmpty { sink(text) }
+      return
+    }
+    var piece = ""
+    func add(_ text: String) {
+      piece += text
+      if piece.utf8.count >= pieceSize {
+        sink(piece)
+        piece = ""
+      }
+    }
+    switch format {
+    case .json,
+      .jsonc where !color:
+      let writer = JSONWriter(style: .pretty(indent: 2))
+      var bytes: [UInt8] = []
+      writer.writeArrayStart(into: &bytes)
+      for (index, item) in items.enumerated() {
+        writer.writeArrayElement(item, first: index == 0, into: &bytes)
+        add(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)))
+        bytes.removeAll(keepingCapacity: true)
+      }
+      writer.writeArrayEnd(into: &bytes)
+      add(String(decoding: bytes, as: UTF8.self) + "\n")
+    case .jsonl:
+      let writer = JSONWriter(style: .compact)
+      for item in items { add(TerminalSafeText.escapeJSON(writer.string(item)) + "\n") }
+    case .tsv:
+      let tsv = TSVOutput(keepsKeyOrder: fromQuery)
+      for item in items { add(tsv.row(item) + "\n") }
+    default:
+      add(render(value))
+    }
+    if !piece.isEmpty { sink(piece) }
+  }
+}
