@@ -22,19 +22,37 @@ extension OutputRenderer {
     switch format {
     case .json,
       .jsonc where !color:
+      // Elements are written into one byte buffer and escaped a piece at a time (the
+      // escape maps each character alone, so a piece may end after any element).
       let writer = JSONWriter(style: .pretty(indent: 2))
       var bytes: [UInt8] = []
+      bytes.reserveCapacity(pieceSize + 4096)
       writer.writeArrayStart(into: &bytes)
       for (index, item) in items.enumerated() {
         writer.writeArrayElement(item, first: index == 0, into: &bytes)
-        add(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)))
-        bytes.removeAll(keepingCapacity: true)
+        if bytes.count >= pieceSize {
+          add(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)))
+          bytes.removeAll(keepingCapacity: true)
+        }
       }
       writer.writeArrayEnd(into: &bytes)
-      add(String(decoding: bytes, as: UTF8.self) + "\n")
+      bytes.append(UInt8(ascii: "\n"))
+      add(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)))
     case .jsonl:
       let writer = JSONWriter(style: .compact)
-      for item in items { add(TerminalSafeText.escapeJSON(writer.string(item)) + "\n") }
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(pieceSize + 4096)
+      for item in items {
+        writer.write(item, into: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        if bytes.count >= pieceSize {
+          add(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)))
+          bytes.removeAll(keepingCapacity: true)
+        }
+      }
+      if !bytes.isEmpty {
+        add(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)))
+      }
     case .tsv:
       let tsv = TSVOutput(keepsKeyOrder: fromQuery)
       for item in items { add(tsv.row(item) + "\n") }
