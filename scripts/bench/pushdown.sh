@@ -14,8 +14,10 @@ db=$home/cache.sqlite
 command -v jp >/dev/null || { echo "jp is not installed (apt-get install jp)" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 is not installed" >&2; exit 1; }
 regsh=${REGSH:-$(swift build -c release --show-bin-path)/regsh}
-export REGSH_HOME=$home REGSH_NOW=2020-10-01T00:00:00Z
-cutoff=2020-09-01T00:00:00Z   # ago('30d') at REGSH_NOW
+# The bench timestamps run from 2020-09-13 for 428 days: at this clock ago('30d') keeps
+# about half of the manifests.
+export REGSH_HOME=$home REGSH_NOW=2021-05-01T00:00:00Z
+cutoff=$(echo null | "$regsh" query -u "ago('30d')")
 json=$home/manifests.json
 [ -s "$json" ] || REGSH_PUSHDOWN=off "$regsh" -c 'use bench; manifests --all' >"$json"
 
@@ -24,8 +26,6 @@ measure() { # prints "seconds maxrss_kib"
   cat /tmp/regsh-pushdown-time
 }
 q() { "$regsh" -c "use bench; manifests --all --query \"$1\" ${2:-}"; }
-pq() { q "$@"; }
-iq() { REGSH_PUSHDOWN=off q "$@"; }
 listing="FROM manifest INDEXED BY manifest_listing WHERE goneAt IS NULL"
 
 # The same answers, or the timings mean nothing.
@@ -52,16 +52,16 @@ run() { # NAME COMMAND...
 }
 for i in $(seq "$rounds"); do
   echo "round $i"
-  run count.regsh pq 'length([?tags==null])'
+  run count.regsh env REGSH_PUSHDOWN=on "$regsh" -c "use bench; manifests --all --query \"length([?tags==null])\""
   run count.sqlite3 sqlite3 "$db" "SELECT count(*) $listing AND tagList IS NULL"
-  run count.in-memory iq 'length([?tags==null])'
-  run tsv.regsh pq '[?tags==null].digest' '-o tsv'
+  run count.in-memory env REGSH_PUSHDOWN=off "$regsh" -c "use bench; manifests --all --query \"length([?tags==null])\""
+  run tsv.regsh env REGSH_PUSHDOWN=on "$regsh" -c "use bench; manifests --all --query \"[?tags==null].digest\" -o tsv"
   run tsv.sqlite3 sqlite3 "$db" "SELECT digest $listing AND tagList IS NULL"
-  run ago.regsh pq "[?timestamp < ago('30d')].digest"
+  run ago.regsh env REGSH_PUSHDOWN=on "$regsh" -c "use bench; manifests --all --query \"[?timestamp < ago('30d')].digest\""
   run ago.sqlite3 sqlite3 "$db" "SELECT digest $listing AND timestamp < '$cutoff'"
-  run nonpush.regsh pq "$nonpush"
+  run nonpush.regsh env REGSH_PUSHDOWN=on "$regsh" -c "use bench; manifests --all --query \"$nonpush\""
   run nonpush.jp jp -f "$json" "$nonpush"
-  run nonpush.in-memory iq "$nonpush"
+  run nonpush.in-memory env REGSH_PUSHDOWN=off "$regsh" -c "use bench; manifests --all --query \"$nonpush\""
 done
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo
