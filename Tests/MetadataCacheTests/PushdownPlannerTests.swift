@@ -38,6 +38,7 @@ import Testing
   @Test(arguments: [
     "[?contains(join(',', tags || `[]`), 'rc')]", "[?tags == `[\"v1\"]`].digest",
     "length([?starts_with(digest, 'sha256:0')])", "[?tags == null && ends_with(digest, '0')]",
+    "[].{d: digest, n: length(tags || `[]`)}", "[-5:].to_string(@)",
   ])
   func aFilterTheStoreCannotStateRunsPerDocument(_ source: String) throws {
     let plan = try #require(try Self.plan(source))

@@ -83,7 +83,8 @@ struct PushdownExpressionGenerator {
     case 1: return ".tags"
     case 2: return ".[digest, timestamp]"
     case 3: return ".{d: digest, t: tags, r: repository}"
-    case 4: return ".repository"
+    case 4:
+      return random.pick([".repository", ".{n: length(tags || `[]`), t: tags[0]}", ".to_string(@)"])
     default: return ""
     }
   }

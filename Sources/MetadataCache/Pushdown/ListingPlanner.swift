@@ -13,8 +13,9 @@ public struct ListingPlan: Sendable {
   public var rest: [ExpressionPart]
 
   public struct Residual: Sendable {
-    /// What the interpreter evaluates on each document the store keeps.
-    public var condition: ExpressionPart
+    /// What the interpreter evaluates on each document the store keeps; nil keeps all
+    /// (a projection the store cannot build, `[].{n: length(tags || `[]`)}`).
+    public var condition: ExpressionPart?
     /// What each document it keeps becomes (`@` for the document); null results are dropped.
     public var projection: ExpressionPart
     /// `length(…)`: only how many.
@@ -60,6 +61,14 @@ struct Planner {
     if case .builtinFunction("length", let arguments) = part.kind, arguments.count == 1 {
       countOnly = true
       filtered = arguments[0]
+    }
+    if case .listProjection(let left, let right) = filtered.kind, let query = source(left),
+      !right.dependsOnContext
+    {
+      return ListingPlan(
+        query: query,
+        residual: ListingPlan.Residual(condition: nil, projection: right, countOnly: countOnly),
+        rest: [])
     }
     guard case .filterProjection(let left, let right, let condition) = filtered.kind,
       var query = source(left), query.slice == nil,

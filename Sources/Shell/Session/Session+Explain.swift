@@ -34,7 +34,9 @@ extension Session {
     var interpreter: [String] = []
     if let residual = plan.residual {
       interpreter.append(
-        "the rest of the filter on each document as the store hands it over"
+        (residual.condition == nil
+          ? "the projection of each document" : "the rest of the filter on each document")
+          + " as the store hands it over"
           + (residual.countOnly ? ", counted" : ", then its projection"))
     }
     if !plan.rest.isEmpty {

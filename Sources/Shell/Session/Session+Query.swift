@@ -87,7 +87,11 @@ extension Session {
     let kept: [JSON]?
     do {
       kept = try store.filterDocuments(plan.query) { document in
-        guard try residual.condition.evaluate(document, root: .null).isTruthy else { return nil }
+        if let condition = residual.condition,
+          !(try condition.evaluate(document, root: .null).isTruthy)
+        {
+          return nil
+        }
         let projected =
           keepsDocument ? document : try residual.projection.evaluate(document, root: .null)
         if case .null = projected { return nil }
