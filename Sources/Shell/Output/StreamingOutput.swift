@@ -6,59 +6,70 @@ import JMESPath
 extension OutputRenderer {
   /// Writes the text of `value` to `sink` in pieces of about `pieceSize` bytes.
   public func write(_ value: JSON, pieceSize: Int = 1 << 16, to sink: (String) -> Void) {
+    writeBytes(value, pieceSize: pieceSize) { sink(String(decoding: $0, as: UTF8.self)) }
+  }
+
+  /// The same pieces as UTF-8 bytes, for standard output: no string is made of them.
+  public func writeBytes(_ value: JSON, pieceSize: Int = 1 << 16, to sink: ([UInt8]) -> Void) {
     guard case .array(let items) = value, !items.isEmpty else {
       let text = render(value)
-      if !text.isEmpty { sink(text) }
+      if !text.isEmpty { sink(Array(text.utf8)) }
       return
     }
-    var piece = ""
-    func add(_ text: String) {
-      piece += text
-      if piece.utf8.count >= pieceSize {
-        sink(piece)
-        piece = ""
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(pieceSize + 4096)
+    // JSON text is escaped a piece at a time: the escape maps each character alone, so a
+    // piece may end after any element.
+    func flush(escapingJSON: Bool) {
+      guard !bytes.isEmpty else { return }
+      if escapingJSON, Self.holdsDELOrC1(bytes) {
+        sink(Array(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)).utf8))
+      } else {
+        sink(bytes)
       }
+      bytes.removeAll(keepingCapacity: true)
     }
     switch format {
     case .json,
       .jsonc where !color:
-      // Elements are written into one byte buffer and escaped a piece at a time (the
-      // escape maps each character alone, so a piece may end after any element).
       let writer = JSONWriter(style: .pretty(indent: 2))
-      var bytes: [UInt8] = []
-      bytes.reserveCapacity(pieceSize + 4096)
       writer.writeArrayStart(into: &bytes)
       for (index, item) in items.enumerated() {
         writer.writeArrayElement(item, first: index == 0, into: &bytes)
-        if bytes.count >= pieceSize {
-          add(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)))
-          bytes.removeAll(keepingCapacity: true)
-        }
+        if bytes.count >= pieceSize { flush(escapingJSON: true) }
       }
       writer.writeArrayEnd(into: &bytes)
       bytes.append(UInt8(ascii: "\n"))
-      add(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)))
+      flush(escapingJSON: true)
     case .jsonl:
       let writer = JSONWriter(style: .compact)
-      var bytes: [UInt8] = []
-      bytes.reserveCapacity(pieceSize + 4096)
       for item in items {
         writer.write(item, into: &bytes)
         bytes.append(UInt8(ascii: "\n"))
-        if bytes.count >= pieceSize {
-          add(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)))
-          bytes.removeAll(keepingCapacity: true)
-        }
+        if bytes.count >= pieceSize { flush(escapingJSON: true) }
       }
-      if !bytes.isEmpty {
-        add(TerminalSafeText.escapeJSON(String(decoding: bytes, as: UTF8.self)))
-      }
+      flush(escapingJSON: true)
     case .tsv:
       let tsv = TSVOutput(keepsKeyOrder: fromQuery)
-      for item in items { add(tsv.row(item) + "\n") }
+      for item in items {
+        bytes.append(contentsOf: tsv.row(item).utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        if bytes.count >= pieceSize { flush(escapingJSON: false) }
+      }
+      flush(escapingJSON: false)
     default:
-      add(render(value))
+      sink(Array(render(value).utf8))
     }
-    if !piece.isEmpty { sink(piece) }
+  }
+
+  /// `TerminalSafeText.holdsDELOrC1` on bytes already written.
+  static func holdsDELOrC1(_ bytes: [UInt8]) -> Bool {
+    var previous: UInt8 = 0
+    for byte in bytes {
+      // C1 characters are 0xC2 0x80...0x9F in UTF-8; 0xC2 is never a continuation byte.
+      if byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) { return true }
+      previous = byte
+    }
+    return false
   }
 }

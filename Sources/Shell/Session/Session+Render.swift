@@ -10,7 +10,7 @@ extension Session {
   /// Prints `value` in an `-o` format as it is written (json, jsonl and tsv lists go out in
   /// pieces; the bytes are `render`'s).
   func print(_ value: JSON, format: String, fromQuery: Bool) throws {
-    try renderer(format: format, fromQuery: fromQuery).write(value) { ByteIO.write($0) }
+    try renderer(format: format, fromQuery: fromQuery).writeBytes(value) { ByteIO.write($0) }
   }
 
   func renderer(format: String, fromQuery: Bool) throws -> OutputRenderer {
