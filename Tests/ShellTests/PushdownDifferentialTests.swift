@@ -16,13 +16,14 @@ import Testing
   /// What a session prints for `manifests [REPO|--all] --query EXPR -o FORMAT`, per format,
   /// or the error it reports; and whether the store answered.
   static func outputs(
-    _ session: Session, expression: String, repository: String?
+    _ session: Session, expression: String, repository: String?,
+    options: DocumentOptions = DocumentOptions()
   ) -> (texts: [String], pushed: Bool) {
     do {
       let info = try session.resolveRegistry("fuzz")
       let output = try OutputOptions.parse(["--query", expression])
       var result = try session.manifestListing(
-        registryId: info.id, repository: repository, options: DocumentOptions(), output: output)
+        registryId: info.id, repository: repository, options: options, output: output)
       if !result.queryApplied, let value = result.value {
         result.value = try session.queried(value, by: expression)
       }
@@ -64,9 +65,15 @@ import Testing
     for n in 0..<Self.expressionsPerCache {
       let expression = generator.expression()
       let repository: String? = n % 3 == 0 ? cache.repositories.first : nil
+      // `--orderby` on one repository: the store orders the listing itself.
+      let order: DocumentOptions.Order? =
+        n % 6 == 0 ? .timeDescending : n % 6 == 3 ? .timeAscending : nil
+      let options = DocumentOptions(order: order)
       for (dialect, pushing, interpreting) in pairs {
-        let pushed = Self.outputs(pushing, expression: expression, repository: repository)
-        let interpreted = Self.outputs(interpreting, expression: expression, repository: repository)
+        let pushed = Self.outputs(
+          pushing, expression: expression, repository: repository, options: options)
+        let interpreted = Self.outputs(
+          interpreting, expression: expression, repository: repository, options: options)
         if pushed.pushed { pushedCount += 1 }
         // Says which format differs first, not the whole of both outputs.
         let same = pushed.texts == interpreted.texts
