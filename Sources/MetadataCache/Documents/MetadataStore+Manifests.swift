@@ -83,6 +83,15 @@ extension MetadataStore {
   static func appendSummaries(
     of statement: Statement, in db: Database, withRepository: Bool, to items: inout [JSON]
   ) throws {
+    try forEachSummary(of: statement, in: db, withRepository: withRepository) { items.append($0) }
+  }
+
+  /// The same documents handed over one at a time, so a caller that keeps few of them
+  /// (a filter the interpreter evaluates) never holds them all.
+  static func forEachSummary(
+    of statement: Statement, in db: Database, withRepository: Bool,
+    _ body: (JSON) throws -> Void
+  ) throws {
     let template: JSONObject =
       withRepository
       ? ["digest": .null, "repository": .null, "tags": .null, "timestamp": .null]
@@ -115,7 +124,7 @@ extension MetadataStore {
       item.values[i] =
         sqlite3_column_type(handle, 2) == SQLITE_NULL ? .null : tagArray(text(handle, 2))
       item.values[i + 1] = .string(text(handle, 3))
-      items.append(.object(item))
+      try body(.object(item))
     }
   }
 

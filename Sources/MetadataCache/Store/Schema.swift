@@ -136,6 +136,17 @@ enum Schema {
       // the manifest's bytes where restore finds them.
       try db.execute(sql: "ALTER TABLE audit ADD COLUMN state TEXT NOT NULL DEFAULT 'done'")
     }
+    migrator.registerMigration("v4: covering index for untagged manifests (issue 15)") { db in
+      // `[?tags==null]`, answered by the cache (issue 15's pushdown), reads only the
+      // untagged manifests' entries, in repository and digest order: a third of the
+      // listing index for a typical registry, and no table lookups. tagList is in it,
+      // always NULL, so the index covers the listing's columns.
+      try db.execute(
+        sql: """
+          CREATE INDEX manifest_untagged ON manifest(repositoryId, digest, timestamp, tagList)
+          WHERE goneAt IS NULL AND tagList IS NULL
+          """)
+    }
     return migrator
   }
 }

@@ -61,6 +61,11 @@ struct AzRepositoryListing: ParsableArguments {
         client, repository: repository, manifests: manifests, options: options)
       return CommandResult(live(records), output: output)
     }
+    if manifests, !options.detail {
+      // The cache answers `--query` where it can (issue 15), as for `manifests REPO`.
+      return try session.manifestListing(
+        registryId: info.id, repository: repository, options: options, output: output)
+    }
     let value = try cached(try session.store(), info.id, repository, options)
     return CommandResult(value, output: output)
   }

@@ -107,6 +107,9 @@ public struct ManifestsCommand: SessionCommand {
   @OptionGroup var listing: ListingOptions
   @OptionGroup public var output: OutputOptions
 
+  @Flag(help: "Show which part of --query the store answers and which the interpreter runs.")
+  var explain = false
+
   public init() {}
 
   public mutating func validate() throws {
@@ -118,8 +121,16 @@ public struct ManifestsCommand: SessionCommand {
     if let repository { try await session.syncIfNeverSynced(info, repository: repository) }
     // Bare digests taken from this listing belong to its repository (none for --all).
     session.contextRepository = repository
-    let value = try session.store().manifestDocuments(
-      registryId: info.id, repository: repository, options: try listing.documentOptions())
-    return CommandResult(value, output: output)
+    let options = try listing.documentOptions()
+    if explain {
+      var result = CommandResult(
+        try session.explainListing(
+          output.query, registryId: info.id, repository: repository, options: options),
+        output: output)
+      result.queryApplied = true
+      return result
+    }
+    return try session.manifestListing(
+      registryId: info.id, repository: repository, options: options, output: output)
   }
 }

@@ -15,6 +15,9 @@ public struct CommandResult {
   public var output: OutputSettings
   /// A process exit status other than 0 that is not an error (az's cancelled prompt).
   public var status: Int32
+  /// `value` is already the result of `output.query` (the store answered it: issue 15's
+  /// pushdown); the query is not applied again, but the output is still a query's.
+  public var queryApplied = false
 
   public init(_ value: JSON?, output: OutputOptions? = nil, status: Int32 = 0) {
     self.value = value

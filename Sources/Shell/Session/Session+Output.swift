@@ -20,10 +20,11 @@ extension Session {
   /// Applies `--query`, remembers the result as `_`, and prints it in the `-o` format.
   func emit(_ result: CommandResult) throws {
     guard var value = result.value else { return }
-    if let query = result.output.query { value = try queried(value, by: query) }
+    if let query = result.output.query, !result.queryApplied {
+      value = try queried(value, by: query)
+    }
     lastResult = value
-    ByteIO.write(
-      try render(value, format: result.output.format, fromQuery: result.output.query != nil))
+    try print(value, format: result.output.format, fromQuery: result.output.query != nil)
   }
 
   /// A command's `--query` applied to its result; an error carries the query for the caret.

@@ -1,4 +1,5 @@
 import JMESPath
+import MetadataCache
 import RegistryFunctions
 
 /// How the shell compiles JMESPath: in the session's dialect, with regsh's registry
@@ -19,5 +20,124 @@ extension Session {
 
   func compile(_ source: String) throws(JMESPathError) -> Expression {
     try Expression(source, dialect: dialect, functions: sessionFunctions)
+  }
+}
+
+/// Issue 15's pushdown: a `--query` over the manifest listing is split into what the store
+/// answers (in SQL) and what the interpreter applies to that answer, so a million manifests
+/// are never built as documents to count a few of them. The answer is the one the
+/// interpreter gives over the whole listing (docs/query.md, "Pushdown").
+extension Session {
+  /// Whether the store may answer queries; `REGSH_PUSHDOWN=off` runs every query in the
+  /// interpreter (the differential test compares the two).
+  var pushdownEnabled: Bool { environment["REGSH_PUSHDOWN"] != "off" }
+
+  /// The manifest listing with `query` applied: by the store where the expression's shape
+  /// allows, else by the interpreter over the documents, exactly as before.
+  func manifestListing(
+    registryId: Int64, repository: String?, options: DocumentOptions, output: OutputOptions
+  ) throws -> CommandResult {
+    if let query = output.query, pushdownEnabled,
+      let plan = try listingPlan(
+        query, registryId: registryId, repository: repository, options: options)
+    {
+      let store = try store()
+      if let residual = plan.residual {
+        if let answer = try filtered(by: residual, plan: plan, in: store, query: query) {
+          return try pushedResult(answer, plan: plan, query: query, output: output)
+        }
+        return try inMemory(
+          registryId: registryId, repository: repository, options: options, output: output)
+      }
+      switch try store.answer(plan.query) {
+      case .count(let count):
+        return try pushedResult(.int(count), plan: plan, query: query, output: output)
+      case .documents(let items):
+        return try pushedResult(.array(items), plan: plan, query: query, output: output)
+      case .declined:
+        break
+      }
+    }
+    return try inMemory(
+      registryId: registryId, repository: repository, options: options, output: output)
+  }
+
+  /// The whole listing as documents, for the interpreter to query as before.
+  func inMemory(
+    registryId: Int64, repository: String?, options: DocumentOptions, output: OutputOptions
+  ) throws -> CommandResult {
+    CommandResult(
+      try store().manifestDocuments(
+        registryId: registryId, repository: repository, options: options),
+      output: output)
+  }
+
+  /// A residual filter evaluated on each document as the store hands it over; nil when
+  /// the store declines.
+  func filtered(
+    by residual: ListingPlan.Residual, plan: ListingPlan, in store: some ListingStore,
+    query: String
+  ) throws -> JSON? {
+    let keepsDocument: Bool
+    if case .current = residual.projection.kind {
+      keepsDocument = true
+    } else {
+      keepsDocument = false
+    }
+    let kept: [JSON]?
+    do {
+      kept = try store.filterDocuments(plan.query) { document in
+        if let condition = residual.condition,
+          !(try condition.evaluate(document, root: .null).isTruthy)
+        {
+          return nil
+        }
+        let projected =
+          keepsDocument ? document : try residual.projection.evaluate(document, root: .null)
+        if case .null = projected { return nil }
+        // A count keeps a placeholder, not the document.
+        return residual.countOnly ? .bool(true) : projected
+      }
+    } catch let error as JMESPathError {
+      throw ExpressionFailure(error: error, expression: query)
+    }
+    guard let kept else { return nil }
+    return residual.countOnly ? .int(kept.count) : .array(kept)
+  }
+
+  /// The plan for `query` over this listing, or nil when the interpreter must run it all.
+  func listingPlan(
+    _ query: String, registryId: Int64, repository: String?, options: DocumentOptions
+  ) throws -> ListingPlan? {
+    // `--detail` documents and a `--top` cut before the query are the interpreter's; an
+    // `--orderby` over every repository has ties between repositories only it orders.
+    guard !options.detail, options.top == nil, options.order == nil || repository != nil else {
+      return nil
+    }
+    let expression: Expression
+    do {
+      expression = try compile(query)
+    } catch {
+      throw ExpressionFailure(error: error, expression: query)
+    }
+    let base = ListingQuery(
+      registryId: registryId, repository: repository, listingOrder: options.order)
+    return ListingPlanner.plan(expression.part, over: base)
+  }
+
+  func pushedResult(_ answer: JSON, plan: ListingPlan, query: String, output: OutputOptions) throws
+    -> CommandResult
+  {
+    var value = answer
+    for part in plan.rest {
+      do {
+        value = try part.evaluate(value, root: value)
+      } catch {
+        throw ExpressionFailure(error: error, expression: query)
+      }
+    }
+    var result = CommandResult(value, output: output)
+    result.queryApplied = true
+    return result
   }
 }

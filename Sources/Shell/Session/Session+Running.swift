@@ -141,14 +141,14 @@ extension Session {
           status = result.status
           fromQuery = false
           if let query = output.query, let current = value {
-            value = try queried(current, by: query)
+            if !result.queryApplied { value = try queried(current, by: query) }
             fromQuery = true
           }
         }
       }
       guard let value else { return status }
       lastResult = value
-      ByteIO.write(try render(value, format: output.format, fromQuery: fromQuery))
+      try print(value, format: output.format, fromQuery: fromQuery)
       return status
     } catch {
       report(error)

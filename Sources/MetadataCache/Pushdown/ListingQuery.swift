@@ -1,0 +1,131 @@
+import JMESPath
+
+/// The part of a query over the manifest listing (`manifests`, `show-manifests`) that a
+/// store answers itself: which manifests, in what order, which slice of them, and what of
+/// each — or only how many. Backend-neutral: each store translates it through its own
+/// `ListingDialect`, and the answer must equal what the interpreter computes over the
+/// documents of `manifestDocuments` (docs/query.md, "Pushdown").
+public struct ListingQuery: Sendable, Equatable {
+  /// The fields of a manifest summary document. `repository` exists only in a listing of
+  /// every repository.
+  public enum Field: String, Sendable, Equatable {
+    case digest, repository, tags, timestamp
+  }
+
+  /// A text value a predicate compares: a field that always holds a string, the first
+  /// tag (null when untagged), or a literal.
+  public enum Text: Sendable, Equatable {
+    case field(Field)
+    case firstTag
+    case literal(String)
+  }
+
+  public enum Comparison: String, Sendable, Equatable {
+    case equal = "="
+    case notEqual = "<>"
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+  }
+
+  /// Whether a manifest is kept: JMESPath's truthiness of the filter, never unknown.
+  public indirect enum Predicate: Sendable, Equatable {
+    case constant(Bool)
+    case and(Predicate, Predicate)
+    case or(Predicate, Predicate)
+    case not(Predicate)
+    /// `tags == null`
+    case untagged
+    /// `tags[0] == null`: untagged, or an empty tag list.
+    case noFirstTag
+    /// A non-empty string field, or a non-empty tag list.
+    case truthy(Field)
+    /// Both sides non-null strings compared by code point; false when either is null.
+    case compare(Comparison, Text, Text)
+    /// `contains(tags, 'x')` on a tagged manifest.
+    case hasTag(String)
+    /// `contains(field, 'x')` on a string field: a substring.
+    case containsText(Field, String)
+  }
+
+  /// What each kept manifest becomes; a projection drops what is null, as JMESPath does.
+  public enum Projection: Sendable, Equatable {
+    /// The whole summary document.
+    case document
+    case field(Field)
+    /// `[a, b]`
+    case list([Field])
+    /// `{k: a, …}`
+    case hash([KeyedField])
+  }
+
+  public struct KeyedField: Sendable, Equatable {
+    public var key: String
+    public var field: Field
+    public init(key: String, field: Field) {
+      self.key = key
+      self.field = field
+    }
+  }
+
+  /// `[start:stop]` over the ordered manifests, Python's rules (negative counts from the end).
+  public struct Slice: Sendable, Equatable {
+    public var start: Int?
+    public var stop: Int?
+    public init(start: Int?, stop: Int?) {
+      self.start = start
+      self.stop = stop
+    }
+
+    /// The half-open range of positions it keeps among `count`.
+    public func positions(count: Int) -> Range<Int> {
+      func clamp(_ index: Int?, _ fallback: Int) -> Int {
+        guard var i = index else { return fallback }
+        if i < 0 { i = max(0, i + count) } else if i > count { i = count }
+        return i
+      }
+      let from = clamp(start, 0)
+      return from..<max(from, clamp(stop, count))
+    }
+  }
+
+  public var registryId: Int64
+  /// nil: every repository's manifests, with a `repository` field.
+  public var repository: String?
+  /// The listing's own order (`--orderby`); nil is repository, then digest.
+  public var listingOrder: DocumentOptions.Order?
+  public var filter: Predicate = .constant(true)
+  /// The manifests on which the interpreter would raise an error (`contains(tags, …)` on
+  /// an untagged one). When any exists the store declines, and the interpreter runs the
+  /// whole expression to raise that error exactly as it would.
+  public var failsOn: Predicate = .constant(false)
+  /// `sort_by(…, &field)`: a stable sort, ties kept in listing order.
+  public var sortKey: Field?
+  public var slice: Slice?
+  public var projection: Projection = .document
+  /// `length(…)`: only how many.
+  public var countOnly = false
+
+  public init(
+    registryId: Int64, repository: String?, listingOrder: DocumentOptions.Order? = nil
+  ) {
+    self.registryId = registryId
+    self.repository = repository
+    self.listingOrder = listingOrder
+  }
+
+  /// The fields the listing's documents have.
+  public var fields: [Field] {
+    repository == nil ? [.digest, .repository, .tags, .timestamp] : [.digest, .tags, .timestamp]
+  }
+}
+
+/// A store's answer to a `ListingQuery`.
+public enum ListingAnswer: Sendable {
+  case count(Int)
+  /// The projected manifests, in order, as the interpreter would build the array.
+  case documents([JSON])
+  /// The interpreter must run the whole expression (it raises an error there).
+  case declined(String)
+}

@@ -1,0 +1,144 @@
+/// A `ListingQuery` as SQL, written once for every backend; what differs between backends
+/// comes from its `ListingDialect`.
+public struct ListingSQL: Sendable {
+  /// A value bound to a placeholder.
+  public enum Argument: Sendable, Equatable {
+    case integer(Int64)
+    case text(String)
+  }
+
+  /// One statement and its arguments, in placeholder order.
+  public struct Statement: Sendable {
+    public var sql: String
+    public var arguments: [Argument]
+  }
+
+  public let query: ListingQuery
+  public let dialect: any ListingDialect
+  /// Only these repositories (by id): one chunk of a listing of every repository that a
+  /// store reads on several connections at once. The chunks together are the listing.
+  public var repositoryIds: [Int64]?
+
+  public init(_ query: ListingQuery, dialect: any ListingDialect) {
+    self.query = query
+    self.dialect = dialect
+  }
+
+  /// `(repository, digest, tagList, timestamp)` of the kept manifests, in order, limited to
+  /// `positions` when given (the slice, resolved against `count`).
+  public func rows(positions: Range<Int>? = nil) -> Statement {
+    var builder = Builder(dialect: dialect, repositoryIds: repositoryIds)
+    let source = builder.source(query, where: query.filter)
+    var order = listingOrder
+    if let key = query.sortKey { order = [column(key)] + order }
+    var sql =
+      "SELECT r.name, m.digest, m.tagList, m.timestamp \(source) ORDER BY "
+      + order.joined(separator: ", ")
+    if let positions { sql += " " + dialect.limit(positions.count, offset: positions.lowerBound) }
+    return Statement(sql: sql, arguments: builder.arguments)
+  }
+
+  /// How many manifests the filter keeps.
+  public func count() -> Statement {
+    var builder = Builder(dialect: dialect, repositoryIds: repositoryIds)
+    let source = builder.source(query, where: query.filter)
+    return Statement(sql: "SELECT count(*) \(source)", arguments: builder.arguments)
+  }
+
+  /// Whether any manifest would make the interpreter raise an error.
+  public func failure() -> Statement {
+    var builder = Builder(dialect: dialect, repositoryIds: repositoryIds)
+    let source = builder.source(query, where: query.failsOn)
+    return Statement(sql: "SELECT EXISTS (SELECT 1 \(source))", arguments: builder.arguments)
+  }
+
+  /// The documents' own order: repository then digest, or `--orderby` within one repository.
+  var listingOrder: [String] {
+    switch query.listingOrder {
+    case nil: ["r.name", "m.digest"]
+    case .timeAscending: ["m.timestamp ASC", "m.digest"]
+    case .timeDescending: ["m.timestamp DESC", "m.digest"]
+    }
+  }
+
+  func column(_ field: ListingQuery.Field) -> String { ListingSQLColumn.name(field) }
+
+  /// Collects arguments in the order their placeholders appear.
+  struct Builder {
+    let dialect: any ListingDialect
+    var repositoryIds: [Int64]?
+    var arguments: [Argument] = []
+
+    mutating func bind(_ argument: Argument) -> String {
+      arguments.append(argument)
+      return dialect.placeholder(arguments.count)
+    }
+
+    mutating func source(_ query: ListingQuery, where predicate: ListingQuery.Predicate)
+      -> String
+    {
+      let registry = bind(.integer(query.registryId))
+      var text = """
+        FROM repository r JOIN \(dialect.manifestTable(for: predicate)) ON m.repositoryId = r.id AND m.goneAt IS NULL \
+        WHERE r.registryId = \(registry) AND r.goneAt IS NULL
+        """
+      if let repository = query.repository { text += " AND r.name = \(bind(.text(repository)))" }
+      if let repositoryIds {
+        let ids = repositoryIds.map { bind(.integer($0)) }
+        text += " AND r.id IN (" + (ids.isEmpty ? "NULL" : ids.joined(separator: ", ")) + ")"
+      }
+      return text + " AND " + condition(predicate)
+    }
+
+    /// The predicate as an SQL condition that is true or false, never null, so `NOT`
+    /// means JMESPath's `!`.
+    mutating func condition(_ predicate: ListingQuery.Predicate) -> String {
+      switch predicate {
+      case .constant(let value): return value ? "(1 = 1)" : "(1 = 0)"
+      case .and(let a, let b): return "(\(condition(a)) AND \(condition(b)))"
+      case .or(let a, let b): return "(\(condition(a)) OR \(condition(b)))"
+      case .not(let a): return "(NOT \(condition(a)))"
+      case .untagged: return "(m.tagList IS NULL)"
+      case .noFirstTag: return "(m.tagList IS NULL OR m.tagList = '')"
+      case .truthy(.tags): return "(m.tagList IS NOT NULL AND m.tagList <> '')"
+      case .truthy(let field): return "(\(ListingSQLColumn.name(field)) <> '')"
+      case .compare(let comparison, let left, let right):
+        let l = text(left)
+        let r = text(right)
+        let compared = dialect.compareText(l, comparison, r)
+        // The first tag is null on an untagged manifest: null compares as nothing.
+        if left == .firstTag || right == .firstTag {
+          return "(m.tagList IS NOT NULL AND \(compared))"
+        }
+        return "(\(compared))"
+      case .hasTag(let tag):
+        let list = dialect.concat([dialect.tab, "m.tagList", dialect.tab])
+        let needle = dialect.concat([dialect.tab, bind(.text(tag)), dialect.tab])
+        return "(m.tagList IS NOT NULL AND \(dialect.containsText(list, needle)))"
+      case .containsText(let field, let needle):
+        if needle.isEmpty { return "(1 = 1)" }
+        return "(\(dialect.containsText(ListingSQLColumn.name(field), bind(.text(needle)))))"
+      }
+    }
+
+    mutating func text(_ text: ListingQuery.Text) -> String {
+      switch text {
+      case .field(let field): ListingSQLColumn.name(field)
+      case .firstTag: dialect.firstPart("m.tagList")
+      case .literal(let value): bind(.text(value))
+      }
+    }
+  }
+}
+
+/// Where each document field lives in the listing's join.
+enum ListingSQLColumn {
+  static func name(_ field: ListingQuery.Field) -> String {
+    switch field {
+    case .digest: "m.digest"
+    case .repository: "r.name"
+    case .tags: "m.tagList"
+    case .timestamp: "m.timestamp"
+    }
+  }
+}

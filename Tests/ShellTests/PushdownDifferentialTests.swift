@@ -1,0 +1,95 @@
+import Foundation
+import JMESPath
+import MetadataCache
+import SeededRandom
+import Testing
+
+@testable import Shell
+
+/// Issue 15, item 2: every query gives the same bytes whether the store answers part of
+/// it (pushdown) or the interpreter runs it over the documents, in every `-o` format and
+/// dialect, over random caches.
+@Suite struct PushdownDifferentialTests {
+  static let seeds: [UInt64] = [1, 2, 3, 4, 5, 6]
+  static let expressionsPerCache = 100
+
+  /// What a session prints for `manifests [REPO|--all] --query EXPR -o FORMAT`, per format,
+  /// or the error it reports; and whether the store answered.
+  static func outputs(
+    _ session: Session, expression: String, repository: String?,
+    options: DocumentOptions = DocumentOptions()
+  ) -> (texts: [String], pushed: Bool) {
+    do {
+      let info = try session.resolveRegistry("fuzz")
+      let output = try OutputOptions.parse(["--query", expression])
+      var result = try session.manifestListing(
+        registryId: info.id, repository: repository, options: options, output: output)
+      if !result.queryApplied, let value = result.value {
+        result.value = try session.queried(value, by: expression)
+      }
+      let value = result.value ?? .null
+      // The pushdown's side prints as the shell does, in small pieces where the format
+      // streams; the interpreter's side renders whole: the bytes must agree.
+      let texts = try OutputFormat.allCases.map { format -> String in
+        guard session.pushdownEnabled else {
+          return try session.render(value, format: format.rawValue, fromQuery: true)
+        }
+        var text = ""
+        try session.renderer(format: format.rawValue, fromQuery: true).write(value, pieceSize: 7) {
+          text += $0
+        }
+        return text
+      }
+      return (texts, result.queryApplied)
+    } catch {
+      return (["error: \(error)"], false)
+    }
+  }
+
+  @Test(arguments: seeds)
+  func sameBytesEitherWay(seed: UInt64) throws {
+    let cache = try PushdownCache(seed: seed)
+    defer { cache.remove() }
+    var generator = PushdownExpressionGenerator(
+      random: SeededRandom(seed: seed &* 7919), cache: cache)
+    var pushedCount = 0
+    // One pair of sessions per dialect, kept for the whole cache: opening one is the cost.
+    let environment = ["REGSH_HOME": cache.home.path, "REGSH_NOW": "2024-07-01T00:00:00Z"]
+    let pairs = Dialect.allCases.map { dialect in
+      let pushing = Session(environment: environment)
+      let interpreting = Session(environment: environment.merging(["REGSH_PUSHDOWN": "off"]) { $1 })
+      pushing.dialect = dialect
+      interpreting.dialect = dialect
+      return (dialect, pushing, interpreting)
+    }
+    for n in 0..<Self.expressionsPerCache {
+      let expression = generator.expression()
+      let repository: String? = n % 3 == 0 ? cache.repositories.first : nil
+      // `--orderby` on one repository: the store orders the listing itself.
+      let order: DocumentOptions.Order? =
+        n % 6 == 0 ? .timeDescending : n % 6 == 3 ? .timeAscending : nil
+      let options = DocumentOptions(order: order)
+      for (dialect, pushing, interpreting) in pairs {
+        let pushed = Self.outputs(
+          pushing, expression: expression, repository: repository, options: options)
+        let interpreted = Self.outputs(
+          interpreting, expression: expression, repository: repository, options: options)
+        if pushed.pushed { pushedCount += 1 }
+        // Says which format differs first, not the whole of both outputs.
+        let same = pushed.texts == interpreted.texts
+        let differing = pushed.texts.indices.first {
+          $0 >= interpreted.texts.count || pushed.texts[$0] != interpreted.texts[$0]
+        }
+        #expect(
+          same,
+          """
+          seed \(seed), \(dialect), \(repository ?? "--all"): \(expression)
+          \(differing.map { "-o \(OutputFormat.allCases[$0]): \(pushed.texts[$0].prefix(300)) ≠ \(interpreted.texts[min($0, interpreted.texts.count - 1)].prefix(300))" } ?? "\(pushed.texts.prefix(1)) ≠ \(interpreted.texts.prefix(1))")
+          """)
+      }
+    }
+    // The generator must exercise the store, not only the fallback.
+    #expect(
+      pushedCount > Self.expressionsPerCache, "only \(pushedCount) answers came from the store")
+  }
+}
