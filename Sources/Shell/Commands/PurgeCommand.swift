@@ -85,6 +85,12 @@ public struct PurgeCommand: SessionCommand {
   )
   var cached = false
 
+  @Flag(
+    help:
+      "Exit 0 when there is nothing to delete, 2 when deletions are planned (dry run) or made, 1 on error."
+  )
+  var detailedExitcode = false
+
   @Option(
     name: [.customShort("o"), .long],
     help:
@@ -166,12 +172,17 @@ public struct PurgeCommand: SessionCommand {
           : "\nNumber of deleted tags: \(counts.tags)\nNumber of deleted manifests: \(counts.manifests)"
       )
       for line in session.describe(skipped: log.skipped) { session.printError(line) }
-      return CommandResult(nil, status: counts.failures == 0 ? 0 : 1)
+      return CommandResult(nil, status: status(counts))
     }
     let document = dryRun ? plan.document : log.outcomeDocument(registry: info.name, counts: counts)
-    return CommandResult(
-      document, output: nil, status: counts.failures == 0 ? 0 : 1
-    ).formatted(output ?? "json")
+    return CommandResult(document, output: nil, status: status(counts)).formatted(output ?? "json")
+  }
+
+  /// acr's 0 or 1; with --detailed-exitcode, 2 when anything was (or would be) deleted, so
+  /// a scheduled job can tell "cleaned up" from "nothing to do".
+  func status(_ counts: PurgeRunner.Counts) -> Int32 {
+    if counts.failures > 0 { return 1 }
+    return detailedExitcode && counts.tags + counts.manifests > 0 ? 2 : 0
   }
 
   /// acr's rule: 0 or less → the default, with its message; more than 32 → 32.
