@@ -33,11 +33,23 @@ public enum PlanDrift {
         let extra = Set(new.tags).subtracting(old.tags).sorted().first
       {
         drifted.append(Drifted(decision: old, reason: "tagged since the plan: \(extra)"))
+      } else if old.kind == .manifest,
+        let lost = Set(old.tags).subtracting(new.tags).sorted().first
+      {
+        // Its tag moved elsewhere: the image the plan named by that tag is not this one now.
+        drifted.append(Drifted(decision: old, reason: "retagged: \(lost) no longer points at it"))
       } else if new.action != old.action {
         let why =
           new.keptBy.isEmpty
           ? "its action is now \(new.action.rawValue)" : new.keptBy.joined(separator: "; ")
         drifted.append(Drifted(decision: old, reason: "now kept: \(why)"))
+      } else if new.chosenBy != old.chosenBy {
+        drifted.append(
+          Drifted(
+            decision: old,
+            reason:
+              "now chosen by \(new.chosenBy.joined(separator: ", ")), was \(old.chosenBy.joined(separator: ", "))"
+          ))
       } else {
         proceed.append(old)
       }
