@@ -4,6 +4,7 @@ import Foundation
 import ImageActions
 import JMESPath
 import MetadataCache
+import RegistryAPI
 
 /// `purge` (also `acr purge`): `acr purge`'s flags and output, run through regsh's workflows,
 /// so every deletion gets the live re-check, protection, the audit log and restore.
@@ -66,8 +67,13 @@ public struct PurgeCommand: SessionCommand {
   @Option(help: "How many deletes run at once (1-32; default: the number of processors).")
   var concurrency: Int?
 
-  @Option(help: "Repositories per catalog page when the registry is listed.")
-  var repositoryPageSize: Int32 = 100
+  // acr's default is 100; regsh lets the registry choose unless the flag is given, since
+  // the client's page size also pages tag lists.
+  @Option(
+    help:
+      "Repositories per catalog page when the registry is listed (also pages tag lists; default: the registry's)."
+  )
+  var repositoryPageSize: Int32?
 
   @Option(
     help: "Accepted for acr purge's command lines; regsh's regular expressions need no timeout.")
@@ -125,7 +131,7 @@ public struct PurgeCommand: SessionCommand {
     } catch {
       throw ShellError.failed(error.description)
     }
-    guard repositoryPageSize > 0 else {
+    if let repositoryPageSize, repositoryPageSize <= 0 {
       throw ShellError.failed("--repository-page-size must be at least 1")
     }
     let text = output == nil
@@ -203,7 +209,26 @@ public struct PurgeCommand: SessionCommand {
   /// The repositories a purge may touch, synced first: those the cache knows and those a
   /// filter names literally (acr lists the registry; regsh plans from its cache).
   func syncForPurge(_ session: Session, _ info: RegistryInfo, _ policy: PurgePolicy) async throws {
-    try await session.sync(info, repositories: nil)
+    guard let repositoryPageSize else {
+      try await session.sync(info, repositories: nil)
+      return
+    }
+    // A client of its own, paging the catalog as asked (`n=`); the session's clients keep
+    // the registry's page size for every other command.
+    var options = try session.baseRegistryOptions()
+    options.insecure = info.insecure
+    options.pageSize = Int(repositoryPageSize)
+    switch info.flavor {
+    case "acr": options.flavor = .acr
+    case "distribution": options.flavor = .distribution
+    default: options.flavor = .automatic
+    }
+    let client = try RegistryClient(server: info.url, options: options)
+    let report = try await Synchronizer(store: try session.store(), registry: info, client: client)
+      .sync(repositories: nil)
+    for skipped in report.skipped {
+      session.printError(Session.describe(skipped, on: info.name))
+    }
   }
 
   /// Filters whose repository part is a plain name the cache does not hold: acr's

@@ -14,6 +14,7 @@ final class PurgeLog: @unchecked Sendable {
   private var deletedManifests: [JSON] = []
   private var alreadyGone: [JSON] = []
   private var failures: [JSON] = []
+  private var notAllowed: [JSON] = []
   private(set) var skipped: [SkippedTarget] = []
 
   init(host: String, dryRun: Bool, printing: Bool) {
@@ -50,6 +51,15 @@ final class PurgeLog: @unchecked Sendable {
     case .manifestAlreadyGone(let repository, let digest):
       say("Skipped \(safe("\(host)/\(repository)@\(digest)")), HTTP status: 404")
       alreadyGone.append(.string("\(repository)@\(digest)"))
+    case .unlocked(let reference):
+      say("Unlocked \(safe("\(host)/\(reference)"))")
+    case .unlockFailed(let reference, let reason):
+      say(
+        "Warning: Failed to unlock \(safe("\(host)/\(reference)")), error: \(safe(reason)). Will attempt deletion anyway."
+      )
+    case .locked(let reference):
+      say("Skipped \(safe("\(host)/\(reference)")), operation not allowed, HTTP status: 405")
+      notAllowed.append(.string(reference))
     case .skipped(let item):
       skipped.append(item)
     case .failed(let reference, let reason):
@@ -70,7 +80,7 @@ final class PurgeLog: @unchecked Sendable {
       "registry": .string(registry),
       "deletedTags": .array(deletedTags), "deletedManifests": .array(deletedManifests),
       "alreadyGone": .array(alreadyGone), "skipped": .array(skipped.map(\.document)),
-      "failed": .array(failures),
+      "failed": .array(failures), "locked": .array(notAllowed),
       "numberOfDeletedTags": .int(counts.tags), "numberOfDeletedManifests": .int(counts.manifests),
     ])
   }
