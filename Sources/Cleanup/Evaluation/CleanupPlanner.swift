@@ -29,7 +29,8 @@ public struct CleanupPlanner: Sendable {
     let needsManifests = policy.untagged != .none || policy.timeBasis == .created
     for repository in try repositories() {
       let facts = try store.retentionFacts(
-        registryId: registryId, repository: repository, manifests: needsManifests)
+        registryId: registryId, repository: repository, manifests: needsManifests,
+        tags: policy.untagged != .only)
       plan.repositories.append(evaluation.evaluate(facts))
     }
     return plan

@@ -105,6 +105,12 @@ public struct PolicyEvaluation: Sendable {
       }
       decisions.append(decision)
     }
+    // The tags a rule keeps (a set, since every image with tags asks about each of them).
+    var keptTags = Set<String>()
+    for (position, verdicts) in tagVerdicts
+    where verdicts.contains(where: { if case .keep = $0.verdict { true } else { false } }) {
+      keptTags.insert(tagUnits[position].reference)
+    }
     var images: [PolicyDecision] = []
     for (position, unit) in imageUnits.enumerated() {
       guard let verdicts = imageVerdicts[position] else { continue }
@@ -113,7 +119,7 @@ public struct PolicyEvaluation: Sendable {
         decision.action = .delete
         if policy.combination == .keepWins,
           let stays = unit.tags.first(where: { tag in
-            protection.tags[tag] != nil || tagKept(tagUnits, tagVerdicts, tag)
+            protection.tags[tag] != nil || keptTags.contains(tag)
               || (tagStays.contains(tag)
                 && !removingRules(verdicts).contains { matches($0, tag: tag) })
           })
@@ -153,12 +159,6 @@ public struct PolicyEvaluation: Sendable {
 
   func removingRules(_ verdicts: [(rule: Rule, verdict: Verdict)]) -> [Rule] {
     verdicts.compactMap { if case .remove = $0.verdict { $0.rule } else { nil } }
-  }
-
-  func tagKept(_ units: [Unit], _ verdicts: Verdicts, _ tag: String) -> Bool {
-    guard let position = units.firstIndex(where: { $0.reference == tag }) else { return false }
-    return verdicts[position]?.contains { if case .keep = $0.verdict { true } else { false } }
-      ?? false
   }
 
   /// One rule's verdict over what it selects: newest first (no time last, then by name),

@@ -79,91 +79,104 @@ public struct PurgeEvaluation: Sendable {
   public func manifestPhase(
     _ facts: RepositoryFacts, removedTags: Set<String>, into plan: inout RepositoryPlan
   ) {
-    var kept: [String: KeepReason] = [:]
-    var candidates: [String: String] = [:]  // digest → time
-    var byDigest: [String: ManifestFact] = [:]
-    for manifest in facts.manifests { byDigest[manifest.digest] = manifest }
-    for manifest in facts.manifests {
-      let digest = manifest.digest
+    // Positions, not digests, index everything here: a million manifests are hashed once.
+    let manifests = facts.manifests
+    var kept = [KeepReason?](repeating: nil, count: manifests.count)
+    var times = [String?](repeating: nil, count: manifests.count)
+    var isCandidate = [Bool](repeating: false, count: manifests.count)
+    var hasIndexes = false
+    for (n, manifest) in manifests.enumerated() {
       let time = policy.timeBasis.time(of: manifest)
-      if manifest.tags.contains(where: { !removedTags.contains($0) }) {
-        kept[digest] = .tagged
+      times[n] = time
+      if !manifest.children.isEmpty { hasIndexes = true }
+      if !manifest.tags.isEmpty, manifest.tags.contains(where: { !removedTags.contains($0) }) {
+        kept[n] = .tagged
       } else if !policy.includeLocked && isLocked(manifest.changeableAttributes) {
-        kept[digest] = .locked
+        kept[n] = .locked
       } else if time == nil {
-        kept[digest] = .noReadableTime
+        kept[n] = .noReadableTime
       } else if time! >= policy.cutoff {
-        kept[digest] = .newerThanCutoff
+        kept[n] = .newerThanCutoff
       } else if let subject = manifest.subjectDigest {
-        kept[digest] = .hasSubject(subject)
+        kept[n] = .hasSubject(subject)
       } else if manifest.mediaType.isEmpty {
-        kept[digest] = .noMediaType
+        kept[n] = .noMediaType
       } else {
-        candidates[digest] = time!
+        isCandidate[n] = true
       }
     }
-    // A kept index keeps what it lists, through nested indexes; a locked one too.
-    var queue = kept.keys.filter { !(byDigest[$0]?.children.isEmpty ?? true) }
-    while let index = queue.popLast() {
-      for child in byDigest[index]?.children ?? [] where candidates[child] != nil {
-        candidates[child] = nil
-        kept[child] = .childOfKeptIndex(index)
-        queue.append(child)
+    if hasIndexes {
+      var position: [String: Int] = [:]
+      position.reserveCapacity(manifests.count)
+      for (n, manifest) in manifests.enumerated() { position[manifest.digest] = n }
+      // A kept index keeps what it lists, through nested indexes; a locked one too.
+      var queue = manifests.indices.filter { kept[$0] != nil && !manifests[$0].children.isEmpty }
+      while let index = queue.popLast() {
+        for child in manifests[index].children {
+          guard let c = position[child], isCandidate[c] else { continue }
+          isCandidate[c] = false
+          kept[c] = .childOfKeptIndex(manifests[index].digest)
+          queue.append(c)
+        }
       }
+      if policy.keep > 0 {
+        keepNewest(
+          manifests, times: times, position: position, isCandidate: &isCandidate, kept: &kept)
+      }
+    } else if policy.keep > 0 {
+      keepNewest(manifests, times: times, position: [:], isCandidate: &isCandidate, kept: &kept)
     }
-    if policy.keep > 0 { keepNewest(&candidates, kept: &kept, byDigest: byDigest) }
 
-    for manifest in facts.manifests {
-      let time = policy.timeBasis.time(of: manifest)
-      if let time = candidates[manifest.digest] {
-        plan.manifestDeletions.append(
-          Decision(reference: manifest.digest, digest: manifest.digest, time: time))
-      } else if let reason = kept[manifest.digest] {
+    var deletions: [Int] = []
+    for n in manifests.indices {
+      if isCandidate[n] {
+        deletions.append(n)
+      } else if let reason = kept[n] {
         if reason == .tagged {
           plan.taggedManifests += 1
         } else {
           plan.keptManifests.append(
             Decision(
-              reference: manifest.digest, digest: manifest.digest, time: time,
+              reference: manifests[n].digest, digest: manifests[n].digest, time: times[n],
               keptBecause: reason))
         }
       }
     }
-    // Newest first, then by digest; positions are sorted, as in the tag phase.
-    let deletions = plan.manifestDeletions
-    let order = deletions.indices.sorted { a, b in
-      let x = deletions[a]
-      let y = deletions[b]
-      if x.time != y.time { return (x.time ?? "") > (y.time ?? "") }
-      return x.digest < y.digest
+    // Newest first, then by digest.
+    deletions.sort { a, b in
+      times[a] != times[b]
+        ? (times[a] ?? "") > (times[b] ?? "") : manifests[a].digest < manifests[b].digest
     }
-    plan.manifestDeletions = order.map { deletions[$0] }
+    plan.manifestDeletions = deletions.map {
+      Decision(reference: manifests[$0].digest, digest: manifests[$0].digest, time: times[$0])
+    }
   }
 
   /// `--keep N` for untagged manifests: an untagged index and the untagged children it
   /// lists count as one, so N keeps whole images and never splits them.
   func keepNewest(
-    _ candidates: inout [String: String], kept: inout [String: KeepReason],
-    byDigest: [String: ManifestFact]
+    _ manifests: [ManifestFact], times: [String?], position: [String: Int],
+    isCandidate: inout [Bool], kept: inout [KeepReason?]
   ) {
-    var listedByCandidate: Set<String> = []
-    for digest in candidates.keys {
-      for child in byDigest[digest]?.children ?? [] where candidates[child] != nil {
-        listedByCandidate.insert(child)
+    var listedByCandidate = Set<Int>()
+    for n in manifests.indices where isCandidate[n] {
+      for child in manifests[n].children {
+        if let c = position[child], isCandidate[c] { listedByCandidate.insert(c) }
       }
     }
-    let tops = candidates.keys.filter { !listedByCandidate.contains($0) }
-      .sorted { (candidates[$0]!, $1) > (candidates[$1]!, $0) }
+    let tops = manifests.indices.filter { isCandidate[$0] && !listedByCandidate.contains($0) }
+      .sorted { (times[$0]!, manifests[$1].digest) > (times[$1]!, manifests[$0].digest) }
     for top in tops.prefix(policy.keep) {
-      guard candidates[top] != nil else { continue }
-      candidates[top] = nil
+      guard isCandidate[top] else { continue }
+      isCandidate[top] = false
       kept[top] = .keptNewest(policy.keep)
       var queue = [top]
       while let index = queue.popLast() {
-        for child in byDigest[index]?.children ?? [] where candidates[child] != nil {
-          candidates[child] = nil
-          kept[child] = .keptWithIndex(top)
-          queue.append(child)
+        for child in manifests[index].children {
+          guard let c = position[child], isCandidate[c] else { continue }
+          isCandidate[c] = false
+          kept[c] = .keptWithIndex(manifests[top].digest)
+          queue.append(c)
         }
       }
     }

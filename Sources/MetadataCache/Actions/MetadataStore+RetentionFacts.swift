@@ -85,9 +85,9 @@ extension MetadataStore {
 
   /// The current tags of `repository`; with `manifests`, also its live manifests with their
   /// children (the manifest phase needs them; the tag phase does not).
-  public func retentionFacts(registryId: Int64, repository: String, manifests: Bool) throws
-    -> RepositoryFacts
-  {
+  public func retentionFacts(
+    registryId: Int64, repository: String, manifests: Bool, tags readTags: Bool = true
+  ) throws -> RepositoryFacts {
     try read { db in
       guard
         let repositoryId = try Int64.fetchOne(
@@ -101,7 +101,7 @@ extension MetadataStore {
           SELECT name, digest, registryUpdated, sinceTime, changeableAttributes FROM tag
           WHERE repositoryId = ? AND untilTime IS NULL
           """, arguments: [repositoryId])
-      while let row = try tagRows.next() {
+      while readTags, let row = try tagRows.next() {
         tags.append(
           TagFact(
             name: row[0], digest: row[1], registryUpdated: row[2], since: row[3],
@@ -128,6 +128,11 @@ extension MetadataStore {
             registryUpdated: row[4], configCreated: row[5], firstSeen: row[6],
             subjectDigest: row[7], changeableAttributes: row[8]))
       }
+      // Only an index lists children: a repository without one (most) skips the join,
+      // which costs a lookup per manifest.
+      guard facts.contains(where: { Self.mayList($0.mediaType) }) else {
+        return RepositoryFacts(repository: repository, tags: tags, manifests: facts)
+      }
       let children = try Row.fetchCursor(
         db,
         sql: """
@@ -139,5 +144,11 @@ extension MetadataStore {
       }
       return RepositoryFacts(repository: repository, tags: tags, manifests: facts)
     }
+  }
+
+  /// Whether a manifest of this media type can list others (an OCI index, a Docker
+  /// manifest list); an empty media type is unknown, so it may.
+  static func mayList(_ mediaType: String) -> Bool {
+    mediaType.isEmpty || mediaType.hasSuffix("index.v1+json") || mediaType.contains("manifest.list")
   }
 }

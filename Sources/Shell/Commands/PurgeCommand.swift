@@ -161,6 +161,7 @@ public struct PurgeCommand: SessionCommand {
       session.print("\(TerminalSafeText.escape(missing)) repository not found")
     }
     let log = PurgeLog(host: Self.loginServer(info), dryRun: dryRun, printing: text)
+    defer { log.flush() }
     var counts = PurgeRunner.Counts()
     if dryRun && cached {
       // Nothing is asked of the registry: the plan as the cache has it.
@@ -171,6 +172,7 @@ public struct PurgeCommand: SessionCommand {
         maxDeletes: maxDeletes, concurrency: concurrency)
       counts = try await runner.run(plan, dryRun: dryRun, onEvent: log.record)
     }
+    log.flush()
     if text {
       session.print(
         dryRun

@@ -68,9 +68,33 @@ final class PurgeLog: @unchecked Sendable {
     }
   }
 
+  /// A dry run's lines are gathered and written in large pieces (a million-tag dry run is a
+  /// million lines); a real run writes each line as it happens, so a log shows how far a
+  /// killed run got.
+  private var pending: [UInt8] = []
+
   private func say(_ line: String) {
     guard printing else { return }
-    ByteIO.write(line + "\n")
+    guard dryRun else {
+      ByteIO.write(line + "\n")
+      return
+    }
+    pending.append(contentsOf: line.utf8)
+    pending.append(UInt8(ascii: "\n"))
+    if pending.count >= 1 << 16 { flushLocked() }
+  }
+
+  private func flushLocked() {
+    guard !pending.isEmpty else { return }
+    ByteIO.write(pending)
+    pending.removeAll(keepingCapacity: true)
+  }
+
+  /// Writes what a dry run has gathered; before anything else is printed.
+  func flush() {
+    lock.lock()
+    defer { lock.unlock() }
+    flushLocked()
   }
 
   func outcomeDocument(registry: String, counts: PurgeRunner.Counts) -> JSON {
