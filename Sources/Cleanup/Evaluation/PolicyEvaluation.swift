@@ -174,12 +174,16 @@ public struct PolicyEvaluation: Sendable {
       }
     }
     let cutoff = rule.keepWithin.map { Timestamp.format(now.addingTimeInterval(-$0)) }
+    // The reasons are the same text for every unit a rule keeps: made once, shared.
+    let noTime = Verdict.keep("\(rule.id): no readable time")
+    let within = rule.keepWithin.map { Verdict.keep("\(rule.id): within \(Self.days($0))") }
+    let newestReason = rule.keepNewest.map { Verdict.keep("\(rule.id): one of the \($0) newest") }
     var seen: [String: Int] = [:]
     var verdicts = [Verdict](repeating: .remove, count: units.count)
     for position in order {
       let unit = units[position]
       guard let time = unit.time else {
-        verdicts[position] = .keep("\(rule.id): no readable time")
+        verdicts[position] = noTime
         continue
       }
       let group = groupKey(rule, unit)
@@ -187,13 +191,15 @@ public struct PolicyEvaluation: Sendable {
         let n = seen[group, default: 0]
         seen[group] = n + 1
         if n < newest {
-          let scope = rule.groupBy == nil ? "" : " of \(rule.groupBy!.rawValue) \(group)"
-          verdicts[position] = .keep("\(rule.id): one of the \(newest) newest\(scope)")
+          verdicts[position] =
+            rule.groupBy == nil
+            ? newestReason!
+            : .keep("\(rule.id): one of the \(newest) newest of \(rule.groupBy!.rawValue) \(group)")
           continue
         }
       }
       if let cutoff, time >= cutoff {
-        verdicts[position] = .keep("\(rule.id): within \(Self.days(rule.keepWithin!))")
+        verdicts[position] = within!
       }
     }
     return verdicts

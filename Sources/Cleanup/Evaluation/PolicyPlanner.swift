@@ -27,10 +27,19 @@ public struct PolicyPlanner: Sendable {
       registry: registry.name, source: evaluation.policy.source,
       now: Timestamp.format(evaluation.now), timeBasis: evaluation.timeBasis,
       limits: evaluation.policy.limits)
-    for repository in try repositories() {
-      let facts = try store.retentionFacts(
-        registryId: registry.id, repository: repository, manifests: true)
-      plan.decisions += evaluation.evaluate(facts)
+    let repositories = try repositories()
+    if repositories.count > CleanupPlanner.bulkReadThreshold {
+      let all = try store.retentionFacts(
+        registryId: registry.id, repositories: Set(repositories), manifests: true)
+      for repository in repositories {
+        if let facts = all[repository] { plan.decisions += evaluation.evaluate(facts) }
+      }
+    } else {
+      for repository in repositories {
+        let facts = try store.retentionFacts(
+          registryId: registry.id, repository: repository, manifests: true)
+        plan.decisions += evaluation.evaluate(facts)
+      }
     }
     if countBytes { try count(&plan) }
     return plan

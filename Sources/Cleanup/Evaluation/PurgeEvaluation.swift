@@ -7,8 +7,14 @@ import MetadataCache
 /// other).
 public struct PurgeEvaluation: Sendable {
   public let policy: PurgePolicy
+  /// Whether what stays is listed with its reason (the plan document shows it; acr's lines
+  /// and a real run do not need it, and a million kept manifests cost time to list).
+  public var listsKept = true
 
-  public init(policy: PurgePolicy) { self.policy = policy }
+  public init(policy: PurgePolicy, listsKept: Bool = true) {
+    self.policy = policy
+    self.listsKept = listsKept
+  }
 
   /// Both phases: tags first, then the manifests as they stand once those tags are gone.
   public func evaluate(_ facts: RepositoryFacts) -> RepositoryPlan {
@@ -65,7 +71,7 @@ public struct PurgeEvaluation: Sendable {
       }
       if decision.keptBecause == nil {
         plan.tagRemovals.append(decision)
-      } else {
+      } else if listsKept {
         plan.keptTags.append(decision)
       }
     }
@@ -134,7 +140,7 @@ public struct PurgeEvaluation: Sendable {
       } else if let reason = kept[n] {
         if reason == .tagged {
           plan.taggedManifests += 1
-        } else {
+        } else if listsKept {
           plan.keptManifests.append(
             Decision(
               reference: manifests[n].digest, digest: manifests[n].digest, time: times[n],

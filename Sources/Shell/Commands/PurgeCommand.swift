@@ -156,7 +156,8 @@ public struct PurgeCommand: SessionCommand {
     if !cached { try await syncForPurge(session, info, checked.policy) }
 
     let planner = CleanupPlanner(store: try session.store(), registry: info, policy: checked.policy)
-    let plan = try planner.plan()
+    // Only the dry run's plan document lists what stays.
+    let plan = try planner.plan(listingKept: dryRun && !text)
     for missing in literalRepositoriesMissing(checked.policy, plan) where text {
       session.print("\(TerminalSafeText.escape(missing)) repository not found")
     }
