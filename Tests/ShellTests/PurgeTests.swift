@@ -179,6 +179,21 @@ struct PurgeTests {
     #expect(try await world.state() == before)
   }
 
+  /// `--detailed-exitcode`: 2 when something would be or was deleted, 0 when nothing.
+  @Test func theDetailedExitCodeSaysWhetherAnythingChanged() async throws {
+    let world = try await World(releases: 2)
+    let planned = try world.regsh(Self.purge + ["--dry-run", "--detailed-exitcode"])
+    #expect(planned.status == 2, "\(planned.stderr)")
+    let done = try world.regsh(Self.purge + ["--detailed-exitcode"])
+    #expect(done.status == 2, "\(done.stderr)")
+    let nothing = try world.regsh(Self.purge + ["--detailed-exitcode"])
+    #expect(nothing.status == 0, "\(nothing.stdout)\(nothing.stderr)")
+    #expect(nothing.stdout.hasSuffix("Number of deleted tags: 0\nNumber of deleted manifests: 0\n"))
+    // Without the flag a run that deletes exits 0, as acr purge does.
+    let world2 = try await World(releases: 1)
+    #expect(try world2.regsh(Self.purge).status == 0)
+  }
+
   /// `--repository-page-size` pages the catalog (`n=1`: one repository per page) and every
   /// repository is still found.
   @Test func aRepositoryPageSizePagesTheCatalogAndMissesNothing() async throws {
