@@ -40,11 +40,16 @@ final class PurgeLog: @unchecked Sendable {
           + safe(repository))
     case .tagDeleted(let repository, let tag):
       say((dryRun ? "Would delete: " : "Deleted ") + safe("\(host)/\(repository):\(tag)"))
-      deletedTags.append(.object(["repository": .string(repository), "tag": .string(tag)]))
+      // The outcome document is printed instead of the lines, never with them.
+      if !printing {
+        deletedTags.append(.object(["repository": .string(repository), "tag": .string(tag)]))
+      }
     case .manifestDeleted(let repository, let digest):
       say((dryRun ? "Would delete: " : "Deleted ") + safe("\(host)/\(repository)@\(digest)"))
-      deletedManifests.append(
-        .object(["repository": .string(repository), "digest": .string(digest)]))
+      if !printing {
+        deletedManifests.append(
+          .object(["repository": .string(repository), "digest": .string(digest)]))
+      }
     case .tagAlreadyGone(let repository, let tag):
       say("Skipped \(safe("\(host)/\(repository):\(tag)")), HTTP status: 404")
       alreadyGone.append(.string("\(repository):\(tag)"))
