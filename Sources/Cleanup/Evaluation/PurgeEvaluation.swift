@@ -38,11 +38,16 @@ public struct PurgeEvaluation: Sendable {
     let manifests =
       policy.timeBasis == .created
       ? Dictionary(facts.manifests.map { ($0.digest, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
-    var matching: [TagFact] = []
+    // Positions into the facts, not copies of them: copying a fact retains each string.
+    let tags = facts.tags
+    var matching: [Int] = []
     var times: [String?] = []
-    for tag in facts.tags where filters.contains(where: { $0.matches(tag: tag.name) }) {
-      matching.append(tag)
-      times.append(policy.timeBasis.time(of: tag, manifest: manifests[tag.digest]))
+    for n in tags.indices where filters.contains(where: { $0.matches(tag: tags[n].name) }) {
+      matching.append(n)
+      times.append(
+        policy.timeBasis == .created
+          ? policy.timeBasis.time(of: tags[n], manifest: manifests[tags[n].digest])
+          : policy.timeBasis.time(of: tags[n], manifest: nil))
     }
     // Newest first, no time last, then by name. Positions are sorted, not the facts: moving
     // large values is what a million-tag sort would spend its time on.
@@ -51,19 +56,19 @@ public struct PurgeEvaluation: Sendable {
       case (let x?, let y?) where x != y: x > y
       case (.some, nil): true
       case (nil, .some): false
-      default: matching[a].name < matching[b].name
+      default: tags[matching[a]].name < tags[matching[b]].name
       }
     }
     var eligibleSeen = 0
     for position in order {
       let tag = matching[position]
       let time = times[position]
-      var decision = Decision(reference: tag.name, digest: tag.digest, time: time)
+      var decision = Decision(reference: tags[tag].name, digest: tags[tag].digest, time: time)
       if time == nil {
         decision.keptBecause = .noReadableTime
       } else if time! >= policy.cutoff {
         decision.keptBecause = .newerThanCutoff
-      } else if !policy.includeLocked && isLocked(tag.changeableAttributes) {
+      } else if !policy.includeLocked && isLocked(tags[tag].changeableAttributes) {
         decision.keptBecause = .locked
       } else if eligibleSeen < policy.keep {
         eligibleSeen += 1
@@ -91,21 +96,24 @@ public struct PurgeEvaluation: Sendable {
     var times = [String?](repeating: nil, count: manifests.count)
     var isCandidate = [Bool](repeating: false, count: manifests.count)
     var hasIndexes = false
-    for (n, manifest) in manifests.enumerated() {
-      let time = policy.timeBasis.time(of: manifest)
+    // Fields are read in place (`manifests[n].…`): a copy of a fact retains each string.
+    for n in manifests.indices {
+      let time = policy.timeBasis.time(of: manifests[n])
       times[n] = time
-      if !manifest.children.isEmpty { hasIndexes = true }
-      if !manifest.tags.isEmpty, manifest.tags.contains(where: { !removedTags.contains($0) }) {
+      if !manifests[n].children.isEmpty { hasIndexes = true }
+      if !manifests[n].tags.isEmpty,
+        manifests[n].tags.contains(where: { !removedTags.contains($0) })
+      {
         kept[n] = .tagged
-      } else if !policy.includeLocked && isLocked(manifest.changeableAttributes) {
+      } else if !policy.includeLocked && isLocked(manifests[n].changeableAttributes) {
         kept[n] = .locked
       } else if time == nil {
         kept[n] = .noReadableTime
       } else if time! >= policy.cutoff {
         kept[n] = .newerThanCutoff
-      } else if let subject = manifest.subjectDigest {
+      } else if let subject = manifests[n].subjectDigest {
         kept[n] = .hasSubject(subject)
-      } else if manifest.mediaType.isEmpty {
+      } else if manifests[n].mediaType.isEmpty {
         kept[n] = .noMediaType
       } else {
         isCandidate[n] = true
