@@ -36,15 +36,21 @@ public struct PolicyEvaluation: Sendable {
 
   public func evaluate(_ facts: RepositoryFacts) -> [PolicyDecision] {
     guard policy.covers(repository: facts.repository) else { return [] }
-    let manifests = Dictionary(
-      facts.manifests.map { ($0.digest, $0) }, uniquingKeysWith: { a, _ in a })
+    // Positions by digest, not copies of the facts (a copy retains each string).
+    var manifestAt: [String: Int] = [:]
+    manifestAt.reserveCapacity(facts.manifests.count)
+    for (n, manifest) in facts.manifests.enumerated() where manifestAt[manifest.digest] == nil {
+      manifestAt[manifest.digest] = n
+    }
     var tagsOf: [String: [String]] = [:]
     for tag in facts.tags { tagsOf[tag.digest, default: []].append(tag.name) }
 
     let tagUnits = facts.tags.map {
       Unit(
         kind: .tag, reference: $0.name, digest: $0.digest, tags: [$0.name],
-        time: timeBasis.time(of: $0, manifest: manifests[$0.digest]))
+        time: timeBasis == .created
+          ? timeBasis.time(of: $0, manifest: manifestAt[$0.digest].map { facts.manifests[$0] })
+          : timeBasis.time(of: $0, manifest: nil))
     }
     let imageUnits = facts.manifests.map {
       Unit(
@@ -132,7 +138,7 @@ public struct PolicyEvaluation: Sendable {
       }
       images.append(decision)
     }
-    guardGraph(&images, manifests: manifests)
+    guardGraph(&images, manifests: facts.manifests, at: manifestAt)
     // A tag untagged here whose image is deleted goes with it: one request, not two.
     let deleted = Set(images.filter(\.goes).map(\.digest))
     decisions.removeAll { $0.goes && deleted.contains($0.digest) }
@@ -285,26 +291,29 @@ public struct PolicyEvaluation: Sendable {
 
   /// What a kept index lists stays (through nested indexes), and a referrer stays while its
   /// subject does: deleting either would break an image that is kept.
-  func guardGraph(_ images: inout [PolicyDecision], manifests: [String: ManifestFact]) {
+  func guardGraph(
+    _ images: inout [PolicyDecision], manifests: [ManifestFact], at manifestAt: [String: Int]
+  ) {
     var position: [String: Int] = [:]
     for (n, decision) in images.enumerated() { position[decision.digest] = n }
     var deleted = Set(images.filter(\.goes).map(\.digest))
     guard !deleted.isEmpty else { return }
-    var queue = manifests.values.filter { !$0.children.isEmpty && !deleted.contains($0.digest) }
-      .map(\.digest)
+    var queue = manifests.indices.filter {
+      !manifests[$0].children.isEmpty && !deleted.contains(manifests[$0].digest)
+    }
     while let index = queue.popLast() {
-      for child in manifests[index]?.children ?? [] where deleted.contains(child) {
+      for child in manifests[index].children where deleted.contains(child) {
         deleted.remove(child)
         if let n = position[child] {
           images[n].action = .keep
-          images[n].keptBy.append("listed by the kept index \(index)")
+          images[n].keptBy.append("listed by the kept index \(manifests[index].digest)")
         }
-        queue.append(child)
+        if let c = manifestAt[child] { queue.append(c) }
       }
     }
     for (n, decision) in images.enumerated() where decision.goes {
-      if let subject = manifests[decision.digest]?.subjectDigest, manifests[subject] != nil,
-        !deleted.contains(subject)
+      if let m = manifestAt[decision.digest], let subject = manifests[m].subjectDigest,
+        manifestAt[subject] != nil, !deleted.contains(subject)
       {
         images[n].action = .keep
         images[n].keptBy.append("a referrer of \(subject), which stays")
@@ -314,14 +323,16 @@ public struct PolicyEvaluation: Sendable {
 
   /// Newest first, no time last, then by reference: the order people read a plan in.
   static func ordered(_ decisions: [PolicyDecision]) -> [PolicyDecision] {
-    decisions.sorted { a, b in
-      switch (a.time, b.time) {
-      case (let x?, let y?) where x != y: x > y
-      case (.some, nil): true
-      case (nil, .some): false
-      default: a.reference < b.reference
+    // Positions are sorted, then the decisions moved once: moving large values is what a
+    // sort of a million would spend its time on.
+    decisions.indices.sorted { i, j in
+      switch (decisions[i].time, decisions[j].time) {
+      case (let x?, let y?) where x != y: return x > y
+      case (.some, nil): return true
+      case (nil, .some): return false
+      default: return decisions[i].reference < decisions[j].reference
       }
-    }
+    }.map { decisions[$0] }
   }
 }
 
