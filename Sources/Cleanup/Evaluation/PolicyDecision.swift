@@ -30,14 +30,23 @@ public struct PolicyDecision: Sendable, Hashable {
     kind == .tag ? "\(repository):\(reference)" : "\(repository)@\(reference)"
   }
 
+  /// The keys every candidate has, in the order printed: filled in place per candidate
+  /// (a plan holds a million of them; hashing the keys again for each is what it cost).
+  static let template: JSONObject = [
+    "repository": .null, "kind": .null, "reference": .null, "digest": .null, "action": .null,
+    "chosenBy": .null, "keptBy": .null, "time": .null,
+  ]
+
   public var document: JSON {
-    var object: JSONObject = [
-      "repository": .string(repository), "kind": .string(kind.rawValue),
-      "reference": .string(reference), "digest": .string(digest),
-      "action": .string(action.rawValue),
-      "chosenBy": .array(chosenBy.map(JSON.string)), "keptBy": .array(keptBy.map(JSON.string)),
-      "time": time.map(JSON.string) ?? .null,
-    ]
+    var object = Self.template
+    object.values[0] = .string(repository)
+    object.values[1] = .string(kind.rawValue)
+    object.values[2] = .string(reference)
+    object.values[3] = .string(digest)
+    object.values[4] = .string(action.rawValue)
+    object.values[5] = .array(chosenBy.map(JSON.string))
+    object.values[6] = .array(keptBy.map(JSON.string))
+    object.values[7] = time.map(JSON.string) ?? .null
     if kind == .manifest { object["tags"] = .array(tags.map(JSON.string)) }
     if let bytesFreed { object["bytesFreed"] = .int(bytesFreed) }
     return .object(object)

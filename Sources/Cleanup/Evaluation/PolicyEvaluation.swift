@@ -47,7 +47,7 @@ public struct PolicyEvaluation: Sendable {
 
     let tagUnits = facts.tags.map {
       Unit(
-        kind: .tag, reference: $0.name, digest: $0.digest, tags: [$0.name],
+        kind: .tag, reference: $0.name, digest: $0.digest, tags: [],
         time: timeBasis == .created
           ? timeBasis.time(of: $0, manifest: manifestAt[$0.digest].map { facts.manifests[$0] })
           : timeBasis.time(of: $0, manifest: nil))
@@ -213,7 +213,9 @@ public struct PolicyEvaluation: Sendable {
 
   func groupKey(_ rule: Rule, _ unit: Unit) -> String {
     guard let grouping = rule.groupBy,
-      let version = unit.tags.compactMap(SemanticVersion.init).max()
+      let version = (unit.kind == .tag ? [unit.reference] : unit.tags).compactMap(
+        SemanticVersion.init
+      ).max()
     else { return "" }
     return grouping == .semverMajor ? "\(version.major)" : "\(version.major).\(version.minor)"
   }
@@ -229,7 +231,8 @@ public struct PolicyEvaluation: Sendable {
   ) -> PolicyDecision {
     var decision = PolicyDecision(
       repository: repository, kind: unit.kind, reference: unit.reference, digest: unit.digest,
-      tags: unit.tags, time: unit.time, action: .keep, chosenBy: [], keptBy: protectedBy ?? [])
+      tags: unit.kind == .manifest ? unit.tags : [], time: unit.time, action: .keep, chosenBy: [],
+      keptBy: protectedBy ?? [])
     for (rule, verdict) in verdicts {
       switch verdict {
       case .remove: decision.chosenBy.append(rule.id)
