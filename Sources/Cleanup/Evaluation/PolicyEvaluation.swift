@@ -245,6 +245,13 @@ public struct PolicyEvaluation: Sendable {
 
   // MARK: protection
 
+  /// Why the policy's protections cover this tag or manifest of `facts` (empty: they do
+  /// not); for `policy explain` on something no rule selects.
+  public func protectionReasons(_ facts: RepositoryFacts, reference: String) -> [String] {
+    let protection = protections(facts)
+    return (protection.tags[reference] ?? []) + (protection.digests[reference] ?? [])
+  }
+
   struct Protected {
     /// tag name → why
     var tags: [String: [String]] = [:]

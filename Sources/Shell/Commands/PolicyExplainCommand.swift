@@ -39,11 +39,15 @@ public struct PolicyExplainCommand: SessionCommand {
       let (_, plan) = try await source.plan(policy, in: session, countBytes: false)
       let found = plan.decisions.filter { Self.names($0, reference) }
       guard !found.isEmpty else {
+        var why =
+          "no rule of the policy selects it (or it is not in the policy's scope, or not in the cache)"
+        if let protected = try Self.protection(of: reference, policy: policy, source, session),
+          !protected.isEmpty
+        {
+          why = "stays: no rule selects it, and " + protected.joined(separator: "; ")
+        }
         let document: JSON = .object([
-          "reference": .string(reference), "action": .string("keep"),
-          "why": .string(
-            "no rule of the policy selects it (or it is not in the policy's scope, or not in the cache)"
-          ),
+          "reference": .string(reference), "action": .string("keep"), "why": .string(why),
         ])
         return CommandResult(document, output: outputOptions)
       }
@@ -80,5 +84,22 @@ public struct PolicyExplainCommand: SessionCommand {
       document = .object(object)
     }
     return document
+  }
+
+  /// What protects `repository:tag` or `repository@digest` under the policy (nil when the
+  /// reference names no repository in scope).
+  static func protection(
+    of reference: String, policy: RetentionPolicy, _ source: PolicySourceOptions,
+    _ session: Session
+  ) throws -> [String]? {
+    let separator = reference.firstIndex(of: "@") ?? reference.lastIndex(of: ":")
+    guard let separator, reference[separator...].count > 1 else { return nil }
+    let repository = String(reference[..<separator])
+    guard policy.covers(repository: repository) else { return nil }
+    let info = try session.resolveRegistry(source.registry)
+    let facts = try session.store().retentionFacts(
+      registryId: info.id, repository: repository, manifests: true)
+    return PolicyEvaluation(policy: policy, now: Date()).protectionReasons(
+      facts, reference: String(reference[reference.index(after: separator)...]))
   }
 }
