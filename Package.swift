@@ -35,6 +35,8 @@ let package = Package(
       name: "Cleanup",
       dependencies: [
         "MetadataCache", "ImageActions", "RegistryFunctions", "RegistryAPI", "JMESPath",
+        // Retention policy files are YAML (JSON is read as YAML); their nodes carry line numbers.
+        .product(name: "Yams", package: "Yams"),
       ]
     ),
     .systemLibrary(

@@ -87,4 +87,67 @@ struct PurgeAcrTests {
     #expect(plan["tags"].arrayValue?.count == 0)
     #expect(plan["keptTags"][0]["code"] == .string("locked"))
   }
+
+  /// `--include-locked` unlocks first, as acr does: the PATCH, acr's "Unlocked" line, then
+  /// the delete; a locked untagged manifest too.
+  @Test func includeLockedUnlocksThenDeletes() async throws {
+    let world = try await World()
+    let manifests = try await world.client.acrManifests(
+      repository: "hello-world", orderBy: .timeAscending)
+    _ = try await world.client.acrUpdateTagAttributes(
+      repository: "hello-world", tag: "v1", ACRChangeableAttributes(deleteEnabled: false))
+    let untagged = manifests[0].digest
+    _ = try await world.client.acrUpdateManifestAttributes(
+      repository: "hello-world", digest: untagged, ACRChangeableAttributes(writeEnabled: false))
+    let dry = try world.regsh(
+      "purge -r acr --filter 'hello-world:^v1$' --ago 0m --untagged --include-locked --dry-run")
+    #expect(dry.status == 0, "\(dry.stderr)")
+    let result = try world.regsh(
+      "purge -r acr --filter 'hello-world:^v1$' --ago 0m --untagged --include-locked")
+    #expect(result.status == 0, "\(result.stderr)")
+    let host = world.fake.server
+    #expect(
+      result.stdout.contains("Unlocked \(host)/hello-world:v1\nDeleted \(host)/hello-world:v1\n"))
+    #expect(result.stdout.contains("Unlocked \(host)/hello-world@\(untagged)\n"))
+    #expect(result.stdout.contains("Deleted \(host)/hello-world@\(untagged)\n"))
+    // The dry run listed what the real run deleted.
+    let would = dry.stdout.split(separator: "\n").filter { $0.hasPrefix("Would delete: ") }
+      .map { $0.dropFirst("Would delete: ".count) }
+    let deleted = result.stdout.split(separator: "\n").filter { $0.hasPrefix("Deleted ") }
+      .map { $0.dropFirst("Deleted ".count) }
+    #expect(would == deleted && !deleted.isEmpty, "\(dry.stdout)\n\(result.stdout)")
+    #expect(
+      !(try await world.client.acrTags(repository: "hello-world")).contains { $0.name == "v1" })
+  }
+
+  /// Protection holds under `--include-locked`: the tag is neither unlocked nor removed.
+  @Test func aProtectedLockedTagSurvivesIncludeLocked() async throws {
+    let world = try await World()
+    _ = try await world.client.acrUpdateTagAttributes(
+      repository: "hello-world", tag: "v1", ACRChangeableAttributes(deleteEnabled: false))
+    let result = try world.regsh(
+      "protect add hello-world:v1 -n acr -o none; purge -r acr --filter 'hello-world:^v1$' --ago 0m --include-locked"
+    )
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(!result.stdout.contains("Unlocked"))
+    #expect(result.stdout.hasSuffix("Number of deleted tags: 0\nNumber of deleted manifests: 0\n"))
+    let v1 = try await world.client.acrTags(repository: "hello-world").first { $0.name == "v1" }
+    #expect(v1?.changeableAttributes?.deleteEnabled == false)
+  }
+
+  /// A tag locked after the sync the purge planned from answers 405: acr's "Skipped …,
+  /// operation not allowed" line, not counted, not a failure.
+  @Test func aLockedTagsRefusalIsSkippedNotFailed() async throws {
+    let world = try await World()
+    #expect(try world.regsh("sync --registry acr -o none").status == 0)
+    _ = try await world.client.acrUpdateTagAttributes(
+      repository: "hello-world", tag: "v1", ACRChangeableAttributes(deleteEnabled: false))
+    let result = try world.regsh("purge -r acr --filter 'hello-world:^v1$' --ago 0m --cached")
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stdout.contains(
+        "Skipped \(world.fake.server)/hello-world:v1, operation not allowed, HTTP status: 405\n"),
+      "\(result.stdout)")
+    #expect(result.stdout.hasSuffix("Number of deleted tags: 0\nNumber of deleted manifests: 0\n"))
+  }
 }

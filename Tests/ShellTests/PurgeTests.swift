@@ -179,6 +179,39 @@ struct PurgeTests {
     #expect(try await world.state() == before)
   }
 
+  /// `--detailed-exitcode`: 2 when something would be or was deleted, 0 when nothing.
+  @Test func theDetailedExitCodeSaysWhetherAnythingChanged() async throws {
+    let world = try await World(releases: 2)
+    let planned = try world.regsh(Self.purge + ["--dry-run", "--detailed-exitcode"])
+    #expect(planned.status == 2, "\(planned.stderr)")
+    let done = try world.regsh(Self.purge + ["--detailed-exitcode"])
+    #expect(done.status == 2, "\(done.stderr)")
+    let nothing = try world.regsh(Self.purge + ["--detailed-exitcode"])
+    #expect(nothing.status == 0, "\(nothing.stdout)\(nothing.stderr)")
+    #expect(nothing.stdout.hasSuffix("Number of deleted tags: 0\nNumber of deleted manifests: 0\n"))
+    // Without the flag a run that deletes exits 0, as acr purge does.
+    let world2 = try await World(releases: 1)
+    #expect(try world2.regsh(Self.purge).status == 0)
+  }
+
+  /// `--repository-page-size` pages the catalog (`n=1`: one repository per page) and every
+  /// repository is still found.
+  @Test func aRepositoryPageSizePagesTheCatalogAndMissesNothing() async throws {
+    let world = try await World(releases: 1)
+    _ = try await world.image("other", tag: "v9", name: "other release")
+    let result = try world.regsh(
+      ["purge", "-r", "live", "--filter", ".*:^v", "--ago", "-1d", "--dry-run"]
+        + ["--repository-page-size", "1"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let host = world.registry.server
+    #expect(result.stdout.contains("Would delete: \(host)/app:v0\n"), "\(result.stdout)")
+    #expect(result.stdout.contains("Would delete: \(host)/other:v9\n"), "\(result.stdout)")
+    let refused = try world.regsh(
+      ["purge", "-r", "live", "--filter", ".*:^v", "--ago", "1d", "--repository-page-size", "0"])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("--repository-page-size must be at least 1"))
+  }
+
   /// A purge SIGKILLed half-way and run again ends where an uninterrupted one ends.
   @Test func aKilledPurgeRerunEndsInTheSameStateAsAnUninterruptedOne() async throws {
     let whole = try await World(releases: 60)

@@ -15,6 +15,10 @@ public struct CleanupPlanner: Sendable {
 
   var registryId: Int64 { registry.id }
 
+  /// Above this many repositories, the cache is read in one pass per table instead of one
+  /// indexed read per repository (see `MetadataStore.retentionFacts(registryId:repositories:…)`).
+  public static let bulkReadThreshold = 20
+
   /// The repositories in scope, in name order (acr's).
   public func repositories() throws -> [String] {
     try store.liveRepositoryNames(registryId: registryId).filter {
@@ -22,14 +26,28 @@ public struct CleanupPlanner: Sendable {
     }
   }
 
-  public func plan() throws -> CleanupPlan {
+  /// With `listingKept`, every tag and manifest that stays is in the plan with its reason.
+  public func plan(listingKept: Bool = true) throws -> CleanupPlan {
     var plan = CleanupPlan(
       registry: registry.name, cutoff: policy.cutoff, timeBasis: policy.timeBasis)
-    let evaluation = PurgeEvaluation(policy: policy)
+    let evaluation = PurgeEvaluation(policy: policy, listsKept: listingKept)
     let needsManifests = policy.untagged != .none || policy.timeBasis == .created
-    for repository in try repositories() {
+    let repositories = try repositories()
+    let readsTags = policy.untagged != .only
+    if repositories.count > Self.bulkReadThreshold {
+      let all = try store.retentionFacts(
+        registryId: registryId, repositories: Set(repositories), manifests: needsManifests,
+        tags: readsTags)
+      for repository in repositories {
+        guard let facts = all[repository] else { continue }
+        plan.repositories.append(evaluation.evaluate(facts))
+      }
+      return plan
+    }
+    for repository in repositories {
       let facts = try store.retentionFacts(
-        registryId: registryId, repository: repository, manifests: needsManifests)
+        registryId: registryId, repository: repository, manifests: needsManifests,
+        tags: readsTags)
       plan.repositories.append(evaluation.evaluate(facts))
     }
     return plan

@@ -7,8 +7,14 @@ import MetadataCache
 /// other).
 public struct PurgeEvaluation: Sendable {
   public let policy: PurgePolicy
+  /// Whether what stays is listed with its reason (the plan document shows it; acr's lines
+  /// and a real run do not need it, and a million kept manifests cost time to list).
+  public var listsKept = true
 
-  public init(policy: PurgePolicy) { self.policy = policy }
+  public init(policy: PurgePolicy, listsKept: Bool = true) {
+    self.policy = policy
+    self.listsKept = listsKept
+  }
 
   /// Both phases: tags first, then the manifests as they stand once those tags are gone.
   public func evaluate(_ facts: RepositoryFacts) -> RepositoryPlan {
@@ -32,11 +38,16 @@ public struct PurgeEvaluation: Sendable {
     let manifests =
       policy.timeBasis == .created
       ? Dictionary(facts.manifests.map { ($0.digest, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
-    var matching: [TagFact] = []
+    // Positions into the facts, not copies of them: copying a fact retains each string.
+    let tags = facts.tags
+    var matching: [Int] = []
     var times: [String?] = []
-    for tag in facts.tags where filters.contains(where: { $0.matches(tag: tag.name) }) {
-      matching.append(tag)
-      times.append(policy.timeBasis.time(of: tag, manifest: manifests[tag.digest]))
+    for n in tags.indices where filters.contains(where: { $0.matches(tag: tags[n].name) }) {
+      matching.append(n)
+      times.append(
+        policy.timeBasis == .created
+          ? policy.timeBasis.time(of: tags[n], manifest: manifests[tags[n].digest])
+          : policy.timeBasis.time(of: tags[n], manifest: nil))
     }
     // Newest first, no time last, then by name. Positions are sorted, not the facts: moving
     // large values is what a million-tag sort would spend its time on.
@@ -45,19 +56,19 @@ public struct PurgeEvaluation: Sendable {
       case (let x?, let y?) where x != y: x > y
       case (.some, nil): true
       case (nil, .some): false
-      default: matching[a].name < matching[b].name
+      default: tags[matching[a]].name < tags[matching[b]].name
       }
     }
     var eligibleSeen = 0
     for position in order {
       let tag = matching[position]
       let time = times[position]
-      var decision = Decision(reference: tag.name, digest: tag.digest, time: time)
+      var decision = Decision(reference: tags[tag].name, digest: tags[tag].digest, time: time)
       if time == nil {
         decision.keptBecause = .noReadableTime
       } else if time! >= policy.cutoff {
         decision.keptBecause = .newerThanCutoff
-      } else if !policy.includeLocked && isLocked(tag.changeableAttributes) {
+      } else if !policy.includeLocked && isLocked(tags[tag].changeableAttributes) {
         decision.keptBecause = .locked
       } else if eligibleSeen < policy.keep {
         eligibleSeen += 1
@@ -65,7 +76,7 @@ public struct PurgeEvaluation: Sendable {
       }
       if decision.keptBecause == nil {
         plan.tagRemovals.append(decision)
-      } else {
+      } else if listsKept {
         plan.keptTags.append(decision)
       }
     }
@@ -79,91 +90,107 @@ public struct PurgeEvaluation: Sendable {
   public func manifestPhase(
     _ facts: RepositoryFacts, removedTags: Set<String>, into plan: inout RepositoryPlan
   ) {
-    var kept: [String: KeepReason] = [:]
-    var candidates: [String: String] = [:]  // digest → time
-    var byDigest: [String: ManifestFact] = [:]
-    for manifest in facts.manifests { byDigest[manifest.digest] = manifest }
-    for manifest in facts.manifests {
-      let digest = manifest.digest
-      let time = policy.timeBasis.time(of: manifest)
-      if manifest.tags.contains(where: { !removedTags.contains($0) }) {
-        kept[digest] = .tagged
-      } else if !policy.includeLocked && isLocked(manifest.changeableAttributes) {
-        kept[digest] = .locked
+    // Positions, not digests, index everything here: a million manifests are hashed once.
+    let manifests = facts.manifests
+    var kept = [KeepReason?](repeating: nil, count: manifests.count)
+    var times = [String?](repeating: nil, count: manifests.count)
+    var isCandidate = [Bool](repeating: false, count: manifests.count)
+    var hasIndexes = false
+    // Fields are read in place (`manifests[n].…`): a copy of a fact retains each string.
+    for n in manifests.indices {
+      let time = policy.timeBasis.time(of: manifests[n])
+      times[n] = time
+      if !manifests[n].children.isEmpty { hasIndexes = true }
+      if !manifests[n].tags.isEmpty,
+        manifests[n].tags.contains(where: { !removedTags.contains($0) })
+      {
+        kept[n] = .tagged
+      } else if !policy.includeLocked && isLocked(manifests[n].changeableAttributes) {
+        kept[n] = .locked
       } else if time == nil {
-        kept[digest] = .noReadableTime
+        kept[n] = .noReadableTime
       } else if time! >= policy.cutoff {
-        kept[digest] = .newerThanCutoff
-      } else if let subject = manifest.subjectDigest {
-        kept[digest] = .hasSubject(subject)
-      } else if manifest.mediaType.isEmpty {
-        kept[digest] = .noMediaType
+        kept[n] = .newerThanCutoff
+      } else if let subject = manifests[n].subjectDigest {
+        kept[n] = .hasSubject(subject)
+      } else if manifests[n].mediaType.isEmpty {
+        kept[n] = .noMediaType
       } else {
-        candidates[digest] = time!
+        isCandidate[n] = true
       }
     }
-    // A kept index keeps what it lists, through nested indexes; a locked one too.
-    var queue = kept.keys.filter { !(byDigest[$0]?.children.isEmpty ?? true) }
-    while let index = queue.popLast() {
-      for child in byDigest[index]?.children ?? [] where candidates[child] != nil {
-        candidates[child] = nil
-        kept[child] = .childOfKeptIndex(index)
-        queue.append(child)
+    if hasIndexes {
+      var position: [String: Int] = [:]
+      position.reserveCapacity(manifests.count)
+      for (n, manifest) in manifests.enumerated() { position[manifest.digest] = n }
+      // A kept index keeps what it lists, through nested indexes; a locked one too.
+      var queue = manifests.indices.filter { kept[$0] != nil && !manifests[$0].children.isEmpty }
+      while let index = queue.popLast() {
+        for child in manifests[index].children {
+          guard let c = position[child], isCandidate[c] else { continue }
+          isCandidate[c] = false
+          kept[c] = .childOfKeptIndex(manifests[index].digest)
+          queue.append(c)
+        }
       }
+      if policy.keep > 0 {
+        keepNewest(
+          manifests, times: times, position: position, isCandidate: &isCandidate, kept: &kept)
+      }
+    } else if policy.keep > 0 {
+      keepNewest(manifests, times: times, position: [:], isCandidate: &isCandidate, kept: &kept)
     }
-    if policy.keep > 0 { keepNewest(&candidates, kept: &kept, byDigest: byDigest) }
 
-    for manifest in facts.manifests {
-      let time = policy.timeBasis.time(of: manifest)
-      if let time = candidates[manifest.digest] {
-        plan.manifestDeletions.append(
-          Decision(reference: manifest.digest, digest: manifest.digest, time: time))
-      } else if let reason = kept[manifest.digest] {
+    var deletions: [Int] = []
+    for n in manifests.indices {
+      if isCandidate[n] {
+        deletions.append(n)
+      } else if let reason = kept[n] {
         if reason == .tagged {
           plan.taggedManifests += 1
-        } else {
+        } else if listsKept {
           plan.keptManifests.append(
             Decision(
-              reference: manifest.digest, digest: manifest.digest, time: time,
+              reference: manifests[n].digest, digest: manifests[n].digest, time: times[n],
               keptBecause: reason))
         }
       }
     }
-    // Newest first, then by digest; positions are sorted, as in the tag phase.
-    let deletions = plan.manifestDeletions
-    let order = deletions.indices.sorted { a, b in
-      let x = deletions[a]
-      let y = deletions[b]
-      if x.time != y.time { return (x.time ?? "") > (y.time ?? "") }
-      return x.digest < y.digest
+    // Newest first, then by digest.
+    deletions.sort { a, b in
+      times[a] != times[b]
+        ? (times[a] ?? "") > (times[b] ?? "") : manifests[a].digest < manifests[b].digest
     }
-    plan.manifestDeletions = order.map { deletions[$0] }
+    plan.manifestDeletions = deletions.map {
+      Decision(reference: manifests[$0].digest, digest: manifests[$0].digest, time: times[$0])
+    }
   }
 
   /// `--keep N` for untagged manifests: an untagged index and the untagged children it
   /// lists count as one, so N keeps whole images and never splits them.
   func keepNewest(
-    _ candidates: inout [String: String], kept: inout [String: KeepReason],
-    byDigest: [String: ManifestFact]
+    _ manifests: [ManifestFact], times: [String?], position: [String: Int],
+    isCandidate: inout [Bool], kept: inout [KeepReason?]
   ) {
-    var listedByCandidate: Set<String> = []
-    for digest in candidates.keys {
-      for child in byDigest[digest]?.children ?? [] where candidates[child] != nil {
-        listedByCandidate.insert(child)
+    var listedByCandidate = Set<Int>()
+    for n in manifests.indices where isCandidate[n] {
+      for child in manifests[n].children {
+        if let c = position[child], isCandidate[c] { listedByCandidate.insert(c) }
       }
     }
-    let tops = candidates.keys.filter { !listedByCandidate.contains($0) }
-      .sorted { (candidates[$0]!, $1) > (candidates[$1]!, $0) }
+    let tops = manifests.indices.filter { isCandidate[$0] && !listedByCandidate.contains($0) }
+      .sorted { (times[$0]!, manifests[$1].digest) > (times[$1]!, manifests[$0].digest) }
     for top in tops.prefix(policy.keep) {
-      guard candidates[top] != nil else { continue }
-      candidates[top] = nil
+      guard isCandidate[top] else { continue }
+      isCandidate[top] = false
       kept[top] = .keptNewest(policy.keep)
       var queue = [top]
       while let index = queue.popLast() {
-        for child in byDigest[index]?.children ?? [] where candidates[child] != nil {
-          candidates[child] = nil
-          kept[child] = .keptWithIndex(top)
-          queue.append(child)
+        for child in manifests[index].children {
+          guard let c = position[child], isCandidate[c] else { continue }
+          isCandidate[c] = false
+          kept[c] = .keptWithIndex(manifests[top].digest)
+          queue.append(c)
         }
       }
     }

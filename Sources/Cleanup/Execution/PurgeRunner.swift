@@ -88,6 +88,7 @@ public struct PurgeRunner: Sendable {
     counts: inout Counts, onEvent: @Sendable (PurgeEvent) -> Void
   ) async throws {
     guard !plan.tagRemovals.isEmpty else { return }
+    if !dryRun { try await unlockTags(plan, onEvent: onEvent) }
     let workflow = UntagWorkflow(context: context)
     let targets = plan.tagRemovals.map {
       ActionTarget(repository: plan.repository, selector: .tag($0.reference))
@@ -110,9 +111,14 @@ public struct PurgeRunner: Sendable {
       }
       counts.tags += outcome.untagged.count
       for (item, reason) in outcome.failed {
-        onEvent(.failed(reference: "\(item.repository):\(item.tag)", reason: reason.description))
+        let reference = "\(item.repository):\(item.tag)"
+        if Self.isACRLock(reason) {
+          onEvent(.locked(reference))
+        } else {
+          onEvent(.failed(reference: reference, reason: reason.description))
+          counts.failures += 1
+        }
       }
-      counts.failures += outcome.failed.count
       skipped = outcome.skipped
     }
     for item in skipped {
@@ -130,6 +136,7 @@ public struct PurgeRunner: Sendable {
     counts: inout Counts, onEvent: @Sendable (PurgeEvent) -> Void
   ) async throws {
     guard !plan.manifestDeletions.isEmpty else { return }
+    if !dryRun { try await unlockManifests(plan, onEvent: onEvent) }
     let workflow = DeleteWorkflow(context: context, options: .init(concurrency: concurrency))
     // The cache's retention facts carry digests as text; the workflow takes Digest values.
     let targets = try plan.manifestDeletions.map {
@@ -149,7 +156,16 @@ public struct PurgeRunner: Sendable {
             repository: item.manifest.repository, digest: item.manifest.digest.description))
       }
       counts.manifests += checked.deletions.count
-      for item in checked.skipped { onEvent(.skipped(item)) }
+      for item in checked.skipped {
+        // With --include-locked the real run unlocks these first (unless protected, which
+        // the planner reports before the lock), so the dry run lists them as it will.
+        if case .locked = item.reason, policy.includeLocked, context.client.isACR {
+          onEvent(.manifestDeleted(repository: item.repository, digest: item.reference))
+          counts.manifests += 1
+        } else {
+          onEvent(.skipped(item))
+        }
+      }
       return
     }
     let outcome = try await refusing(confirm) {
@@ -168,12 +184,14 @@ public struct PurgeRunner: Sendable {
     counts.manifests += outcome.deleted.count + outcome.alreadyGone.count
     for item in outcome.skipped { onEvent(.skipped(item)) }
     for item in outcome.failed {
-      onEvent(
-        .failed(
-          reference: "\(item.repository)@\(item.digest)",
-          reason: item.reason?.description ?? "failed"))
+      let reference = "\(item.repository)@\(item.digest)"
+      if let reason = item.reason, Self.isACRLock(reason) {
+        onEvent(.locked(reference))
+      } else {
+        onEvent(.failed(reference: reference, reason: item.reason?.description ?? "failed"))
+        counts.failures += 1
+      }
     }
-    counts.failures += outcome.failed.count
   }
 
   struct Confirm {

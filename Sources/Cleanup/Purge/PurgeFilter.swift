@@ -9,6 +9,8 @@ public struct PurgeFilter: Sendable, CustomStringConvertible {
   public let tagPattern: String
   let repository: NSRegularExpression
   let tag: NSRegularExpression
+  let repositoryLiteral: String?
+  let tagLiteral: String?
 
   public var description: String { "\(repositoryPattern):\(tagPattern)" }
 
@@ -31,6 +33,8 @@ public struct PurgeFilter: Sendable, CustomStringConvertible {
     }
     repository = try Self.compile("^" + repositoryPattern + "$", shown: repositoryPattern)
     tag = try Self.compile(tagPattern, shown: tagPattern)
+    repositoryLiteral = Self.literal(repositoryPattern)
+    tagLiteral = Self.literal(tagPattern)
   }
 
   static func compile(_ pattern: String, shown: String) throws(ParseError) -> NSRegularExpression {
@@ -78,10 +82,22 @@ public struct PurgeFilter: Sendable, CustomStringConvertible {
   }
 
   public func matches(repository name: String) -> Bool {
-    repository.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+    if let literal = repositoryLiteral { return name == literal }
+    if repositoryPattern == ".*" { return true }
+    return repository.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
   }
 
   public func matches(tag name: String) -> Bool {
-    tag.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+    // `.*` and plain names are most filters; the regex engine is the slow path of a
+    // million-tag purge.
+    if tagPattern == ".*" { return true }
+    if let literal = tagLiteral { return name.contains(literal) }
+    return tag.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
   }
+
+  /// The pattern itself when it has no regular-expression syntax at all.
+  static func literal(_ pattern: String) -> String? {
+    pattern.contains(where: { "\\^$.|?*+()[]{}".contains($0) }) ? nil : pattern
+  }
+
 }

@@ -4,6 +4,7 @@ import Foundation
 import ImageActions
 import JMESPath
 import MetadataCache
+import RegistryAPI
 
 /// `purge` (also `acr purge`): `acr purge`'s flags and output, run through regsh's workflows,
 /// so every deletion gets the live re-check, protection, the audit log and restore.
@@ -66,8 +67,13 @@ public struct PurgeCommand: SessionCommand {
   @Option(help: "How many deletes run at once (1-32; default: the number of processors).")
   var concurrency: Int?
 
-  @Option(help: "Repositories per catalog page when the registry is listed.")
-  var repositoryPageSize: Int32 = 100
+  // acr's default is 100; regsh lets the registry choose unless the flag is given, since
+  // the client's page size also pages tag lists.
+  @Option(
+    help:
+      "Repositories per catalog page when the registry is listed (also pages tag lists; default: the registry's)."
+  )
+  var repositoryPageSize: Int32?
 
   @Option(
     help: "Accepted for acr purge's command lines; regsh's regular expressions need no timeout.")
@@ -84,6 +90,12 @@ public struct PurgeCommand: SessionCommand {
       "Plan from the cache as it is, without syncing first; with --dry-run nothing is asked of the registry."
   )
   var cached = false
+
+  @Flag(
+    help:
+      "Exit 0 when there is nothing to delete, 2 when deletions are planned (dry run) or made, 1 on error."
+  )
+  var detailedExitcode = false
 
   @Option(
     name: [.customShort("o"), .long],
@@ -119,7 +131,7 @@ public struct PurgeCommand: SessionCommand {
     } catch {
       throw ShellError.failed(error.description)
     }
-    guard repositoryPageSize > 0 else {
+    if let repositoryPageSize, repositoryPageSize <= 0 {
       throw ShellError.failed("--repository-page-size must be at least 1")
     }
     let text = output == nil
@@ -144,11 +156,13 @@ public struct PurgeCommand: SessionCommand {
     if !cached { try await syncForPurge(session, info, checked.policy) }
 
     let planner = CleanupPlanner(store: try session.store(), registry: info, policy: checked.policy)
-    let plan = try planner.plan()
+    // Only the dry run's plan document lists what stays.
+    let plan = try planner.plan(listingKept: dryRun && !text)
     for missing in literalRepositoriesMissing(checked.policy, plan) where text {
       session.print("\(TerminalSafeText.escape(missing)) repository not found")
     }
     let log = PurgeLog(host: Self.loginServer(info), dryRun: dryRun, printing: text)
+    defer { log.flush() }
     var counts = PurgeRunner.Counts()
     if dryRun && cached {
       // Nothing is asked of the registry: the plan as the cache has it.
@@ -159,6 +173,7 @@ public struct PurgeCommand: SessionCommand {
         maxDeletes: maxDeletes, concurrency: concurrency)
       counts = try await runner.run(plan, dryRun: dryRun, onEvent: log.record)
     }
+    log.flush()
     if text {
       session.print(
         dryRun
@@ -166,12 +181,17 @@ public struct PurgeCommand: SessionCommand {
           : "\nNumber of deleted tags: \(counts.tags)\nNumber of deleted manifests: \(counts.manifests)"
       )
       for line in session.describe(skipped: log.skipped) { session.printError(line) }
-      return CommandResult(nil, status: counts.failures == 0 ? 0 : 1)
+      return CommandResult(nil, status: status(counts))
     }
     let document = dryRun ? plan.document : log.outcomeDocument(registry: info.name, counts: counts)
-    return CommandResult(
-      document, output: nil, status: counts.failures == 0 ? 0 : 1
-    ).formatted(output ?? "json")
+    return CommandResult(document, output: nil, status: status(counts)).formatted(output ?? "json")
+  }
+
+  /// acr's 0 or 1; with --detailed-exitcode, 2 when anything was (or would be) deleted, so
+  /// a scheduled job can tell "cleaned up" from "nothing to do".
+  func status(_ counts: PurgeRunner.Counts) -> Int32 {
+    if counts.failures > 0 { return 1 }
+    return detailedExitcode && counts.tags + counts.manifests > 0 ? 2 : 0
   }
 
   /// acr's rule: 0 or less → the default, with its message; more than 32 → 32.
@@ -192,7 +212,26 @@ public struct PurgeCommand: SessionCommand {
   /// The repositories a purge may touch, synced first: those the cache knows and those a
   /// filter names literally (acr lists the registry; regsh plans from its cache).
   func syncForPurge(_ session: Session, _ info: RegistryInfo, _ policy: PurgePolicy) async throws {
-    try await session.sync(info, repositories: nil)
+    guard let repositoryPageSize else {
+      try await session.sync(info, repositories: nil)
+      return
+    }
+    // A client of its own, paging the catalog as asked (`n=`); the session's clients keep
+    // the registry's page size for every other command.
+    var options = try session.baseRegistryOptions()
+    options.insecure = info.insecure
+    options.pageSize = Int(repositoryPageSize)
+    switch info.flavor {
+    case "acr": options.flavor = .acr
+    case "distribution": options.flavor = .distribution
+    default: options.flavor = .automatic
+    }
+    let client = try RegistryClient(server: info.url, options: options)
+    let report = try await Synchronizer(store: try session.store(), registry: info, client: client)
+      .sync(repositories: nil)
+    for skipped in report.skipped {
+      session.printError(Session.describe(skipped, on: info.name))
+    }
   }
 
   /// Filters whose repository part is a plain name the cache does not hold: acr's

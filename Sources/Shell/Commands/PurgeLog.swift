@@ -14,6 +14,7 @@ final class PurgeLog: @unchecked Sendable {
   private var deletedManifests: [JSON] = []
   private var alreadyGone: [JSON] = []
   private var failures: [JSON] = []
+  private var notAllowed: [JSON] = []
   private(set) var skipped: [SkippedTarget] = []
 
   init(host: String, dryRun: Bool, printing: Bool) {
@@ -39,17 +40,31 @@ final class PurgeLog: @unchecked Sendable {
           + safe(repository))
     case .tagDeleted(let repository, let tag):
       say((dryRun ? "Would delete: " : "Deleted ") + safe("\(host)/\(repository):\(tag)"))
-      deletedTags.append(.object(["repository": .string(repository), "tag": .string(tag)]))
+      // The outcome document is printed instead of the lines, never with them.
+      if !printing {
+        deletedTags.append(.object(["repository": .string(repository), "tag": .string(tag)]))
+      }
     case .manifestDeleted(let repository, let digest):
       say((dryRun ? "Would delete: " : "Deleted ") + safe("\(host)/\(repository)@\(digest)"))
-      deletedManifests.append(
-        .object(["repository": .string(repository), "digest": .string(digest)]))
+      if !printing {
+        deletedManifests.append(
+          .object(["repository": .string(repository), "digest": .string(digest)]))
+      }
     case .tagAlreadyGone(let repository, let tag):
       say("Skipped \(safe("\(host)/\(repository):\(tag)")), HTTP status: 404")
       alreadyGone.append(.string("\(repository):\(tag)"))
     case .manifestAlreadyGone(let repository, let digest):
       say("Skipped \(safe("\(host)/\(repository)@\(digest)")), HTTP status: 404")
       alreadyGone.append(.string("\(repository)@\(digest)"))
+    case .unlocked(let reference):
+      say("Unlocked \(safe("\(host)/\(reference)"))")
+    case .unlockFailed(let reference, let reason):
+      say(
+        "Warning: Failed to unlock \(safe("\(host)/\(reference)")), error: \(safe(reason)). Will attempt deletion anyway."
+      )
+    case .locked(let reference):
+      say("Skipped \(safe("\(host)/\(reference)")), operation not allowed, HTTP status: 405")
+      notAllowed.append(.string(reference))
     case .skipped(let item):
       skipped.append(item)
     case .failed(let reference, let reason):
@@ -58,9 +73,33 @@ final class PurgeLog: @unchecked Sendable {
     }
   }
 
+  /// A dry run's lines are gathered and written in large pieces (a million-tag dry run is a
+  /// million lines); a real run writes each line as it happens, so a log shows how far a
+  /// killed run got.
+  private var pending: [UInt8] = []
+
   private func say(_ line: String) {
     guard printing else { return }
-    ByteIO.write(line + "\n")
+    guard dryRun else {
+      ByteIO.write(line + "\n")
+      return
+    }
+    pending.append(contentsOf: line.utf8)
+    pending.append(UInt8(ascii: "\n"))
+    if pending.count >= 1 << 16 { flushLocked() }
+  }
+
+  private func flushLocked() {
+    guard !pending.isEmpty else { return }
+    ByteIO.write(pending)
+    pending.removeAll(keepingCapacity: true)
+  }
+
+  /// Writes what a dry run has gathered; before anything else is printed.
+  func flush() {
+    lock.lock()
+    defer { lock.unlock() }
+    flushLocked()
   }
 
   func outcomeDocument(registry: String, counts: PurgeRunner.Counts) -> JSON {
@@ -70,7 +109,7 @@ final class PurgeLog: @unchecked Sendable {
       "registry": .string(registry),
       "deletedTags": .array(deletedTags), "deletedManifests": .array(deletedManifests),
       "alreadyGone": .array(alreadyGone), "skipped": .array(skipped.map(\.document)),
-      "failed": .array(failures),
+      "failed": .array(failures), "locked": .array(notAllowed),
       "numberOfDeletedTags": .int(counts.tags), "numberOfDeletedManifests": .int(counts.manifests),
     ])
   }

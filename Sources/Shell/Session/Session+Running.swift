@@ -9,6 +9,7 @@ extension Session {
     RegistryCommand.self, UseCommand.self, SyncCommand.self, RepositoriesCommand.self,
     TagsCommand.self,
     ManifestsCommand.self, DeleteCommand.self, UntagCommand.self, PurgeCommand.self,
+    PolicyCommand.self,
     RestoreCommand.self,
     ExportCommand.self, ProtectCommand.self, AuditCommand.self,
     AzCommand.self, GCCommand.self, DemoCommand.self,

@@ -1,0 +1,116 @@
+import JMESPath
+
+/// What a policy decides for one tag or one manifest it looked at: its action, which rules
+/// chose it and which (rules or protections) kept it.
+public struct PolicyDecision: Sendable, Hashable {
+  public enum Kind: String, Sendable { case tag, manifest }
+  public enum Action: String, Sendable { case untag, delete, keep }
+
+  public var repository: String
+  public var kind: Kind
+  /// The tag name, or the manifest digest.
+  public var reference: String
+  public var digest: String
+  /// For a manifest: the tags that go with it.
+  public var tags: [String]
+  public var time: String?
+  public var action: Action
+  /// The rules whose verdict was to remove it.
+  public var chosenBy: [String]
+  /// The rules, protections and graph guards that keep it, each with why.
+  public var keptBy: [String]
+  /// Filled in by the plan command for deletions (what the registry frees, shared blobs
+  /// counted once); nil when not counted.
+  public var bytesFreed: Int?
+
+  public var goes: Bool { action != .keep }
+
+  /// `repository:tag` or `repository@digest`.
+  public var name: String {
+    kind == .tag ? "\(repository):\(reference)" : "\(repository)@\(reference)"
+  }
+
+  /// The keys every candidate has, in the order printed: filled in place per candidate
+  /// (a plan holds a million of them; hashing the keys again for each is what it cost).
+  static let template: JSONObject = [
+    "repository": .null, "kind": .null, "reference": .null, "digest": .null, "action": .null,
+    "chosenBy": .null, "keptBy": .null, "time": .null,
+  ]
+
+  public var document: JSON {
+    var object = Self.template
+    object.values[0] = .string(repository)
+    object.values[1] = .string(kind.rawValue)
+    object.values[2] = .string(reference)
+    object.values[3] = .string(digest)
+    object.values[4] = .string(action.rawValue)
+    object.values[5] = .array(chosenBy.map(JSON.string))
+    object.values[6] = .array(keptBy.map(JSON.string))
+    object.values[7] = time.map(JSON.string) ?? .null
+    if kind == .manifest { object["tags"] = .array(tags.map(JSON.string)) }
+    if let bytesFreed { object["bytesFreed"] = .int(bytesFreed) }
+    return .object(object)
+  }
+}
+
+/// A policy's decisions over a registry, with the totals and the limits' verdict.
+public struct PolicyPlan: Sendable {
+  public var registry: String
+  public var source: String
+  public var now: String
+  public var timeBasis: TimeBasis
+  public var limits: Limits
+  /// For an ECR lifecycle policy: the `--repository` patterns it was applied to (a saved
+  /// plan re-reads its policy the same way).
+  public var ecrRepositories: [String]?
+  public var decisions: [PolicyDecision] = []
+
+  public init(registry: String, source: String, now: String, timeBasis: TimeBasis, limits: Limits) {
+    self.registry = registry
+    self.source = source
+    self.now = now
+    self.timeBasis = timeBasis
+    self.limits = limits
+  }
+
+  public var changes: [PolicyDecision] { decisions.filter(\.goes) }
+  public var untagCount: Int { decisions.reduce(0) { $0 + ($1.action == .untag ? 1 : 0) } }
+  public var deleteCount: Int { decisions.reduce(0) { $0 + ($1.action == .delete ? 1 : 0) } }
+
+  /// Why the limits refuse this plan, or nil when they allow it.
+  public var limitExceeded: String? {
+    let total = untagCount + deleteCount
+    if let limit = limits.maxDeletes, total > limit {
+      return "the plan removes \(total) tags and manifests, more than limits.maxDeletes \(limit)"
+    }
+    if let limit = limits.maxPerRepository {
+      var perRepository: [String: Int] = [:]
+      for decision in decisions where decision.goes {
+        perRepository[decision.repository, default: 0] += 1
+      }
+      if let (repository, count) = perRepository.filter({ $0.value > limit }).min(by: {
+        $0.key < $1.key
+      }) {
+        return
+          "the plan removes \(count) tags and manifests from \(repository), more than limits.maxPerRepository \(limit)"
+      }
+    }
+    return nil
+  }
+
+  public var document: JSON {
+    let bytes = decisions.compactMap(\.bytesFreed).reduce(0, &+)
+    var object: JSONObject = [
+      "registry": .string(registry), "policy": .string(source), "now": .string(now),
+      "timeBasis": .string(timeBasis.rawValue),
+      "candidates": .array(decisions.map(\.document)),
+      "totals": .object([
+        "untag": .int(untagCount), "delete": .int(deleteCount),
+        "keep": .int(decisions.count - untagCount - deleteCount), "bytesFreed": .int(bytes),
+      ]),
+    ]
+    object["limitExceeded"] = limitExceeded.map(JSON.string) ?? .null
+    if let ecrRepositories { object["ecrRepositories"] = .array(ecrRepositories.map(JSON.string)) }
+    return .object(object)
+  }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import ImageActions
+import MetadataCache
+import RegistryAPI
+
+/// A retention policy's plan from the cache alone, repository by repository.
+public struct PolicyPlanner: Sendable {
+  public let store: MetadataStore
+  public let registry: RegistryInfo
+  public let evaluation: PolicyEvaluation
+
+  public init(store: MetadataStore, registry: RegistryInfo, evaluation: PolicyEvaluation) {
+    self.store = store
+    self.registry = registry
+    self.evaluation = evaluation
+  }
+
+  public func repositories() throws -> [String] {
+    try store.liveRepositoryNames(registryId: registry.id).filter {
+      evaluation.policy.covers(repository: $0)
+    }
+  }
+
+  /// Every candidate's decision; with `countBytes`, what each deletion frees (the delete
+  /// planner's count, shared blobs counted once).
+  public func plan(countBytes: Bool = true) throws -> PolicyPlan {
+    var plan = PolicyPlan(
+      registry: registry.name, source: evaluation.policy.source,
+      now: Timestamp.format(evaluation.now), timeBasis: evaluation.timeBasis,
+      limits: evaluation.policy.limits)
+    let repositories = try repositories()
+    if repositories.count > CleanupPlanner.bulkReadThreshold {
+      let all = try store.retentionFacts(
+        registryId: registry.id, repositories: Set(repositories), manifests: true)
+      for repository in repositories {
+        if let facts = all[repository] { plan.decisions += evaluation.evaluate(facts) }
+      }
+    } else {
+      for repository in repositories {
+        let facts = try store.retentionFacts(
+          registryId: registry.id, repository: repository, manifests: true)
+        plan.decisions += evaluation.evaluate(facts)
+      }
+    }
+    if countBytes { try count(&plan) }
+    return plan
+  }
+
+  func count(_ plan: inout PolicyPlan) throws {
+    let deletions = plan.decisions.indices.filter { plan.decisions[$0].action == .delete }
+    guard !deletions.isEmpty else { return }
+    // Retention facts carry digests as the cache's text; the workflows take Digest values.
+    let targets = try deletions.map {
+      ActionTarget(
+        repository: plan.decisions[$0].repository,
+        selector: .digest(try Digest(plan.decisions[$0].digest)))
+    }
+    let counted = try DeletePlanner(store: store, registry: registry).plan(targets)
+    var bytes: [String: Int] = [:]
+    for item in counted.deletions {
+      bytes["\(item.manifest.repository)@\(item.manifest.digest)"] = item.bytesFreed
+    }
+    for index in deletions {
+      plan.decisions[index].bytesFreed = bytes[plan.decisions[index].name] ?? 0
+    }
+  }
+}
