@@ -15,7 +15,9 @@ extension RegistryClient {
     struct Page: Decodable { var repositories: [String]? }
     return try await paginate(
       RegistryRequest(
-        method: "GET", path: "/acr/v1/_catalog", query: Self.acrQuery(pageSize, nil),
+        // The client's page size when the caller names none, as `catalog()` pages.
+        method: "GET", path: "/acr/v1/_catalog",
+        query: Self.acrQuery(pageSize ?? options.pageSize, nil),
         scopes: ["registry:catalog:*"]),
       listing: "ACR catalog"
     ) { try Self.decode(Page.self, from: $0, what: "ACR catalog").repositories ?? [] }

@@ -137,6 +137,20 @@ struct PurgeAcrTests {
 
   /// A tag locked after the sync the purge planned from answers 405: acr's "Skipped …,
   /// operation not allowed" line, not counted, not a failure.
+  /// `--repository-page-size` reaches ACR's own catalog, which sync lists on ACR.
+  @Test func theRepositoryPageSizePagesACRsCatalog() async throws {
+    let world = try await World()
+    let result = try world.regsh(
+      "purge -r acr --filter 'hello-world:^nothing$' --ago 0m --dry-run --repository-page-size 1")
+    #expect(result.status == 0, "\(result.stderr)")
+    let requests = try await world.fake.stats()["requests"] as? [[String: Any]] ?? []
+    let catalogPages = requests.filter { ($0["path"] as? String) == "/acr/v1/_catalog" }
+    #expect(catalogPages.count > 1, "\(catalogPages)")
+    #expect(
+      catalogPages.allSatisfy { ($0["query"] as? [String: String])?["n"] == "1" }, "\(catalogPages)"
+    )
+  }
+
   @Test func aLockedTagsRefusalIsSkippedNotFailed() async throws {
     let world = try await World()
     #expect(try world.regsh("sync --registry acr -o none").status == 0)

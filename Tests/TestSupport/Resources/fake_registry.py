@@ -159,6 +159,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(401, "UNAUTHORIZED", "authentication required",
                               {"WWW-Authenticate": 'Bearer realm="%s",service="fake.azurecr.io"' % realm})
         self.count(self.command + " " + path)
+        with lock:
+            requests.append({"method": self.command, "path": path, "query": query})
         if path == "/v2/":
             return self.send(200, {})
         for repo in ALL_REPOS:
