@@ -11,25 +11,7 @@ import Testing
     .appendingPathComponent("docs/guide.md")
 
   @Test func everyCommandInTheGuidePrintsWhatTheGuideShows() throws {
-    let text = try String(contentsOf: Self.guide, encoding: .utf8)
-    let steps = GuideStep.parse(text)
-    #expect(steps.count >= 15, "the guide lost its commands")
-    let home = try TemporaryDirectory()
-    let record = ProcessInfo.processInfo.environment["REGSH_GUIDE_RECORD"] == "1"
-    var outputs: [String] = []
-    for step in steps {
-      let actual = try step.run(home: home.url)
-      outputs.append(actual)
-      if !record {
-        #expect(
-          GuideStep.normalized(actual) == GuideStep.normalized(step.expected),
-          "docs/guide.md line \(step.line): \(step.command)")
-      }
-    }
-    if record {
-      try GuideStep.rewrite(text, with: outputs).write(
-        to: Self.guide, atomically: true, encoding: .utf8)
-    }
+    try GuideStep.checkDocument(Self.guide, atLeast: 15)
   }
 
   @Test func normalizingSetsAsideDigestsTimesAndTheHomeDirectoryOnly() {
@@ -48,6 +30,31 @@ struct GuideStep {
   var expected: String
   /// Where the command starts in the guide (1-based), for failure messages.
   var line: Int
+
+  /// Runs every step of the document at `url` in order, in a fresh REGSH_HOME, and expects
+  /// each to print what the document shows (normalized). With `REGSH_GUIDE_RECORD=1` it
+  /// rewrites the document's outputs from the run instead.
+  static func checkDocument(_ url: URL, atLeast minimum: Int) throws {
+    let text = try String(contentsOf: url, encoding: .utf8)
+    let steps = parse(text)
+    let name = "docs/" + url.lastPathComponent
+    #expect(steps.count >= minimum, "\(name) lost its commands")
+    let home = try TemporaryDirectory()
+    let record = ProcessInfo.processInfo.environment["REGSH_GUIDE_RECORD"] == "1"
+    var outputs: [String] = []
+    for step in steps {
+      let actual = try step.run(home: home.url)
+      outputs.append(actual)
+      if !record {
+        #expect(
+          normalized(actual) == normalized(step.expected),
+          "\(name) line \(step.line): \(step.command)")
+      }
+    }
+    if record {
+      try rewrite(text, with: outputs).write(to: url, atomically: true, encoding: .utf8)
+    }
+  }
 
   static func parse(_ text: String) -> [GuideStep] {
     var steps: [GuideStep] = []

@@ -7,29 +7,10 @@ import Testing
 /// below the same query over the listing built in memory (`REGSH_PUSHDOWN=off`), and a
 /// count the cache answers peaks near an empty run.
 struct PushdownMemoryTests {
-  /// Peak resident memory (KiB) of `regsh ARGUMENTS`, measured by a python3 parent.
   func peakKiB(_ arguments: [String], home: URL, pushdown: Bool) throws -> Int {
-    let measure = """
-      import resource, subprocess, sys
-      status = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
-      print(status, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-      """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = ["-c", measure, RegshProcess.executable.path] + arguments
-    process.environment = ProcessInfo.processInfo.environment.merging([
-      "REGSH_HOME": home.path, "REGSH_PUSHDOWN": pushdown ? "on" : "off",
-    ]) { _, new in new }
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    let fields = text.split(separator: " ").compactMap {
-      Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
-    }
-    guard fields.count == 2, fields[0] == 0 else { throw TestFailure("regsh failed: \(text)") }
-    return fields[1]
+    try RegshProcess.peakResidentKiB(
+      arguments,
+      environment: ["REGSH_HOME": home.path, "REGSH_PUSHDOWN": pushdown ? "on" : "off"])
   }
 
   @Test func aStreamedFilterPeaksFarBelowTheListingInMemory() throws {

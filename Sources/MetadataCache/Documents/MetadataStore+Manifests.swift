@@ -39,27 +39,12 @@ extension MetadataStore {
   /// chunks of repositories are read on separate connections (WAL allows concurrent
   /// readers) and joined in order.
   func allManifestSummaries(registryId: Int64) throws -> [JSON] {
-    let repositories = try read { db in
-      try Int64.fetchAll(
-        db, sql: "SELECT id FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
-        arguments: [registryId])
+    let chunks = try repositoryChunks(registryId: registryId)
+    guard chunks.count > 1 else {
+      return try read { db in try Self.summaries(of: chunks.first ?? [], in: db) }
     }
-    let chunkCount = min(
-      repositories.count, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
-    guard chunkCount > 1 else {
-      return try read { db in try Self.summaries(of: repositories, in: db) }
-    }
-    let chunkSize = (repositories.count + chunkCount - 1) / chunkCount
-    let chunks = stride(from: 0, to: repositories.count, by: chunkSize).map {
-      Array(repositories[$0..<min($0 + chunkSize, repositories.count)])
-    }
-    let results = ChunkResults(count: chunks.count)
-    DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
-      results.set(i, Result { try read { db in try Self.summaries(of: chunks[i], in: db) } })
-    }
-    var items: [JSON] = []
-    for result in results.all() { items.append(contentsOf: try result.get()) }
-    return items
+    return try readConcurrently(chunks) { chunk, db in try Self.summaries(of: chunk, in: db) }
+      .flatMap { $0 }
   }
 
   static func summaries(of repositoryIds: [Int64], in db: Database) throws -> [JSON] {
@@ -252,21 +237,5 @@ extension MetadataStore {
         """, arguments: [registryId, registryId])
     while let row = try rows.next() { parents[row[0], default: []].append(row[1]) }
     return parents
-  }
-}
-
-/// One slot per chunk of a parallel listing, written once each from different threads.
-final class ChunkResults: @unchecked Sendable {
-  private var slots: [Result<[JSON], any Error>?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ result: Result<[JSON], any Error>) {
-    lock.withLock { slots[index] = result }
-  }
-
-  func all() -> [Result<[JSON], any Error>] {
-    lock.withLock { slots.map { $0 ?? .success([]) } }
   }
 }

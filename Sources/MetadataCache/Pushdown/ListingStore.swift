@@ -90,31 +90,18 @@ extension MetadataStore: ListingStore {
     let chunkable =
       query.repository == nil && query.sortKey == nil && query.slice == nil
       && query.listingOrder == nil
-    let repositories =
-      chunkable
-      ? try read { db in
-        try Int64.fetchAll(
-          db,
-          sql: "SELECT id FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
-          arguments: [query.registryId])
-      } : []
-    let chunkCount = min(
-      repositories.count, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
-    guard chunkCount > 1 else {
+    let repositoryChunks = chunkable ? try repositoryChunks(registryId: query.registryId) : []
+    guard repositoryChunks.count > 1 else {
       return [try read { db in try Self.withoutMemoryMap(db) { try body(sql, db) } }]
     }
-    let chunkSize = (repositories.count + chunkCount - 1) / chunkCount
-    let chunks = stride(from: 0, to: repositories.count, by: chunkSize).map {
+    let chunks = repositoryChunks.map { ids in
       var chunk = sql
-      chunk.repositoryIds = Array(repositories[$0..<min($0 + chunkSize, repositories.count)])
+      chunk.repositoryIds = ids
       return chunk
     }
-    let results = ListingChunkResults<T>(count: chunks.count)
-    DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
-      results.set(
-        i, Result { try read { db in try Self.withoutMemoryMap(db) { try body(chunks[i], db) } } })
+    return try readConcurrently(chunks) { chunk, db in
+      try Self.withoutMemoryMap(db) { try body(chunk, db) }
     }
-    return try results.all().map { try $0.get() }
   }
   /// Runs `body` with the connection reading through its page cache instead of the memory
   /// map: a pushed-down query touches a few pages of a large file, and the map's readahead
@@ -188,18 +175,4 @@ extension MetadataStore: ListingStore {
 extension ListingQuery {
   /// Only a projection of the tags can be null (an untagged manifest), and is then dropped.
   var projectionCanBeNull: Bool { projection == .field(.tags) }
-}
-
-/// One slot per chunk of a parallel pushed-down read, each written once from its thread.
-final class ListingChunkResults<T: Sendable>: @unchecked Sendable {
-  private var slots: [Result<T, any Error>?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ result: Result<T, any Error>) { lock.withLock { slots[index] = result } }
-
-  func all() -> [Result<T, any Error>] {
-    lock.withLock { slots.map { $0 ?? .failure(CancellationError()) } }
-  }
 }
