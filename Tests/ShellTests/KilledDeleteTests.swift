@@ -39,26 +39,10 @@ struct KilledDeleteTests {
         "-c",
         "use live; manifests app | [?tags==null].digest | delete --yes --concurrency 1 -o none",
       ], environment: env)
-    // Killed as soon as the registry has dropped its first manifest. Watched on the
-    // registry's own storage from a thread of its own: an async poll shares the test pool's
-    // two threads with every other suite, and could wake only after the delete was done.
-    let revisions = registry.storage.appendingPathComponent(
-      "docker/registry/v2/repositories/app/_manifests/revisions")
-    let links = digests.map { digest in
-      revisions.appendingPathComponent(digest.replacingOccurrences(of: ":", with: "/") + "/link")
-        .path
-    }
-    let pid = delete.processIdentifier
-    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-      Thread.detachNewThread {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, links.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
-          usleep(500)
-        }
-        kill(pid, SIGKILL)
-        done.resume()
-      }
-    }
+    // Killed as soon as the registry has dropped its first manifest.
+    await killWhenOneIsGone(
+      delete.processIdentifier,
+      paths: digests.map { registry.manifestLinkPath(repository: "app", digest: $0) })
     delete.waitUntilExit()
 
     var gone: Set<String> = []

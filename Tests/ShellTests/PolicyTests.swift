@@ -203,14 +203,9 @@ struct PolicyTests {
     let file = try Self.write(Self.policy, "retention.yaml", in: killed)
     let process = try RegshProcess.start(
       ["policy", "apply", file] + arguments, environment: killed.env)
-    let deadline = Date().addingTimeInterval(60)
-    while process.isRunning, Date() < deadline,
-      try await killed.client.tags(repository: "app").count == 2 + 60
-    {
-      try await Task.sleep(for: .milliseconds(10))
-    }
-    try await Task.sleep(for: .milliseconds(50))
-    kill(process.processIdentifier, SIGKILL)
+    // Killed as soon as the first release lost its tag.
+    await killWhenOneIsGone(
+      process.processIdentifier, paths: try killed.registry.tagPaths(repository: "app"))
     process.waitUntilExit()
     let left = try await killed.client.tags(repository: "app").count
     #expect(left > 3, "the apply finished before the kill: nothing was tested")

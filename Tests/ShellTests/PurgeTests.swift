@@ -222,15 +222,9 @@ struct PurgeTests {
     let killed = try await World(releases: 60)
     let process = try RegshProcess.start(
       Self.purge + ["--concurrency", "1"], environment: killed.env)
-    // Tags go newest first; kill it soon after the first release lost its tag.
-    let deadline = Date().addingTimeInterval(60)
-    while process.isRunning, Date() < deadline,
-      try await killed.client.tags(repository: "app").count == 2 + 60
-    {
-      try await Task.sleep(for: .milliseconds(10))
-    }
-    try await Task.sleep(for: .milliseconds(50))
-    kill(process.processIdentifier, SIGKILL)
+    // Tags go newest first; killed as soon as the first release lost its tag.
+    await killWhenOneIsGone(
+      process.processIdentifier, paths: try killed.registry.tagPaths(repository: "app"))
     process.waitUntilExit()
     let half = try await killed.state()
     #expect(half != expected, "the purge finished before the kill: nothing was tested")
