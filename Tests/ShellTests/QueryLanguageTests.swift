@@ -114,6 +114,20 @@ struct QueryLanguageTests {
       #expect(line != nil, "no line for \(function.signature)")
       #expect(!function.summary.isEmpty, "\(function.name) has no example")
     }
+    // Every example is an expression that compiles: the text after the first ": ", up to
+    // a " → " that gives its result.
+    let session = Session(environment: ["REGSH_HOME": "/nonexistent"])
+    for function in table.all {
+      guard let colon = function.summary.range(of: ": ") else {
+        Issue.record("\(function.name)'s summary has no example: \(function.summary)")
+        continue
+      }
+      let example = String(function.summary[colon.upperBound...])
+        .components(separatedBy: " → ")[0]
+      #expect(throws: Never.self, "\(function.name): \(example)") {
+        _ = try session.compile(example)
+      }
+    }
     #expect(r.stdout.contains("ago(string)"))
     #expect(r.stdout.contains("split(string, string[, number])"))
   }

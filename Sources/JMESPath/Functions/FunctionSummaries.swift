@@ -2,7 +2,7 @@
 enum FunctionSummaries {
   static let builtin: [String: String] = [
     "abs": "absolute value: abs(`-3`) → 3",
-    "avg": "mean of numbers: avg([1, 3]) → 2",
+    "avg": "mean of numbers: avg(`[1, 3]`) → 2",
     "ceil": "round up: ceil(`1.2`) → 2",
     "contains": "element or substring test: contains(tags, 'latest')",
     "ends_with": "suffix test: ends_with(name, '-dev')",
