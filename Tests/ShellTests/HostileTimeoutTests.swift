@@ -86,6 +86,26 @@ import Testing
     try await expectNothingCached(session, registry.server)
   }
 
+  /// An answer that keeps coming fast enough for the rate floor but never ends meets the
+  /// total timeout of its request (retries included), and the error names that limit.
+  @Test(arguments: RegistryTransport.allCases)
+  func anAnswerThatNeverEndsMeetsTheTotalTimeout(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "steady")
+    let session = try HostileSession(transport: transport)
+    let result = try await session.run(["--timeout", "2,6", "sync", "-n", registry.server])
+    #expect(result.status == 1, "\(result.stderrText)")
+    #expect(result.seconds < 30, "took \(result.seconds) s")
+    let errors = result.stderrText
+    #expect(errors.contains("GET /v2/_catalog on \(registry.server) timed out"), "\(errors)")
+    #expect(
+      errors.contains(
+        "not finished within 6 s (the total timeout for one request, retries included)"),
+      "\(errors)")
+    #expect(errors.contains("--timeout") && errors.contains("REGSH_TIMEOUT"))
+    #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+    try await expectNothingCached(session, registry.server)
+  }
+
   /// A blob download has no total timeout but the rate floor: a layer that comes a byte a
   /// second fails the export (the sync, which reads no layers, went through).
   @Test(arguments: RegistryTransport.allCases)

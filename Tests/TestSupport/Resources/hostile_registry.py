@@ -5,6 +5,8 @@ port, prints the port, and serves one mode until killed:
   drip      every answer comes one byte a second
   bodydrip  every answer's head comes at once, its body one byte a second
   flood     every answer announces 1 GiB and sends it as fast as it can
+  steady    every answer announces 32 MiB and sends 1 KiB every tenth of a second: fast
+            enough for the rate floor, too slow to end within the total timeout
   slowblob  repository "repo" answers fine, but its layer blob comes a byte a second
   silence   connections are accepted, requests read, and never answered
   pages     repositories list fine until GET /_break; then the catalog and the tag lists of
@@ -114,6 +116,8 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.unquote(url.path)
         if MODE == "flood":
             return self.flood()
+        if MODE == "steady":
+            return self.steady()
         if MODE in ("drip", "bodydrip"):
             return self.drip(head_at_once=MODE == "bodydrip")
         if MODE == "silence":
@@ -189,6 +193,22 @@ class Handler(BaseHTTPRequestHandler):
         try:
             for _ in range(1024):
                 self.wfile.write(chunk)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def steady(self):
+        """A catalog of 32 MiB (under the size limit) that comes at 10 KiB/s: about an hour."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(32 << 20))
+        self.end_headers()
+        try:
+            self.wfile.write(b'{"repositories": ["')
+            while True:
+                self.wfile.write(b"a" * 1024)
+                self.wfile.flush()
+                time.sleep(0.1)
         except OSError:
             pass
         self.close_connection = True
