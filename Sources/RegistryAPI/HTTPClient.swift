@@ -119,7 +119,10 @@ final class RegistrySessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
     completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
   ) {
     let allowed = transfer(dataTask)?.received(response) ?? true
-    completionHandler(allowed ? .allow : .cancel)
+    // swift-corelibs-foundation does not end a task answered `.cancel` while the server keeps
+    // sending: allow it (the transfer drops what comes), then cancel the task itself.
+    completionHandler(.allow)
+    if !allowed { dataTask.cancel() }
   }
 
   func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {

@@ -106,6 +106,24 @@ import Testing
     try await expectNothingCached(session, registry.server)
   }
 
+  /// An answer whose announced length is over the limit is refused at its head, even when
+  /// the registry keeps the connection open and sending (URLSession once waited for it).
+  @Test(arguments: RegistryTransport.allCases)
+  func anAnnouncedLengthOverTheLimitIsRefusedAtOnce(transport: RegistryTransport) async throws {
+    let registry = try await HostileRegistry(mode: "slowflood")
+    let session = try HostileSession(transport: transport)
+    // A total of 60 s: the refusal must come from the length, long before the total.
+    let result = try await session.run(["--timeout", "2,60", "sync", "-n", registry.server])
+    #expect(result.status == 1, "\(result.stderrText)")
+    #expect(result.seconds < 20, "took \(result.seconds) s")
+    #expect(
+      result.stderrText.contains(
+        "GET /v2/_catalog on \(registry.server): the answer is larger than 64 MiB"),
+      "\(result.stderrText)")
+    #expect(result.rawControls.isEmpty, "\(result.rawControls)")
+    try await expectNothingCached(session, registry.server)
+  }
+
   /// A blob download has no total timeout but the rate floor: a layer that comes a byte a
   /// second fails the export (the sync, which reads no layers, went through).
   @Test(arguments: RegistryTransport.allCases)

@@ -9,7 +9,7 @@ import Foundation
 public final class HostileRegistry: @unchecked Sendable {
   private let fake: FakeRegistry
 
-  /// `mode`: drip, steady, silence, pages, names or manifests (see the script's docstring).
+  /// `mode`: drip, steady, slowflood, silence, pages, names or manifests (see the script's docstring).
   public init(mode: String) async throws {
     fake = try await FakeRegistry(mode: mode, script: "hostile_registry")
   }

@@ -7,6 +7,7 @@ port, prints the port, and serves one mode until killed:
   flood     every answer announces 1 GiB and sends it as fast as it can
   steady    every answer announces 32 MiB and sends 1 KiB every tenth of a second: fast
             enough for the rate floor, too slow to end within the total timeout
+  slowflood as steady, but announcing 1 GiB (over the size limit) and never closing
   slowblob  repository "repo" answers fine, but its layer blob comes a byte a second
   silence   connections are accepted, requests read, and never answered
   pages     repositories list fine until GET /_break; then the catalog and the tag lists of
@@ -116,8 +117,8 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.unquote(url.path)
         if MODE == "flood":
             return self.flood()
-        if MODE == "steady":
-            return self.steady()
+        if MODE in ("steady", "slowflood"):
+            return self.steady(1 << 30 if MODE == "slowflood" else 32 << 20)
         if MODE in ("drip", "bodydrip"):
             return self.drip(head_at_once=MODE == "bodydrip")
         if MODE == "silence":
@@ -197,11 +198,11 @@ class Handler(BaseHTTPRequestHandler):
             pass
         self.close_connection = True
 
-    def steady(self):
-        """A catalog of 32 MiB (under the size limit) that comes at 10 KiB/s: about an hour."""
+    def steady(self, length):
+        """A catalog of `length` bytes that comes at 10 KiB/s: 32 MiB take about an hour."""
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(32 << 20))
+        self.send_header("Content-Length", str(length))
         self.end_headers()
         try:
             self.wfile.write(b'{"repositories": ["')
