@@ -10,16 +10,27 @@ public struct ManifestResponse: Sendable, Hashable {
   public var data: Data
   public var mediaType: String
   public var digest: Digest
+  /// The request that fetched it (`GET /v2/R/manifests/REF on HOST`), named by an error
+  /// about its body; nil for bytes that came from elsewhere (the audit log).
+  public var request: String?
 
   /// Wraps manifest bytes, e.g. ones kept in the audit log for restore.
-  public init(data: Data, mediaType: String, digest: Digest) {
+  public init(data: Data, mediaType: String, digest: Digest, request: String? = nil) {
     self.data = data
     self.mediaType = mediaType
     self.digest = digest
+    self.request = request
   }
 
-  /// Decodes the bytes as an image manifest or index.
-  public func decoded() throws -> Manifest { try Manifest(data: data, mediaType: mediaType) }
+  /// Decodes the bytes as an image manifest or index. A body that does not decode is an
+  /// error naming the request it came from, so an operator can ask the registry again.
+  public func decoded() throws -> Manifest {
+    do {
+      return try Manifest(data: data, mediaType: mediaType)
+    } catch RegistryError.invalidResponse(let reason) where request != nil {
+      throw RegistryError.invalidResponse("\(reason) (\(request ?? ""))")
+    }
+  }
 }
 
 /// What a manifest HEAD tells without the body.
@@ -57,7 +68,9 @@ extension RegistryClient {
         actual: announced)
     }
     let mediaType = Self.mediaType(of: response, body: data)
-    return ManifestResponse(data: data, mediaType: mediaType, digest: expected)
+    return ManifestResponse(
+      data: data, mediaType: mediaType, digest: expected,
+      request: "GET /v2/\(repository)/manifests/\(reference) on \(server)")
   }
 
   /// The manifest's digest, size and media type from a HEAD, or nil when it does not exist.

@@ -25,6 +25,14 @@ import Testing
     #expect(
       errors.contains(#"\#(prefix) "notmanifest" of mixed on \#(server) (sha256:"#)
         && errors.contains(#"does not decode: missing field "config""#))
+    // Each names the request it came from, so an operator can ask the registry again.
+    let request =
+      #"\(GET /v2/mixed/manifests/sha256:[0-9a-f]{64} on "#
+      + NSRegularExpression.escapedPattern(for: server) + #"\)"#
+    #expect(
+      errors.split(separator: "\n").filter {
+        $0.contains("does not decode") && $0.range(of: request, options: .regularExpression) != nil
+      }.count == 2, "\(errors)")
     #expect(errors.contains(#"\#(prefix) "huge" of mixed on \#(server) (sha256:"#))
     #expect(errors.contains("on \(server): the answer is larger than 4 MiB"))
     #expect(errors.contains("REGSH_MAX_MANIFEST_BYTES"))
