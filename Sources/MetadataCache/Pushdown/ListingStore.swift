@@ -23,7 +23,7 @@ extension MetadataStore: ListingStore {
 
   public func answer(_ query: ListingQuery) throws -> ListingAnswer {
     let sql = ListingSQL(query, dialect: listingDialect)
-    if try declines(sql) { return .declined("a manifest makes the expression raise an error") }
+    if try declines(sql) { return .declined("an item makes the expression raise an error") }
     if query.countOnly, query.slice == nil, !query.projectionCanBeNull {
       let counts = try inChunks(sql) { chunk, db in try Self.fetchInteger(chunk.count(), db) }
       return .count(Int(counts.reduce(0, +)))
@@ -37,11 +37,10 @@ extension MetadataStore: ListingStore {
       let statement = try Self.prepare(chunk.rows(positions: positions), db)
       var items: [JSON] = []
       if query.projection == .document {
-        try Self.appendSummaries(
-          of: statement, in: db, withRepository: query.repository == nil, to: &items)
+        try Self.forEachDocument(of: statement, in: db, query: query) { items.append($0) }
       } else {
         try Self.appendProjections(
-          of: statement, in: db, projection: query.projection, to: &items)
+          of: statement, in: db, source: query.source, projection: query.projection, to: &items)
       }
       return items
     }
@@ -62,7 +61,7 @@ extension MetadataStore: ListingStore {
       }
       var kept: [JSON] = []
       let statement = try Self.prepare(chunk.rows(positions: positions), db)
-      try Self.forEachSummary(of: statement, in: db, withRepository: query.repository == nil) {
+      try Self.forEachDocument(of: statement, in: db, query: query) {
         if let value = try keep($0) { kept.append(value) }
       }
       return kept
@@ -88,8 +87,8 @@ extension MetadataStore: ListingStore {
   ) throws -> [T] {
     let query = sql.query
     let chunkable =
-      query.repository == nil && query.sortKey == nil && query.slice == nil
-      && query.listingOrder == nil
+      query.source == .manifests && query.repository == nil && query.sortKey == nil
+      && query.slice == nil && query.listingOrder == nil
     let repositoryChunks = chunkable ? try repositoryChunks(registryId: query.registryId) : []
     guard repositoryChunks.count > 1 else {
       return [try read { db in try Self.withoutMemoryMap(db) { try body(sql, db) } }]
@@ -131,22 +130,22 @@ extension MetadataStore: ListingStore {
     try Int64.fetchOne(try prepare(statement, db)) ?? 0
   }
 
-  /// Steps (repository, digest, tagList, timestamp) rows into projected values, dropping
-  /// the null ones as a JMESPath projection does.
+  /// Steps the rows of `ListingSQL.columns` into projected values, dropping the null ones
+  /// as a JMESPath projection does.
   static func appendProjections(
-    of statement: Statement, in db: Database, projection: ListingQuery.Projection,
-    to items: inout [JSON]
+    of statement: Statement, in db: Database, source: ListingQuery.Source,
+    projection: ListingQuery.Projection, to items: inout [JSON]
   ) throws {
     let handle = statement.sqliteStatement
     defer { sqlite3_reset(handle) }
     func value(_ field: ListingQuery.Field) -> JSON {
-      switch field {
-      case .repository: .string(text(handle, 0))
-      case .digest: .string(text(handle, 1))
-      case .tags:
-        sqlite3_column_type(handle, 2) == SQLITE_NULL ? .null : tagArray(text(handle, 2))
-      case .timestamp: .string(text(handle, 3))
+      let column = ListingSQLColumn.position(field, in: source)
+      // Only a manifest's tags may be null (untagged); every other field is a string.
+      if field == .tags {
+        return sqlite3_column_type(handle, column) == SQLITE_NULL
+          ? .null : tagArray(text(handle, column))
       }
+      return .string(text(handle, column))
     }
     while true {
       let step = sqlite3_step(handle)
@@ -174,5 +173,5 @@ extension MetadataStore: ListingStore {
 
 extension ListingQuery {
   /// Only a projection of the tags can be null (an untagged manifest), and is then dropped.
-  var projectionCanBeNull: Bool { projection == .field(.tags) }
+  public var projectionCanBeNull: Bool { projection == .field(.tags) }
 }
