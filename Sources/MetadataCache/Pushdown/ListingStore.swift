@@ -23,12 +23,18 @@ extension MetadataStore: ListingStore {
 
   public func answer(_ query: ListingQuery) throws -> ListingAnswer {
     let sql = ListingSQL(query, dialect: listingDialect)
-    if try declines(sql) { return .declined("an item makes the expression raise an error") }
+    let declined = ListingAnswer.declined("an item makes the expression raise an error")
     if query.countOnly, query.slice == nil, !query.projectionCanBeNull {
-      let counts = try inChunks(sql) { chunk, db in try Self.fetchInteger(chunk.count(), db) }
+      guard
+        let counts = try consistentRead(
+          sql,
+          { chunk, db in
+            try Self.fetchInteger(chunk.count(), db)
+          })
+      else { return declined }
       return .count(Int(counts.reduce(0, +)))
     }
-    let chunks = try inChunks(sql) { chunk, db -> [JSON] in
+    let read = try consistentRead(sql) { chunk, db -> [JSON] in
       var positions: Range<Int>?
       if let slice = query.slice {
         positions = slice.positions(count: Int(try Self.fetchInteger(chunk.count(), db)))
@@ -44,6 +50,7 @@ extension MetadataStore: ListingStore {
       }
       return items
     }
+    guard let chunks = read else { return declined }
     let items = chunks.count == 1 ? chunks[0] : Array(chunks.joined())
     return query.countOnly ? .count(items.count) : .documents(items)
   }
@@ -52,8 +59,7 @@ extension MetadataStore: ListingStore {
     throws -> [JSON]?
   {
     let sql = ListingSQL(query, dialect: listingDialect)
-    if try declines(sql) { return nil }
-    let chunks = try inChunks(sql) { chunk, db -> [JSON] in
+    let read = try consistentRead(sql) { chunk, db -> [JSON] in
       var positions: Range<Int>?
       if let slice = query.slice {
         positions = slice.positions(count: Int(try Self.fetchInteger(chunk.count(), db)))
@@ -66,42 +72,10 @@ extension MetadataStore: ListingStore {
       }
       return kept
     }
+    guard let chunks = read else { return nil }
     return chunks.count == 1 ? chunks[0] : Array(chunks.joined())
   }
 
-  /// Whether a manifest would make the interpreter raise an error (the store declines).
-  func declines(_ sql: ListingSQL) throws -> Bool {
-    guard sql.query.failsOn != .constant(false) else { return false }
-    return try read { db in
-      try Self.withoutMemoryMap(db) { try Self.fetchInteger(sql.failure(), db) != 0 }
-    }
-  }
-
-  /// `body` over the listing: on one connection, or — for every repository in the
-  /// listing's own order, unsorted and unsliced — over chunks of repositories on several
-  /// connections at once (WAL allows concurrent readers), results in repository order.
-  /// A chunk's error is thrown only after every earlier chunk succeeded, so the error is
-  /// the one a single pass in order meets first.
-  func inChunks<T: Sendable>(
-    _ sql: ListingSQL, _ body: @Sendable (ListingSQL, Database) throws -> T
-  ) throws -> [T] {
-    let query = sql.query
-    let chunkable =
-      query.source == .manifests && query.repository == nil && query.sortKey == nil
-      && query.slice == nil && query.listingOrder == nil
-    let repositoryChunks = chunkable ? try repositoryChunks(registryId: query.registryId) : []
-    guard repositoryChunks.count > 1 else {
-      return [try read { db in try Self.withoutMemoryMap(db) { try body(sql, db) } }]
-    }
-    let chunks = repositoryChunks.map { ids in
-      var chunk = sql
-      chunk.repositoryIds = ids
-      return chunk
-    }
-    return try readConcurrently(chunks) { chunk, db in
-      try Self.withoutMemoryMap(db) { try body(chunk, db) }
-    }
-  }
   /// Runs `body` with the connection reading through its page cache instead of the memory
   /// map: a pushed-down query touches a few pages of a large file, and the map's readahead
   /// made those count as a gigabyte of resident memory (1.3 GB for a count over a
