@@ -113,18 +113,19 @@ import Testing
     defer { try? FileManager.default.removeItem(at: directory) }
     let repository = try #require(try store.repositoryNames(registryId: registryId).first)
     var checked = 0
-    for (listing, order) in [
-      (ListingQuery.Source.tags(detail: false), DocumentOptions.Order?.none),
-      (.tags(detail: false), .timeDescending), (.tags(detail: true), nil),
-      (.tags(detail: true), .timeAscending), (.repositories, nil),
+    for (listing, order, top) in [
+      (ListingQuery.Source.tags(detail: false), DocumentOptions.Order?.none, Int?.none),
+      (.tags(detail: false), .timeDescending, nil), (.tags(detail: true), nil, nil),
+      (.tags(detail: true), .timeAscending, nil), (.repositories, nil, nil),
+      (.tags(detail: false), .timeAscending, 20), (.repositories, nil, 3),
     ] {
       let documents =
         switch listing {
         case .tags(let detail):
           try store.tagDocuments(
             registryId: registryId, repository: repository,
-            options: DocumentOptions(order: order, detail: detail))
-        default: try store.repositoryDocuments(registryId: registryId)
+            options: DocumentOptions(order: order, top: top, detail: detail))
+        default: try store.repositoryDocuments(registryId: registryId, top: top)
         }
       #expect((documents.arrayValue?.count ?? 0) > 2, "\(listing): too few documents")
       let sources =
@@ -141,7 +142,7 @@ import Testing
         let expression = try Expression(source)
         let base = ListingQuery(
           listing, registryId: registryId,
-          repository: listing == .repositories ? nil : repository, listingOrder: order)
+          repository: listing == .repositories ? nil : repository, listingOrder: order, top: top)
         let plan = try #require(ListingPlanner.plan(expression.part, over: base), "\(source)")
         #expect(plan.residual == nil, "\(source)")
         var value: JSON
@@ -156,11 +157,11 @@ import Testing
         let expected = try expression.evaluate(documents)
         #expect(
           JSONWriter(style: .compact).string(value) == JSONWriter(style: .compact).string(expected),
-          "\(listing) \(order?.rawValue ?? ""): \(source)")
+          "\(listing) \(order?.rawValue ?? "") \(top.map(String.init) ?? ""): \(source)")
         checked += 1
       }
     }
-    #expect(checked == 28)
+    #expect(checked == 40)
   }
 
   @Test func theStoresAnswersAreTheInterpretersAnswers() throws {

@@ -41,6 +41,10 @@ import Testing
     "tags team0/service-0 --query \"sort([?contains(@, '7')])\" | [0]",
     "repositories --query \"[?starts_with(@, 'team0/')]\" -o tsv",
     "repositories --query \"length([?contains(@, 'service-1')])\"; _",
+    "tags team0/service-0 --orderby time_desc --top 40 --query \"[?starts_with(@, 'rc')]\"",
+    "repositories --top 3 --query \"[?contains(@, '1')]\" -o tsv",
+    "manifests team0/service-0 --top 50 --query \"length([?tags==null])\"",
+    "manifests --all --top 1500 --query \"[?tags==null].digest | [-2:]\"",
   ])
   func printsTheSameWithAndWithoutPushdown(_ script: String) throws {
     let pushed = try Self.run(script, pushdown: true)
@@ -86,7 +90,12 @@ import Testing
     #expect(repositories.stdout.contains("repository names"), "\(repositories.stdout)")
     #expect(repositories.stdout.contains("SELECT count(*)"), "\(repositories.stdout)")
 
-    let top = try Self.run("repositories --top 2 --explain --query \"[0]\"", pushdown: true)
-    #expect(top.stdout.contains("\"interpreter\": \"the whole expression\""), "\(top.stdout)")
+    let whole = try Self.run("repositories --top 2 --explain --query \"[0]\"", pushdown: true)
+    #expect(
+      whole.stdout.contains("\"interpreter\": \"the whole expression\""), "\(whole.stdout)")
+    let top = try Self.run(
+      "tags team0/service-0 --top 2 --explain --query \"[?@ > 'v']\"", pushdown: true)
+    #expect(top.stdout.contains("the first 2 of them"), "\(top.stdout)")
+    #expect(top.stdout.contains("LIMIT 2 OFFSET 0"), "\(top.stdout)")
   }
 }

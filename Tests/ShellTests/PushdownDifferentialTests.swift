@@ -78,7 +78,8 @@ import Testing
       // `--orderby` on one repository: the store orders the listing itself.
       let order: DocumentOptions.Order? =
         n % 6 == 0 ? .timeDescending : n % 6 == 3 ? .timeAscending : nil
-      let options = DocumentOptions(order: order)
+      // `--top` cuts the listing before the query, sometimes to nothing.
+      let options = DocumentOptions(order: order, top: n % 5 == 2 ? n % 4 * 3 : nil)
       for (dialect, pushing, interpreting) in pairs {
         let pushed = Self.outputs(
           pushing, expression: expression, repository: repository, options: options)
@@ -129,19 +130,21 @@ import Testing
       let order: DocumentOptions.Order? = random.pick([nil, nil, .timeAscending, .timeDescending])
       let detail = n % 3 == 1
       let overRepositories = n % 3 == 0
+      let top: Int? = random.below(4) == 0 ? random.below(6) : nil
       let expression = detail ? records.expression() : names.expression()
       let label =
         overRepositories
         ? "repositories"
         : "tags \(repository)\(detail ? " --detail" : "")\(order.map { " --orderby \($0.rawValue)" } ?? "")"
+      let labelled = label + (top.map { " --top \($0)" } ?? "")
       for (dialect, pushing, interpreting) in pairs {
         func run(_ session: Session) -> (texts: [String], pushed: Bool) {
           Self.outputs(session, expression: expression) { registryId, output in
             overRepositories
-              ? try session.repositoryListing(registryId: registryId, top: nil, output: output)
+              ? try session.repositoryListing(registryId: registryId, top: top, output: output)
               : try session.tagListing(
                 registryId: registryId, repository: repository,
-                options: DocumentOptions(order: order, detail: detail), output: output)
+                options: DocumentOptions(order: order, top: top, detail: detail), output: output)
           }
         }
         let pushed = run(pushing)
@@ -153,7 +156,7 @@ import Testing
         #expect(
           pushed.texts == interpreted.texts,
           """
-          seed \(seed), \(dialect), \(label): \(expression)
+          seed \(seed), \(dialect), \(labelled): \(expression)
           \(differing.map { "-o \(OutputFormat.allCases[$0]): \(pushed.texts[$0].prefix(300)) ≠ \(interpreted.texts[min($0, interpreted.texts.count - 1)].prefix(300))" } ?? "\(pushed.texts.prefix(1)) ≠ \(interpreted.texts.prefix(1))")
           """)
       }

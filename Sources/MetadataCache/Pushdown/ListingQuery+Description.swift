@@ -4,8 +4,9 @@ extension ListingQuery: CustomStringConvertible {
     let of = repository.map { "repository \($0)" } ?? "every repository"
     var parts = [source == .repositories ? source.noun : "\(source.noun) of \(of)"]
     if let listingOrder { parts.append("listed \(listingOrder.rawValue)") }
+    if let top { parts.append("the first \(top) of them") }
     if filter != .constant(true) { parts.append("filter \(filter)") }
-    if let sortKey { parts.append("sort_by \(sortKey.rawValue)") }
+    if let sortKey { parts.append(sortKey == .element ? "sort" : "sort_by \(sortKey.rawValue)") }
     if let slice {
       parts.append(
         "slice [\(slice.start.map(String.init) ?? ""):\(slice.stop.map(String.init) ?? "")]")

@@ -137,6 +137,8 @@ public struct ListingQuery: Sendable, Equatable {
   public var repository: String?
   /// The listing's own order (`--orderby`); nil is repository, then digest.
   public var listingOrder: DocumentOptions.Order?
+  /// `--top`: only the first this many items of the listing (in its own order) are queried.
+  public var top: Int?
   public var filter: Predicate = .constant(true)
   /// The manifests on which the interpreter would raise an error (`contains(tags, …)` on
   /// an untagged one). When any exists the store declines, and the interpreter runs the
@@ -151,8 +153,9 @@ public struct ListingQuery: Sendable, Equatable {
 
   public init(
     _ source: Source = .manifests, registryId: Int64, repository: String?,
-    listingOrder: DocumentOptions.Order? = nil
+    listingOrder: DocumentOptions.Order? = nil, top: Int? = nil
   ) {
+    self.top = top
     self.source = source
     self.registryId = registryId
     self.repository = repository

@@ -27,10 +27,11 @@ public struct ListingSQL: Sendable {
   /// The kept items' `columns`, in order, limited to `positions` when given (the slice,
   /// resolved against `count`).
   public func rows(positions: Range<Int>? = nil) -> Statement {
-    var builder = Builder(dialect: dialect, repositoryIds: repositoryIds)
+    var builder = Builder(
+      dialect: dialect, repositoryIds: repositoryIds, listingOrder: listingOrder)
     let source = builder.source(query, where: query.filter)
     var order = listingOrder
-    if let key = query.sortKey { order = [column(key)] + order }
+    if let key = query.sortKey { order = [column(key)] + order.filter { $0 != column(key) } }
     var sql =
       "SELECT \(columns.joined(separator: ", ")) \(source) ORDER BY "
       + order.joined(separator: ", ")
@@ -40,14 +41,16 @@ public struct ListingSQL: Sendable {
 
   /// How many manifests the filter keeps.
   public func count() -> Statement {
-    var builder = Builder(dialect: dialect, repositoryIds: repositoryIds)
+    var builder = Builder(
+      dialect: dialect, repositoryIds: repositoryIds, listingOrder: listingOrder)
     let source = builder.source(query, where: query.filter)
     return Statement(sql: "SELECT count(*) \(source)", arguments: builder.arguments)
   }
 
   /// Whether any manifest would make the interpreter raise an error.
   public func failure() -> Statement {
-    var builder = Builder(dialect: dialect, repositoryIds: repositoryIds)
+    var builder = Builder(
+      dialect: dialect, repositoryIds: repositoryIds, listingOrder: listingOrder)
     let source = builder.source(query, where: query.failsOn)
     return Statement(sql: "SELECT EXISTS (SELECT 1 \(source))", arguments: builder.arguments)
   }
@@ -90,6 +93,8 @@ public struct ListingSQL: Sendable {
   struct Builder {
     let dialect: any ListingDialect
     var repositoryIds: [Int64]?
+    /// The listing's own order, which `--top` cuts.
+    let listingOrder: [String]
     var arguments: [Argument] = []
     /// The listing whose columns the predicates name (set by `source`).
     var source: ListingQuery.Source = .manifests
@@ -103,6 +108,23 @@ public struct ListingSQL: Sendable {
       -> String
     {
       source = query.source
+      var text = listing(query, table: predicate)
+      if let top = query.top {
+        // `--top`: only the first items of the listing in its own order, before the query.
+        let key = ListingSQLColumn.key(of: query.source)
+        text +=
+          " AND \(key) IN (SELECT \(key) \(listing(query, table: .constant(true))) ORDER BY "
+          + listingOrder.joined(separator: ", ") + " "
+          + dialect.limit(max(0, top), offset: 0) + ")"
+      }
+      return text + " AND " + condition(predicate)
+    }
+
+    /// `FROM … WHERE …` of the listing's items (the manifest table as a listing filtered by
+    /// `predicate` reads it), without the query's filter.
+    mutating func listing(_ query: ListingQuery, table predicate: ListingQuery.Predicate)
+      -> String
+    {
       let registry = bind(.integer(query.registryId))
       var text: String
       switch query.source {
@@ -125,7 +147,7 @@ public struct ListingSQL: Sendable {
         let ids = repositoryIds.map { bind(.integer($0)) }
         text += " AND r.id IN (" + (ids.isEmpty ? "NULL" : ids.joined(separator: ", ")) + ")"
       }
-      return text + " AND " + condition(predicate)
+      return text
     }
 
     /// The predicate as an SQL condition that is true or false, never null, so `NOT`
@@ -189,6 +211,15 @@ enum ListingSQLColumn {
     case (.tags, .lastUpdateTime): "COALESCE(t.registryUpdated, t.sinceTime)"
     // The planner names only the listing's own fields; a repository name is the rest.
     default: "r.name"
+    }
+  }
+
+  /// What tells the listing's items apart.
+  static func key(of source: ListingQuery.Source) -> String {
+    switch source {
+    case .manifests: "m.id"
+    case .tags: "t.id"
+    case .repositories: "r.id"
     }
   }
 

@@ -23,7 +23,7 @@ extension MetadataStore {
     let query = sql.query
     let chunkable =
       query.source == .manifests && query.repository == nil && query.sortKey == nil
-      && query.slice == nil && query.listingOrder == nil
+      && query.slice == nil && query.listingOrder == nil && query.top == nil
     let workers = chunkable ? min(4, ProcessInfo.processInfo.activeProcessorCount) : 1
     if workers > 1, let barrier = WriteBarrier(path: path) {
       return try readInParallel(sql, workers: workers, barrier: barrier, body)

@@ -136,11 +136,10 @@ extension Session {
     _ query: String, source: ListingQuery.Source = .manifests, registryId: Int64,
     repository: String?, options: DocumentOptions
   ) throws -> ListingPlan? {
-    // A `--top` cut before the query is the interpreter's; so are manifests' `--detail`
-    // documents, and an `--orderby` over every repository, which has ties between
-    // repositories only it orders. A tag listing is ordered within its repository, and
-    // its `--detail` records are ones the store builds.
-    guard options.top == nil else { return nil }
+    // Manifests' `--detail` documents are the interpreter's, and so is an `--orderby` over
+    // every repository, which has ties between repositories only it orders. A tag listing
+    // is ordered within its repository, and its `--detail` records are ones the store
+    // builds. `--top` cuts the listing in its own order, before the query, in SQL too.
     if source == .manifests,
       options.detail || (options.order != nil && repository == nil)
     {
@@ -154,7 +153,7 @@ extension Session {
     }
     let base = ListingQuery(
       source, registryId: registryId, repository: repository,
-      listingOrder: source == .repositories ? nil : options.order)
+      listingOrder: source == .repositories ? nil : options.order, top: options.top)
     return ListingPlanner.plan(expression.part, over: base)
   }
 
