@@ -15,7 +15,8 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 is not installed" >&2; exit 1; 
 regsh=${REGSH:-$(swift build -c release --show-bin-path)/regsh}
 export REGSH_HOME=$home
 repo=team0/service-0
-tags="FROM tag t JOIN repository r ON r.id = t.repositoryId WHERE r.name = '$repo' AND t.untilTime IS NULL"
+registry="(SELECT id FROM registry WHERE name = 'bench')"
+tags="FROM tag t JOIN repository r ON r.id = t.repositoryId WHERE r.registryId = $registry AND r.name = '$repo' AND t.untilTime IS NULL"
 
 # The same answers, or the timings mean nothing.
 r() { "$regsh" -c "use bench; $1"; }
@@ -26,7 +27,7 @@ cmp <(r "tags $repo --detail --query \"sort_by(@, &lastUpdateTime)[-5:].name\" -
   <(sqlite3 "$db" "SELECT t.name $tags ORDER BY COALESCE(t.registryUpdated, t.sinceTime), t.name" | tail -5) \
   || { echo "newest tags differ from sqlite3" >&2; exit 1; }
 cmp <(r "repositories --query \"[?starts_with(@, 'team1')]\" -o tsv") \
-  <(sqlite3 "$db" "SELECT name FROM repository WHERE goneAt IS NULL AND instr(name, 'team1') = 1 ORDER BY name") \
+  <(sqlite3 "$db" "SELECT name FROM repository WHERE registryId = $registry AND goneAt IS NULL AND instr(name, 'team1') = 1 ORDER BY name") \
   || { echo "repositories differ from sqlite3" >&2; exit 1; }
 for c in "tags $repo --query \"[?contains(@, '7')]\" -o tsv" \
   "tags $repo --detail --query \"sort_by(@, &lastUpdateTime)[-5:].name\"" \
@@ -60,7 +61,7 @@ for i in $(seq "$rounds"); do
   case_ tag-newest "tags $repo --detail --query \"sort_by(@, &lastUpdateTime)[-5:].name\"" \
     "SELECT t.name $tags ORDER BY COALESCE(t.registryUpdated, t.sinceTime) DESC, t.name DESC LIMIT 5"
   case_ repositories "repositories --query \"[?starts_with(@, 'team1')]\" -o tsv" \
-    "SELECT name FROM repository WHERE goneAt IS NULL AND instr(name, 'team1') = 1 ORDER BY name"
+    "SELECT name FROM repository WHERE registryId = $registry AND goneAt IS NULL AND instr(name, 'team1') = 1 ORDER BY name"
 done
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "| run | median wall (ms) | median peak RSS (MiB) |"
