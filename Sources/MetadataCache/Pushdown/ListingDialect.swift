@@ -26,6 +26,14 @@ public protocol ListingDialect: Sendable {
   func limit(_ count: Int, offset: Int) -> String
 }
 
+extension ListingDialect {
+  /// Standard SQL's spelling (PostgreSQL's among others); SQLite, which has no `POSITION`,
+  /// spells it its own way.
+  public func startsWith(_ text: String, _ prefix: String) -> String {
+    "POSITION(\(prefix) IN \(text)) = 1"
+  }
+}
+
 /// SQLite's spelling: binary collation compares with memcmp (code point order for UTF-8),
 /// and the covering index `manifest_listing` answers listings without table lookups.
 public struct SQLiteListingDialect: ListingDialect {
