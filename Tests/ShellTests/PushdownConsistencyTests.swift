@@ -73,7 +73,7 @@ import Testing
         untagFirst.toggle()
         lock.withLock { moves += 1 }
         // A sync commits a repository at a time, not back to back.
-        Thread.sleep(forTimeInterval: 0.002)
+        Thread.sleep(forTimeInterval: 0.0005)
       }
     }
 
@@ -95,7 +95,7 @@ import Testing
     thread.start()
     var counts: [Int: Int] = [:]
     var documents: [Int: Int] = [:]
-    for n in 0..<100 {
+    for n in 0..<200 {
       // A count, and the documents themselves (a chunked read of rows).
       if case .count(let count) = try moving.answer("length([?tags==null])") {
         counts[count, default: 0] += 1
