@@ -4,8 +4,9 @@ import MetadataCache
 import SeededRandom
 
 /// A random cache in a real SQLite file, for the pushdown's differential test: untagged
-/// manifests, many tags, tags with odd characters, equal timestamps, manifests that are
-/// gone, and repository names that sort differently by code point than by Swift's order.
+/// manifests, many tags, tags with odd characters, equal timestamps, manifests, tags and
+/// repositories that are gone, tags signed or not with attributes that parse or not, and
+/// repository names that sort differently by code point than by Swift's order.
 struct PushdownCache {
   let home: URL
   let repositories: [String]
@@ -42,11 +43,13 @@ struct PushdownCache {
           """)
       let registryId = db.lastInsertedRowID
       for name in repositoryNames {
+        // Some repositories are gone from the registry: no listing shows them but tags.
         try db.execute(
           sql: """
-            INSERT INTO repository (registryId, name, firstSeen, lastSeen, lastSynced)
-            VALUES (?, ?, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')
-            """, arguments: [registryId, name])
+            INSERT INTO repository (registryId, name, firstSeen, lastSeen, lastSynced, goneAt)
+            VALUES (?, ?, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', ?)
+            """,
+          arguments: [registryId, name, random.below(6) == 0 ? "2024-02-01T00:00:00Z" : nil])
         let repositoryId = db.lastInsertedRowID
         for m in 0..<random.below(25) {
           let digest =
@@ -60,6 +63,27 @@ struct PushdownCache {
           let own = Set((0..<count).map { _ in random.pick(Self.oddTags) })
           tags += own
           let tagList = own.isEmpty ? nil : own.sorted().joined(separator: "\t")
+          // The tag listing's rows: the current tags (a name once per repository), each
+          // with times that often tie, and some that moved away (untilTime set).
+          for name in own.sorted() {
+            let created = random.below(3) == 0 ? nil : random.pick(base + [timestamp])
+            let updated = random.below(3) == 0 ? created : random.pick(base + [timestamp])
+            let attributes = random.pick([
+              nil, #"{"deleteEnabled": true, "writeEnabled": false}"#, "{not json", "[]",
+            ])
+            let signed: Int? = random.below(3) == 0 ? nil : random.below(2)
+            try db.execute(
+              sql: """
+                INSERT OR IGNORE INTO tag (repositoryId, name, digest, sinceTime, untilTime,
+                  registryCreated, registryUpdated, signed, changeableAttributes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+              arguments: [
+                repositoryId, name, digest, random.pick(base),
+                random.below(8) == 0 ? "2024-03-01T00:00:00Z" : nil, created, updated, signed,
+                attributes,
+              ])
+          }
           try db.execute(
             sql: """
               INSERT OR IGNORE INTO manifest (repositoryId, digest, mediaType, size, timestamp,

@@ -19,11 +19,21 @@ import Testing
     _ session: Session, expression: String, repository: String?,
     options: DocumentOptions = DocumentOptions()
   ) -> (texts: [String], pushed: Bool) {
+    outputs(session, expression: expression) { registryId, output in
+      try session.manifestListing(
+        registryId: registryId, repository: repository, options: options, output: output)
+    }
+  }
+
+  /// The same for any listing: `list` runs it with the query's output options.
+  static func outputs(
+    _ session: Session, expression: String,
+    list: (Int64, OutputOptions) throws -> CommandResult
+  ) -> (texts: [String], pushed: Bool) {
     do {
       let info = try session.resolveRegistry("fuzz")
       let output = try OutputOptions.parse(["--query", expression])
-      var result = try session.manifestListing(
-        registryId: info.id, repository: repository, options: options, output: output)
+      var result = try list(info.id, output)
       if !result.queryApplied, let value = result.value {
         result.value = try session.queried(value, by: expression)
       }
@@ -68,7 +78,8 @@ import Testing
       // `--orderby` on one repository: the store orders the listing itself.
       let order: DocumentOptions.Order? =
         n % 6 == 0 ? .timeDescending : n % 6 == 3 ? .timeAscending : nil
-      let options = DocumentOptions(order: order)
+      // `--top` cuts the listing before the query, sometimes to nothing.
+      let options = DocumentOptions(order: order, top: n % 5 == 2 ? n % 4 * 3 : nil)
       for (dialect, pushing, interpreting) in pairs {
         let pushed = Self.outputs(
           pushing, expression: expression, repository: repository, options: options)
@@ -89,6 +100,67 @@ import Testing
       }
     }
     // The generator must exercise the store, not only the fallback.
+    #expect(
+      pushedCount > Self.expressionsPerCache, "only \(pushedCount) answers came from the store")
+  }
+
+  /// The tag listing (`tags REPO`, with and without `--detail` and `--orderby`) and the
+  /// repository listing, as the manifest listing above.
+  @Test(arguments: seeds)
+  func tagsAndRepositoriesGiveTheSameBytesEitherWay(seed: UInt64) throws {
+    let cache = try PushdownCache(seed: seed)
+    defer { cache.remove() }
+    var random = SeededRandom(seed: seed &* 104_729)
+    var names = PushdownExpressionGenerator(
+      random: SeededRandom(seed: seed &* 31), cache: cache, listing: .names)
+    var records = PushdownExpressionGenerator(
+      random: SeededRandom(seed: seed &* 37), cache: cache, listing: .tagRecords)
+    var pushedCount = 0
+    let environment = ["REGSH_HOME": cache.home.path, "REGSH_NOW": "2024-07-01T00:00:00Z"]
+    let pairs = Dialect.allCases.map { dialect in
+      let pushing = Session(environment: environment)
+      let interpreting = Session(environment: environment.merging(["REGSH_PUSHDOWN": "off"]) { $1 })
+      pushing.dialect = dialect
+      interpreting.dialect = dialect
+      return (dialect, pushing, interpreting)
+    }
+    for n in 0..<Self.expressionsPerCache {
+      // A third over the repositories, the rest over one repository's tags.
+      let repository = random.pick(cache.repositories + ["missing"])
+      let order: DocumentOptions.Order? = random.pick([nil, nil, .timeAscending, .timeDescending])
+      let detail = n % 3 == 1
+      let overRepositories = n % 3 == 0
+      let top: Int? = random.below(4) == 0 ? random.below(6) : nil
+      let expression = detail ? records.expression() : names.expression()
+      let label =
+        overRepositories
+        ? "repositories"
+        : "tags \(repository)\(detail ? " --detail" : "")\(order.map { " --orderby \($0.rawValue)" } ?? "")"
+      let labelled = label + (top.map { " --top \($0)" } ?? "")
+      for (dialect, pushing, interpreting) in pairs {
+        func run(_ session: Session) -> (texts: [String], pushed: Bool) {
+          Self.outputs(session, expression: expression) { registryId, output in
+            overRepositories
+              ? try session.repositoryListing(registryId: registryId, top: top, output: output)
+              : try session.tagListing(
+                registryId: registryId, repository: repository,
+                options: DocumentOptions(order: order, top: top, detail: detail), output: output)
+          }
+        }
+        let pushed = run(pushing)
+        let interpreted = run(interpreting)
+        if pushed.pushed { pushedCount += 1 }
+        let differing = pushed.texts.indices.first {
+          $0 >= interpreted.texts.count || pushed.texts[$0] != interpreted.texts[$0]
+        }
+        #expect(
+          pushed.texts == interpreted.texts,
+          """
+          seed \(seed), \(dialect), \(labelled): \(expression)
+          \(differing.map { "-o \(OutputFormat.allCases[$0]): \(pushed.texts[$0].prefix(300)) ≠ \(interpreted.texts[min($0, interpreted.texts.count - 1)].prefix(300))" } ?? "\(pushed.texts.prefix(1)) ≠ \(interpreted.texts.prefix(1))")
+          """)
+      }
+    }
     #expect(
       pushedCount > Self.expressionsPerCache, "only \(pushedCount) answers came from the store")
   }

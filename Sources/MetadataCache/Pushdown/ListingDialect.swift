@@ -14,6 +14,8 @@ public protocol ListingDialect: Sendable {
     -> String
   /// True (never null) when `needle` occurs in `haystack`; both non-null texts.
   func containsText(_ haystack: String, _ needle: String) -> String
+  /// True (never null) when `text` begins with the non-empty `prefix`; both non-null texts.
+  func startsWith(_ text: String, _ prefix: String) -> String
   /// A tab character as an SQL expression (the separator of the stored tag list).
   var tab: String { get }
   /// `a || b` for texts.
@@ -22,6 +24,14 @@ public protocol ListingDialect: Sendable {
   func firstPart(_ list: String) -> String
   /// `LIMIT n OFFSET m`.
   func limit(_ count: Int, offset: Int) -> String
+}
+
+extension ListingDialect {
+  /// Standard SQL's spelling (PostgreSQL's among others); SQLite, which has no `POSITION`,
+  /// spells it its own way.
+  public func startsWith(_ text: String, _ prefix: String) -> String {
+    "POSITION(\(prefix) IN \(text)) = 1"
+  }
 }
 
 /// SQLite's spelling: binary collation compares with memcmp (code point order for UTF-8),
@@ -42,6 +52,10 @@ public struct SQLiteListingDialect: ListingDialect {
   }
   public func containsText(_ haystack: String, _ needle: String) -> String {
     "instr(\(haystack), \(needle)) > 0"
+  }
+  public func startsWith(_ text: String, _ prefix: String) -> String {
+    // instr counts characters: the first occurrence at the first one is a prefix (bytes).
+    "instr(\(text), \(prefix)) = 1"
   }
   public var tab: String { "char(9)" }
   public func concat(_ parts: [String]) -> String { "(" + parts.joined(separator: " || ") + ")" }

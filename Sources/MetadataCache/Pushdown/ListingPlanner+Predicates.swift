@@ -35,7 +35,7 @@ extension Planner {
       return TranslatedCondition(keeps: .not(a.keeps), fails: a.fails)
     case .literal(let value):
       return TranslatedCondition(keeps: .constant(value.isTruthy))
-    case .field, .indexExpression:
+    case .field, .indexExpression, .current:
       switch operand(part) {
       case .text(let field): return TranslatedCondition(keeps: .truthy(field))
       case .tags: return TranslatedCondition(keeps: .truthy(.tags))
@@ -68,6 +68,12 @@ extension Planner {
       default:
         return nil
       }
+    case .builtinFunction("starts_with", let arguments) where arguments.count == 2:
+      // Anything but two strings is an invalid-type error: the interpreter's to raise.
+      guard case .text(let field) = operand(arguments[0]),
+        case .constant(.string(let prefix)) = operand(arguments[1])
+      else { return nil }
+      return TranslatedCondition(keeps: .startsWith(field, prefix))
     default:
       return nil
     }
@@ -76,14 +82,24 @@ extension Planner {
   func operand(_ part: ExpressionPart) -> Operand? {
     switch part.kind {
     case .literal(let value): return .constant(value)
+    case .current:
+      // The document itself: a string in a listing of strings; an object is the
+      // interpreter's to compare.
+      return base.source.documentsAreText ? .text(.element) : nil
     case .field(let name):
-      guard let field = ListingQuery.Field(rawValue: name), base.fields.contains(field) else {
-        // A field the documents do not have is null.
+      // A key whose values the store does not state: only the interpreter judges it.
+      if base.source.opaqueKeys.contains(name) { return nil }
+      guard let field = ListingQuery.Field(rawValue: name), field != .element,
+        base.fields.contains(field)
+      else {
+        // A field the documents do not have (or any field of a string) is null.
         return .constant(.null)
       }
       return field == .tags ? .tags : .text(field)
     case .indexExpression(let left, let right):
-      guard case .field("tags") = left.kind, case .index(0) = right.kind else { return nil }
+      guard case .field("tags") = left.kind, case .index(0) = right.kind,
+        base.fields.contains(.tags)
+      else { return nil }
       return .firstTag
     default: return nil
     }

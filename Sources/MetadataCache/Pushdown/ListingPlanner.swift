@@ -1,6 +1,6 @@
 import JMESPath
 
-/// Splits an expression over the manifest listing into what the store answers (a
+/// Splits an expression over a listing (manifests, tags, repositories) into what the store answers (a
 /// `ListingQuery`) and what the interpreter applies to that answer. It translates only
 /// shapes whose meaning it can state exactly; for anything else it answers nil and the
 /// whole expression runs in the interpreter, as before.
@@ -118,7 +118,7 @@ struct Planner {
       guard var query = source(left), let projection = projection(right) else { return nil }
       query.projection = projection
       return query
-    case .builtinFunction("sort_by", _):
+    case .builtinFunction("sort_by", _), .builtinFunction("sort", _):
       return sorted(part)
     default:
       return nil
@@ -133,7 +133,7 @@ struct Planner {
     case .flatten(let inner):
       guard case .current = inner.kind else { return nil }
       return base
-    case .builtinFunction("sort_by", _): return sorted(part)
+    case .builtinFunction("sort_by", _), .builtinFunction("sort", _): return sorted(part)
     case .slice(let start, let stop, let step):
       return sliced(base, start: start, stop: stop, step: step)
     case .indexExpression(let left, let right):
@@ -154,8 +154,16 @@ struct Planner {
   }
 
   /// `sort_by(@, &field)` or `sort_by([?…], &field)` on a field that is always a string,
-  /// so the sort never raises an error and ties keep the listing's order.
+  /// so the sort never raises an error and ties keep the listing's order; in a listing of
+  /// strings, `sort(@)` or `sort([?…])` (equal strings are indistinguishable).
   func sorted(_ part: ExpressionPart) -> ListingQuery? {
+    if case .builtinFunction("sort", let arguments) = part.kind, arguments.count == 1,
+      base.source.documentsAreText, var query = rows(arguments[0]),
+      query.sortKey == nil, query.slice == nil, query.projection == .document
+    {
+      query.sortKey = .element
+      return query
+    }
     guard case .builtinFunction("sort_by", let arguments) = part.kind, arguments.count == 2,
       case .expressionReference(let key) = arguments[1].kind, case .field(let name) = key.kind,
       let field = ListingQuery.Field(rawValue: name), field != .tags,
@@ -195,7 +203,9 @@ struct Planner {
   }
 
   func knownField(_ name: String) -> ListingQuery.Field? {
-    guard let field = ListingQuery.Field(rawValue: name), base.fields.contains(field) else {
+    guard let field = ListingQuery.Field(rawValue: name), field != .element,
+      base.fields.contains(field)
+    else {
       return nil
     }
     return field

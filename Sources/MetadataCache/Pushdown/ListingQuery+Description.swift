@@ -1,9 +1,12 @@
 /// How `--explain` shows what the store answers: in the documents' own terms.
 extension ListingQuery: CustomStringConvertible {
   public var description: String {
-    var parts = ["manifests of " + (repository.map { "repository \($0)" } ?? "every repository")]
+    let of = repository.map { "repository \($0)" } ?? "every repository"
+    var parts = [source == .repositories ? source.noun : "\(source.noun) of \(of)"]
+    if let listingOrder { parts.append("listed \(listingOrder.rawValue)") }
+    if let top { parts.append("the first \(top) of them") }
     if filter != .constant(true) { parts.append("filter \(filter)") }
-    if let sortKey { parts.append("sort_by \(sortKey.rawValue)") }
+    if let sortKey { parts.append(sortKey == .element ? "sort" : "sort_by \(sortKey.rawValue)") }
     if let slice {
       parts.append(
         "slice [\(slice.start.map(String.init) ?? ""):\(slice.stop.map(String.init) ?? "")]")
@@ -19,7 +22,7 @@ extension ListingQuery: CustomStringConvertible {
     }
     if countOnly { parts.append("count") }
     if failsOn != .constant(false) {
-      parts.append("left to the interpreter when a manifest has \(failsOn) (an error)")
+      parts.append("left to the interpreter when an item has \(failsOn) (an error)")
     }
     return parts.joined(separator: "; ")
   }
@@ -39,6 +42,8 @@ extension ListingQuery.Predicate: CustomStringConvertible {
     case .hasTag(let tag): "contains(tags, \(ListingQuery.Text.literal(tag)))"
     case .containsText(let field, let needle):
       "contains(\(field.rawValue), \(ListingQuery.Text.literal(needle)))"
+    case .startsWith(let field, let prefix):
+      "starts_with(\(field.rawValue), \(ListingQuery.Text.literal(prefix)))"
     }
   }
 }

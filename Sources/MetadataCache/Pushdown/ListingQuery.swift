@@ -1,15 +1,53 @@
 import JMESPath
 
-/// The part of a query over the manifest listing (`manifests`, `show-manifests`) that a
-/// store answers itself: which manifests, in what order, which slice of them, and what of
-/// each — or only how many. Backend-neutral: each store translates it through its own
-/// `ListingDialect`, and the answer must equal what the interpreter computes over the
-/// documents of `manifestDocuments` (docs/query.md, "Pushdown").
+/// The part of a query over a listing (`manifests`/`show-manifests`, `tags`/`show-tags`,
+/// `repositories`) that a store answers itself: which items, in what order, which slice of
+/// them, and what of each — or only how many. Backend-neutral: each store translates it
+/// through its own `ListingDialect`, and the answer must equal what the interpreter
+/// computes over the listing's documents (`manifestDocuments`, `tagDocuments`,
+/// `repositoryDocuments`; docs/query.md, "Pushdown").
 public struct ListingQuery: Sendable, Equatable {
-  /// The fields of a manifest summary document. `repository` exists only in a listing of
-  /// every repository.
+  /// Which listing: its documents, their fields and their own order.
+  public enum Source: Sendable, Equatable {
+    /// `{digest, [repository], tags, timestamp}` per manifest.
+    case manifests
+    /// One repository's tags: their names (strings), or with `detail` az's tag objects
+    /// `{name, digest, createdTime, lastUpdateTime, [signed], [changeableAttributes]}`.
+    case tags(detail: Bool)
+    /// The registry's repository names (strings).
+    case repositories
+
+    /// Whether each document is a string (the listing's `element`), not an object.
+    public var documentsAreText: Bool {
+      switch self {
+      case .manifests, .tags(detail: true): false
+      case .tags(detail: false), .repositories: true
+      }
+    }
+
+    /// Keys a document may have whose values the store does not state (a boolean that may
+    /// be missing, an object): the interpreter must judge any use of them.
+    public var opaqueKeys: Set<String> {
+      self == .tags(detail: true) ? ["signed", "changeableAttributes"] : []
+    }
+
+    /// What `--explain` calls the items.
+    var noun: String {
+      switch self {
+      case .manifests: "manifests"
+      case .tags(let detail): detail ? "tag records" : "tag names"
+      case .repositories: "repository names"
+      }
+    }
+  }
+
+  /// The fields of the documents, across listings: which a listing has is `fields`.
+  /// `repository` exists only in a manifest listing of every repository; `element` is the
+  /// document itself in a listing of strings (never a key: a field named "@" is null there).
   public enum Field: String, Sendable, Equatable {
     case digest, repository, tags, timestamp
+    case name, createdTime, lastUpdateTime
+    case element = "@"
   }
 
   /// A text value a predicate compares: a field that always holds a string, the first
@@ -47,6 +85,8 @@ public struct ListingQuery: Sendable, Equatable {
     case hasTag(String)
     /// `contains(field, 'x')` on a string field: a substring.
     case containsText(Field, String)
+    /// `starts_with(field, 'x')` on a string field: a prefix (by bytes, as jmespath.py).
+    case startsWith(Field, String)
   }
 
   /// What each kept manifest becomes; a projection drops what is null, as JMESPath does.
@@ -90,11 +130,15 @@ public struct ListingQuery: Sendable, Equatable {
     }
   }
 
+  public var source: Source
   public var registryId: Int64
-  /// nil: every repository's manifests, with a `repository` field.
+  /// nil: every repository's manifests, with a `repository` field. A tag listing is always
+  /// of one repository; a repository listing of none.
   public var repository: String?
   /// The listing's own order (`--orderby`); nil is repository, then digest.
   public var listingOrder: DocumentOptions.Order?
+  /// `--top`: only the first this many items of the listing (in its own order) are queried.
+  public var top: Int?
   public var filter: Predicate = .constant(true)
   /// The manifests on which the interpreter would raise an error (`contains(tags, …)` on
   /// an untagged one). When any exists the store declines, and the interpreter runs the
@@ -108,16 +152,25 @@ public struct ListingQuery: Sendable, Equatable {
   public var countOnly = false
 
   public init(
-    registryId: Int64, repository: String?, listingOrder: DocumentOptions.Order? = nil
+    _ source: Source = .manifests, registryId: Int64, repository: String?,
+    listingOrder: DocumentOptions.Order? = nil, top: Int? = nil
   ) {
+    self.top = top
+    self.source = source
     self.registryId = registryId
     self.repository = repository
     self.listingOrder = listingOrder
   }
 
-  /// The fields the listing's documents have.
+  /// The keys of the listing's documents whose values the store states: each always a
+  /// string, except `tags` (null or an array of strings). Empty for a listing of strings.
   public var fields: [Field] {
-    repository == nil ? [.digest, .repository, .tags, .timestamp] : [.digest, .tags, .timestamp]
+    switch source {
+    case .manifests:
+      repository == nil ? [.digest, .repository, .tags, .timestamp] : [.digest, .tags, .timestamp]
+    case .tags(detail: true): [.name, .digest, .createdTime, .lastUpdateTime]
+    case .tags(detail: false), .repositories: []
+    }
   }
 }
 

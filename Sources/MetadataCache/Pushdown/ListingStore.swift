@@ -23,12 +23,18 @@ extension MetadataStore: ListingStore {
 
   public func answer(_ query: ListingQuery) throws -> ListingAnswer {
     let sql = ListingSQL(query, dialect: listingDialect)
-    if try declines(sql) { return .declined("a manifest makes the expression raise an error") }
+    let declined = ListingAnswer.declined("an item makes the expression raise an error")
     if query.countOnly, query.slice == nil, !query.projectionCanBeNull {
-      let counts = try inChunks(sql) { chunk, db in try Self.fetchInteger(chunk.count(), db) }
+      guard
+        let counts = try consistentRead(
+          sql,
+          { chunk, db in
+            try Self.fetchInteger(chunk.count(), db)
+          })
+      else { return declined }
       return .count(Int(counts.reduce(0, +)))
     }
-    let chunks = try inChunks(sql) { chunk, db -> [JSON] in
+    let read = try consistentRead(sql) { chunk, db -> [JSON] in
       var positions: Range<Int>?
       if let slice = query.slice {
         positions = slice.positions(count: Int(try Self.fetchInteger(chunk.count(), db)))
@@ -37,14 +43,14 @@ extension MetadataStore: ListingStore {
       let statement = try Self.prepare(chunk.rows(positions: positions), db)
       var items: [JSON] = []
       if query.projection == .document {
-        try Self.appendSummaries(
-          of: statement, in: db, withRepository: query.repository == nil, to: &items)
+        try Self.forEachDocument(of: statement, in: db, query: query) { items.append($0) }
       } else {
         try Self.appendProjections(
-          of: statement, in: db, projection: query.projection, to: &items)
+          of: statement, in: db, source: query.source, projection: query.projection, to: &items)
       }
       return items
     }
+    guard let chunks = read else { return declined }
     let items = chunks.count == 1 ? chunks[0] : Array(chunks.joined())
     return query.countOnly ? .count(items.count) : .documents(items)
   }
@@ -53,8 +59,7 @@ extension MetadataStore: ListingStore {
     throws -> [JSON]?
   {
     let sql = ListingSQL(query, dialect: listingDialect)
-    if try declines(sql) { return nil }
-    let chunks = try inChunks(sql) { chunk, db -> [JSON] in
+    let read = try consistentRead(sql) { chunk, db -> [JSON] in
       var positions: Range<Int>?
       if let slice = query.slice {
         positions = slice.positions(count: Int(try Self.fetchInteger(chunk.count(), db)))
@@ -62,47 +67,15 @@ extension MetadataStore: ListingStore {
       }
       var kept: [JSON] = []
       let statement = try Self.prepare(chunk.rows(positions: positions), db)
-      try Self.forEachSummary(of: statement, in: db, withRepository: query.repository == nil) {
+      try Self.forEachDocument(of: statement, in: db, query: query) {
         if let value = try keep($0) { kept.append(value) }
       }
       return kept
     }
+    guard let chunks = read else { return nil }
     return chunks.count == 1 ? chunks[0] : Array(chunks.joined())
   }
 
-  /// Whether a manifest would make the interpreter raise an error (the store declines).
-  func declines(_ sql: ListingSQL) throws -> Bool {
-    guard sql.query.failsOn != .constant(false) else { return false }
-    return try read { db in
-      try Self.withoutMemoryMap(db) { try Self.fetchInteger(sql.failure(), db) != 0 }
-    }
-  }
-
-  /// `body` over the listing: on one connection, or — for every repository in the
-  /// listing's own order, unsorted and unsliced — over chunks of repositories on several
-  /// connections at once (WAL allows concurrent readers), results in repository order.
-  /// A chunk's error is thrown only after every earlier chunk succeeded, so the error is
-  /// the one a single pass in order meets first.
-  func inChunks<T: Sendable>(
-    _ sql: ListingSQL, _ body: @Sendable (ListingSQL, Database) throws -> T
-  ) throws -> [T] {
-    let query = sql.query
-    let chunkable =
-      query.repository == nil && query.sortKey == nil && query.slice == nil
-      && query.listingOrder == nil
-    let repositoryChunks = chunkable ? try repositoryChunks(registryId: query.registryId) : []
-    guard repositoryChunks.count > 1 else {
-      return [try read { db in try Self.withoutMemoryMap(db) { try body(sql, db) } }]
-    }
-    let chunks = repositoryChunks.map { ids in
-      var chunk = sql
-      chunk.repositoryIds = ids
-      return chunk
-    }
-    return try readConcurrently(chunks) { chunk, db in
-      try Self.withoutMemoryMap(db) { try body(chunk, db) }
-    }
-  }
   /// Runs `body` with the connection reading through its page cache instead of the memory
   /// map: a pushed-down query touches a few pages of a large file, and the map's readahead
   /// made those count as a gigabyte of resident memory (1.3 GB for a count over a
@@ -131,22 +104,22 @@ extension MetadataStore: ListingStore {
     try Int64.fetchOne(try prepare(statement, db)) ?? 0
   }
 
-  /// Steps (repository, digest, tagList, timestamp) rows into projected values, dropping
-  /// the null ones as a JMESPath projection does.
+  /// Steps the rows of `ListingSQL.columns` into projected values, dropping the null ones
+  /// as a JMESPath projection does.
   static func appendProjections(
-    of statement: Statement, in db: Database, projection: ListingQuery.Projection,
-    to items: inout [JSON]
+    of statement: Statement, in db: Database, source: ListingQuery.Source,
+    projection: ListingQuery.Projection, to items: inout [JSON]
   ) throws {
     let handle = statement.sqliteStatement
     defer { sqlite3_reset(handle) }
     func value(_ field: ListingQuery.Field) -> JSON {
-      switch field {
-      case .repository: .string(text(handle, 0))
-      case .digest: .string(text(handle, 1))
-      case .tags:
-        sqlite3_column_type(handle, 2) == SQLITE_NULL ? .null : tagArray(text(handle, 2))
-      case .timestamp: .string(text(handle, 3))
+      let column = ListingSQLColumn.position(field, in: source)
+      // Only a manifest's tags may be null (untagged); every other field is a string.
+      if field == .tags {
+        return sqlite3_column_type(handle, column) == SQLITE_NULL
+          ? .null : tagArray(text(handle, column))
       }
+      return .string(text(handle, column))
     }
     while true {
       let step = sqlite3_step(handle)
@@ -174,5 +147,5 @@ extension MetadataStore: ListingStore {
 
 extension ListingQuery {
   /// Only a projection of the tags can be null (an untagged manifest), and is then dropped.
-  var projectionCanBeNull: Bool { projection == .field(.tags) }
+  public var projectionCanBeNull: Bool { projection == .field(.tags) }
 }

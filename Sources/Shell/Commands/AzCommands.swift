@@ -61,9 +61,14 @@ struct AzRepositoryListing: ParsableArguments {
         client, repository: repository, manifests: manifests, options: options)
       return CommandResult(live(records), output: output)
     }
+    // The cache answers `--query` where it can (issue 15), as for `manifests REPO` and
+    // `tags REPO`.
     if manifests, !options.detail {
-      // The cache answers `--query` where it can (issue 15), as for `manifests REPO`.
       return try session.manifestListing(
+        registryId: info.id, repository: repository, options: options, output: output)
+    }
+    if !manifests {
+      return try session.tagListing(
         registryId: info.id, repository: repository, options: options, output: output)
     }
     let value = try cached(try session.store(), info.id, repository, options)

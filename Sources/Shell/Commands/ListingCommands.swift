@@ -42,6 +42,9 @@ public struct RepositoriesCommand: SessionCommand {
 
   @OptionGroup public var output: OutputOptions
 
+  @Flag(help: "Show which part of --query the store answers and which the interpreter runs.")
+  var explain = false
+
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
@@ -52,8 +55,14 @@ public struct RepositoriesCommand: SessionCommand {
     {
       try await session.sync(info, repositories: nil)
     }
-    return CommandResult(
-      try session.store().repositoryDocuments(registryId: info.id, top: top), output: output)
+    if explain {
+      return session.explanation(
+        try session.explainListing(
+          output.query, source: .repositories, registryId: info.id, repository: nil,
+          options: DocumentOptions(top: top)),
+        output: output)
+    }
+    return try session.repositoryListing(registryId: info.id, top: top, output: output)
   }
 }
 
@@ -71,15 +80,25 @@ public struct TagsCommand: SessionCommand {
   @OptionGroup var listing: ListingOptions
   @OptionGroup public var output: OutputOptions
 
+  @Flag(help: "Show which part of --query the store answers and which the interpreter runs.")
+  var explain = false
+
   public init() {}
 
   public mutating func execute(in session: Session, input: JSON?) async throws -> CommandResult {
     let info = try session.resolveRegistry(registry.name)
     try await session.syncIfNeverSynced(info, repository: repository)
     session.contextRepository = repository
-    let value = try session.store().tagDocuments(
-      registryId: info.id, repository: repository, options: try listing.documentOptions())
-    return CommandResult(value, output: output)
+    let options = try listing.documentOptions()
+    if explain {
+      return session.explanation(
+        try session.explainListing(
+          output.query, source: .tags(detail: options.detail), registryId: info.id,
+          repository: repository, options: options),
+        output: output)
+    }
+    return try session.tagListing(
+      registryId: info.id, repository: repository, options: options, output: output)
   }
 }
 
@@ -123,12 +142,10 @@ public struct ManifestsCommand: SessionCommand {
     session.contextRepository = repository
     let options = try listing.documentOptions()
     if explain {
-      var result = CommandResult(
+      return session.explanation(
         try session.explainListing(
           output.query, registryId: info.id, repository: repository, options: options),
         output: output)
-      result.queryApplied = true
-      return result
     }
     return try session.manifestListing(
       registryId: info.id, repository: repository, options: options, output: output)

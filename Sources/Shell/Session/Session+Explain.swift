@@ -2,10 +2,12 @@ import JMESPath
 import MetadataCache
 
 extension Session {
-  /// `manifests … --explain`: which part of `--query` the store answers (and the SQL it
-  /// runs), and which the interpreter runs, without running either.
+  /// `manifests … --explain` (and `tags`, `repositories`): which part of `--query` the
+  /// store answers (and the SQL it runs), and which the interpreter runs, without running
+  /// either.
   func explainListing(
-    _ query: String?, registryId: Int64, repository: String?, options: DocumentOptions
+    _ query: String?, source: ListingQuery.Source = .manifests, registryId: Int64,
+    repository: String?, options: DocumentOptions
   ) throws -> JSON {
     guard let query else {
       return .object(["store": "the whole listing", "interpreter": "nothing (no --query)"])
@@ -13,7 +15,7 @@ extension Session {
     var explanation: JSONObject = ["query": .string(query)]
     guard pushdownEnabled,
       let plan = try listingPlan(
-        query, registryId: registryId, repository: repository, options: options)
+        query, source: source, registryId: registryId, repository: repository, options: options)
     else {
       explanation["store"] = "the whole listing, as documents"
       explanation["interpreter"] = "the whole expression"
@@ -26,7 +28,7 @@ extension Session {
     var statements: [JSON] = []
     let listing = plan.query
     let countsInStore =
-      listing.countOnly && listing.slice == nil && listing.projection != .field(.tags)
+      listing.countOnly && listing.slice == nil && !listing.projectionCanBeNull
     if listing.failsOn != .constant(false) { statements.append(.string(sql.failure().sql)) }
     if listing.slice != nil || countsInStore { statements.append(.string(sql.count().sql)) }
     if plan.residual != nil || !countsInStore { statements.append(.string(sql.rows().sql)) }
@@ -45,5 +47,12 @@ extension Session {
     explanation["interpreter"] = .string(
       interpreter.isEmpty ? "nothing" : interpreter.joined(separator: "; "))
     return .object(explanation)
+  }
+
+  /// An `--explain` answer as a command's result: printed as is, `--query` not applied to it.
+  func explanation(_ value: JSON, output: OutputOptions) -> CommandResult {
+    var result = CommandResult(value, output: output)
+    result.queryApplied = true
+    return result
   }
 }

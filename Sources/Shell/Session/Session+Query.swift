@@ -23,10 +23,10 @@ extension Session {
   }
 }
 
-/// Issue 15's pushdown: a `--query` over the manifest listing is split into what the store
-/// answers (in SQL) and what the interpreter applies to that answer, so a million manifests
-/// are never built as documents to count a few of them. The answer is the one the
-/// interpreter gives over the whole listing (docs/query.md, "Pushdown").
+/// Issue 15's pushdown: a `--query` over a listing (manifests, tags, repositories) is split
+/// into what the store answers (in SQL) and what the interpreter applies to that answer, so
+/// a million manifests are never built as documents to count a few of them. The answer is
+/// the one the interpreter gives over the whole listing (docs/query.md, "Pushdown").
 extension Session {
   /// Whether the store may answer queries; `REGSH_PUSHDOWN=off` runs every query in the
   /// interpreter (the differential test compares the two).
@@ -37,17 +37,54 @@ extension Session {
   func manifestListing(
     registryId: Int64, repository: String?, options: DocumentOptions, output: OutputOptions
   ) throws -> CommandResult {
+    try listing(
+      .manifests, registryId: registryId, repository: repository, options: options,
+      output: output
+    ) {
+      try $0.manifestDocuments(registryId: registryId, repository: repository, options: options)
+    }
+  }
+
+  /// A repository's tags (`tags REPO`, `show-tags` on a registry that is not ACR), as
+  /// `manifestListing`.
+  func tagListing(
+    registryId: Int64, repository: String, options: DocumentOptions, output: OutputOptions
+  ) throws -> CommandResult {
+    try listing(
+      .tags(detail: options.detail), registryId: registryId, repository: repository,
+      options: options, output: output
+    ) {
+      try $0.tagDocuments(registryId: registryId, repository: repository, options: options)
+    }
+  }
+
+  /// The registry's repositories (`repositories`), as `manifestListing`.
+  func repositoryListing(registryId: Int64, top: Int?, output: OutputOptions) throws
+    -> CommandResult
+  {
+    try listing(
+      .repositories, registryId: registryId, repository: nil,
+      options: DocumentOptions(top: top), output: output
+    ) { try $0.repositoryDocuments(registryId: registryId, top: top) }
+  }
+
+  /// `source`'s listing with `output.query` applied: by the store where it can, else the
+  /// interpreter over `documents`.
+  func listing(
+    _ source: ListingQuery.Source, registryId: Int64, repository: String?,
+    options: DocumentOptions, output: OutputOptions,
+    documents: (MetadataStore) throws -> JSON
+  ) throws -> CommandResult {
     if let query = output.query, pushdownEnabled,
       let plan = try listingPlan(
-        query, registryId: registryId, repository: repository, options: options)
+        query, source: source, registryId: registryId, repository: repository, options: options)
     {
       let store = try store()
       if let residual = plan.residual {
         if let answer = try filtered(by: residual, plan: plan, in: store, query: query) {
           return try pushedResult(answer, plan: plan, query: query, output: output)
         }
-        return try inMemory(
-          registryId: registryId, repository: repository, options: options, output: output)
+        return CommandResult(try documents(store), output: output)
       }
       switch try store.answer(plan.query) {
       case .count(let count):
@@ -58,18 +95,7 @@ extension Session {
         break
       }
     }
-    return try inMemory(
-      registryId: registryId, repository: repository, options: options, output: output)
-  }
-
-  /// The whole listing as documents, for the interpreter to query as before.
-  func inMemory(
-    registryId: Int64, repository: String?, options: DocumentOptions, output: OutputOptions
-  ) throws -> CommandResult {
-    CommandResult(
-      try store().manifestDocuments(
-        registryId: registryId, repository: repository, options: options),
-      output: output)
+    return CommandResult(try documents(try store()), output: output)
   }
 
   /// A residual filter evaluated on each document as the store hands it over; nil when
@@ -107,11 +133,16 @@ extension Session {
 
   /// The plan for `query` over this listing, or nil when the interpreter must run it all.
   func listingPlan(
-    _ query: String, registryId: Int64, repository: String?, options: DocumentOptions
+    _ query: String, source: ListingQuery.Source = .manifests, registryId: Int64,
+    repository: String?, options: DocumentOptions
   ) throws -> ListingPlan? {
-    // `--detail` documents and a `--top` cut before the query are the interpreter's; an
-    // `--orderby` over every repository has ties between repositories only it orders.
-    guard !options.detail, options.top == nil, options.order == nil || repository != nil else {
+    // Manifests' `--detail` documents are the interpreter's, and so is an `--orderby` over
+    // every repository, which has ties between repositories only it orders. A tag listing
+    // is ordered within its repository, and its `--detail` records are ones the store
+    // builds. `--top` cuts the listing in its own order, before the query, in SQL too.
+    if source == .manifests,
+      options.detail || (options.order != nil && repository == nil)
+    {
       return nil
     }
     let expression: Expression
@@ -121,7 +152,8 @@ extension Session {
       throw ExpressionFailure(error: error, expression: query)
     }
     let base = ListingQuery(
-      registryId: registryId, repository: repository, listingOrder: options.order)
+      source, registryId: registryId, repository: repository,
+      listingOrder: source == .repositories ? nil : options.order, top: options.top)
     return ListingPlanner.plan(expression.part, over: base)
   }
 
