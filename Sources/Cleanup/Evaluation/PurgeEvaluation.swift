@@ -122,7 +122,7 @@ public struct PurgeEvaluation: Sendable {
     if hasIndexes {
       var position: [String: Int] = [:]
       position.reserveCapacity(manifests.count)
-      for (n, manifest) in manifests.enumerated() { position[manifest.digest] = n }
+      for n in manifests.indices { position[manifests[n].digest] = n }
       // A kept index keeps what it lists, through nested indexes; a locked one too.
       var queue = manifests.indices.filter { kept[$0] != nil && !manifests[$0].children.isEmpty }
       while let index = queue.popLast() {
