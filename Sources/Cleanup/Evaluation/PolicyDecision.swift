@@ -75,8 +75,13 @@ public struct PolicyPlan: Sendable {
   }
 
   public var changes: [PolicyDecision] { decisions.filter(\.goes) }
-  public var untagCount: Int { decisions.reduce(0) { $0 + ($1.action == .untag ? 1 : 0) } }
-  public var deleteCount: Int { decisions.reduce(0) { $0 + ($1.action == .delete ? 1 : 0) } }
+  // Counted by index: iterating a million decisions copies each one.
+  public var untagCount: Int {
+    decisions.indices.reduce(0) { $0 + (decisions[$1].action == .untag ? 1 : 0) }
+  }
+  public var deleteCount: Int {
+    decisions.indices.reduce(0) { $0 + (decisions[$1].action == .delete ? 1 : 0) }
+  }
 
   /// Why the limits refuse this plan, or nil when they allow it.
   public var limitExceeded: String? {
@@ -100,7 +105,7 @@ public struct PolicyPlan: Sendable {
   }
 
   public var document: JSON {
-    let bytes = decisions.compactMap(\.bytesFreed).reduce(0, &+)
+    let bytes = decisions.indices.reduce(0) { $0 &+ (decisions[$1].bytesFreed ?? 0) }
     var object: JSONObject = [
       "registry": .string(registry), "policy": .string(source), "now": .string(now),
       "timeBasis": .string(timeBasis.rawValue),
@@ -119,11 +124,12 @@ public struct PolicyPlan: Sendable {
   /// core (each is a few small objects, and making them is most of what printing costs).
   static func documents(_ decisions: [PolicyDecision]) -> [JSON] {
     let chunks = decisions.count < 50_000 ? 1 : ParallelFacts.defaultChunks
-    guard chunks > 1 else { return decisions.map(\.document) }
+    // By index: iterating the decisions would copy each one, retaining its every string.
+    guard chunks > 1 else { return decisions.indices.map { decisions[$0].document } }
     let bounds = (0...chunks).map { $0 * decisions.count / chunks }
     let results = ParallelFacts.Results<[JSON]>(count: chunks)
     DispatchQueue.concurrentPerform(iterations: chunks) { run in
-      results.set(run, .success(decisions[bounds[run]..<bounds[run + 1]].map(\.document)))
+      results.set(run, .success((bounds[run]..<bounds[run + 1]).map { decisions[$0].document }))
     }
     var parts = results.take().map { try! $0.get() }
     var out = parts.removeFirst()

@@ -130,18 +130,19 @@ public struct PolicyEvaluation: Sendable {
           of: tags[t], manifest: tagManifest[t] >= 0 ? manifests[tagManifest[t]] : nil)
         : timeBasis.time(of: tags[t], manifest: nil)
     }
-    let imageTimes = manifests.map { timeBasis.time(of: $0) }
+    let imageTimes = manifests.indices.map { timeBasis.time(of: manifests[$0]) }
     let tagOrder = TimeOrder(tagTimes)
     let imageOrder = TimeOrder(imageTimes)
 
     let protection = protections(facts)
     let tagProtectedBy: [[String]?] =
       protection.tags.isEmpty
-      ? Array(repeating: nil, count: tags.count) : tags.map { protection.tags[$0.name] }
+      ? Array(repeating: nil, count: tags.count)
+      : tags.indices.map { protection.tags[tags[$0].name] }
     let imageProtectedBy: [[String]?] =
       protection.digests.isEmpty
       ? Array(repeating: nil, count: manifests.count)
-      : manifests.map { protection.digests[$0.digest] }
+      : manifests.indices.map { protection.digests[manifests[$0].digest] }
 
     var reasons = Reasons()
     var tagVerdicts = Verdicts(count: tags.count)

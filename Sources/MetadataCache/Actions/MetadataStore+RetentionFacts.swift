@@ -188,19 +188,6 @@ extension MetadataStore {
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
         var sinceTimes = RepeatedText()
-        // Rows of one repository come together: they are gathered in a local run and moved
-        // into its facts when the repository changes (appending each row through `all`
-        // cost a uniqueness check and a cache miss per row).
-        var run = (slot: -1, tags: [TagFact]())
-        func flush() {
-          guard run.slot >= 0, !run.tags.isEmpty else { return }
-          if all[run.slot].tags.isEmpty {
-            all[run.slot].tags = run.tags
-          } else {
-            all[run.slot].tags += run.tags
-          }
-          run.tags = []
-        }
         while true {
           let step = sqlite3_step(handle)
           if step == SQLITE_DONE { break }
@@ -210,17 +197,12 @@ extension MetadataStore {
               message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
           }
           guard let n = slot[sqlite3_column_int64(handle, 0)] else { continue }
-          if n != run.slot {
-            flush()
-            run.slot = n
-          }
-          run.tags.append(
+          all[n].tags.append(
             TagFact(
               name: Self.columnText(handle, 1) ?? "", digest: Self.columnText(handle, 2) ?? "",
               registryUpdated: Self.columnText(handle, 3), since: sinceTimes.text(handle, 4),
               changeableAttributes: Self.columnText(handle, 5)))
         }
-        flush()
       }
       guard manifests else {
         return Dictionary(uniqueKeysWithValues: all.map { ($0.repository, $0) })
@@ -240,17 +222,6 @@ extension MetadataStore {
       defer { sqlite3_reset(handle) }
       var mediaTypes = RepeatedText()
       var firstSeens = RepeatedText()
-      // A local run per repository, as for the tags above.
-      var run = (slot: -1, manifests: [ManifestFact]())
-      func flush() {
-        guard run.slot >= 0, !run.manifests.isEmpty else { return }
-        if all[run.slot].manifests.isEmpty {
-          all[run.slot].manifests = run.manifests
-        } else {
-          all[run.slot].manifests += run.manifests
-        }
-        run.manifests = []
-      }
       while true {
         let step = sqlite3_step(handle)
         if step == SQLITE_DONE { break }
@@ -260,17 +231,11 @@ extension MetadataStore {
             message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
         guard let n = slot[sqlite3_column_int64(handle, 0)] else { continue }
-        if n != run.slot {
-          flush()
-          run.slot = n
-        }
         let mediaType = mediaTypes.text(handle, 3)
         if Self.mayList(mediaType) {
-          position[sqlite3_column_int64(handle, 1)] = (
-            n, all[n].manifests.count + run.manifests.count
-          )
+          position[sqlite3_column_int64(handle, 1)] = (n, all[n].manifests.count)
         }
-        run.manifests.append(
+        all[n].manifests.append(
           ManifestFact(
             digest: Self.columnText(handle, 2) ?? "", mediaType: mediaType,
             tags: Self.columnTagList(handle, 4),
@@ -278,7 +243,6 @@ extension MetadataStore {
             firstSeen: firstSeens.text(handle, 7), subjectDigest: Self.columnText(handle, 8),
             changeableAttributes: Self.columnText(handle, 9)))
       }
-      flush()
       if !position.isEmpty {
         let children = try Row.fetchCursor(
           db, sql: "SELECT manifestId, digest FROM child ORDER BY manifestId, position")
