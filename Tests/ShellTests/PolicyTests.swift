@@ -196,6 +196,79 @@ struct PolicyTests {
     try await Self.expectOneReleaseLeft(world)
   }
 
+  /// An ECR lifecycle policy's plan saved with `--out`, then applied with `--plan` after
+  /// one planned image's tag was pushed again: that image is skipped and reported, the
+  /// rest of the plan is deleted, and nothing the plan did not list is touched.
+  @Test func aSavedECRPlanSkipsWhatDriftedAndDeletesTheRest() async throws {
+    let world = try await World(releases: 4)
+    let ecr = try Self.write(
+      """
+      {"rules": [
+        {"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPrefixList": ["v"],
+          "countType": "imageCountMoreThan", "countNumber": 1}, "action": {"type": "expire"}}
+      ]}
+      """, "lifecycle.json", in: world)
+    let planPath = world.home.url.appendingPathComponent("ecr-plan.json").path
+    let plan = try world.regsh([
+      "policy", "plan", "--ecr", ecr, "--repository", "app", "-r", "live", "--out", planPath,
+      "-o", "none",
+    ])
+    #expect(plan.status == 0, "\(plan.stderr)")
+    let saved = try JSONReader.parse(String(contentsOfFile: planPath, encoding: .utf8))
+    #expect(Self.strings(saved["ecrRepositories"]) == ["app"], "\(saved)")
+    guard case .array(let candidates) = saved["candidates"] else {
+      Issue.record("no candidates in \(planPath)")
+      return
+    }
+    // The images the plan expires, by digest, and the release tag each one had.
+    let planned = candidates.compactMap { candidate -> (digest: String, tag: String)? in
+      guard candidate["action"] == .string("delete"),
+        case .string(let digest) = candidate["digest"],
+        let tag = Self.strings(candidate["tags"]).first
+      else { return nil }
+      return (digest, tag)
+    }.sorted { $0.tag < $1.tag }
+    #expect(planned.count == 3, "\(planned)")
+    guard planned.count == 3 else { return }
+    let releaseDigests = Set(world.releases.map(\.digest.description))
+    #expect(Set(planned.map(\.digest)).isSubset(of: releaseDigests), "\(planned)")
+    // The newest release, which the rule keeps (release n is tagged vn).
+    let keptIndex = try #require(
+      world.releases.firstIndex { !planned.map(\.digest).contains($0.digest.description) })
+    let keptRelease = world.releases[keptIndex]
+    #expect(try await Self.surviving(world).count == 4, "a plan changed the registry")
+
+    // Drift: the first planned image's tag is pushed again, naming a new image.
+    let drifting = planned[0]
+    let pushed = try await world.image("app", tag: drifting.tag, name: "pushed again")
+
+    let apply = try world.regsh(["policy", "apply", "--plan", planPath, "-r", "live", "--yes"])
+    #expect(apply.status == 0, "\(apply.stderr)")
+    let outcome = try JSONReader.parse(apply.stdout)
+    let deleted = Self.strings(outcome["deleted"]).sorted()
+    #expect(deleted == planned.dropFirst().map { "app@\($0.digest)" }.sorted(), "\(apply.stdout)")
+    guard case .array(let drifted) = outcome["drifted"] else {
+      Issue.record("no drifted list: \(apply.stdout)")
+      return
+    }
+    #expect(drifted.count == 1, "\(apply.stdout)")
+    #expect(drifted.first?["reference"] == .string("app@\(drifting.digest)"), "\(apply.stdout)")
+    #expect(
+      apply.stderr.contains("Drifted, skipped: app@\(drifting.digest)"), "\(apply.stderr)")
+
+    // The drifted image stays, the rest of the plan is gone, and what the plan kept (the
+    // newest release, the image pushed since, the index and the signed image) is there.
+    for release in world.releases {
+      let name = release.digest.description
+      let shouldExist = name == drifting.digest || name == keptRelease.digest.description
+      #expect(try await world.exists(release) == shouldExist, "\(name)")
+    }
+    #expect(try await world.exists(pushed))
+    let tags = try await world.client.tags(repository: "app").sorted()
+    #expect(tags == [drifting.tag, "multi", "signed", "v\(keptIndex)"].sorted(), "\(tags)")
+    for kept in world.children + [world.signature!] { #expect(try await world.exists(kept)) }
+  }
+
   /// An apply SIGKILLed half-way and run again ends where an uninterrupted one ends.
   @Test func aKilledApplyRerunFinishesTheJob() async throws {
     let arguments = ["--yes", "--concurrency", "1", "-r", "live"]

@@ -35,13 +35,10 @@ public struct CleanupPlanner: Sendable {
     let repositories = try repositories()
     let readsTags = policy.untagged != .only
     if repositories.count > Self.bulkReadThreshold {
-      let all = try store.retentionFacts(
-        registryId: registryId, repositories: Set(repositories), manifests: needsManifests,
-        tags: readsTags)
-      for repository in repositories {
-        guard let facts = all[repository] else { continue }
-        plan.repositories.append(evaluation.evaluate(facts))
-      }
+      plan.repositories = try ParallelFacts.map(
+        store: store, registryId: registryId, repositories: repositories,
+        manifests: needsManifests, tags: readsTags
+      ) { facts, plans in plans.append(evaluation.evaluate(facts)) }
       return plan
     }
     for repository in repositories {

@@ -17,191 +17,343 @@ public struct PolicyEvaluation: Sendable {
     self.timeBasis = timeBasis ?? policy.timeBasis ?? .updated
   }
 
-  /// A tag (for untag rules) or an image — a manifest and its tags — for the others.
-  struct Unit {
-    var kind: PolicyDecision.Kind
-    var reference: String
-    var digest: String
-    var tags: [String]
-    var time: String?
+  /// One rule's verdict on one tag or image: the rule's position in priority order, and
+  /// the reason it keeps (an index into `Reasons`), or -1 when it removes. Units are
+  /// positions and verdicts small integers: a million candidates make no objects here.
+  struct Entry {
+    var rule: Int32
+    var reason: Int32
+    /// The unit's next entry (in rule order), or -1.
+    var next: Int32
   }
 
-  enum Verdict {
-    case remove
-    case keep(String)
+  /// Keep reasons, each as the one-element `keptBy` list most candidates have (shared, so
+  /// a million decisions kept by the same rule share one array).
+  struct Reasons {
+    var lists: [[String]] = []
+    var index: [String: Int32] = [:]
+
+    mutating func add(_ text: String) -> Int32 {
+      if let n = index[text] { return n }
+      let n = Int32(lists.count)
+      lists.append([text])
+      index[text] = n
+      return n
+    }
   }
 
-  /// Rule id and verdict, per unit, in rule order.
-  typealias Verdicts = [Int: [(rule: Rule, verdict: Verdict)]]
+  /// The verdicts of every rule on one kind of unit (tags or images), as lists per unit.
+  struct Verdicts {
+    var first: [Int32]
+    var last: [Int32]
+    var entries: [Entry] = []
+
+    init(count: Int) {
+      first = Array(repeating: -1, count: count)
+      last = Array(repeating: -1, count: count)
+    }
+
+    func has(_ unit: Int) -> Bool { first[unit] >= 0 }
+
+    mutating func append(_ unit: Int, rule: Int32, reason: Int32) {
+      let n = Int32(entries.count)
+      entries.append(Entry(rule: rule, reason: reason, next: -1))
+      if last[unit] >= 0 { entries[Int(last[unit])].next = n } else { first[unit] = n }
+      last[unit] = n
+    }
+
+    /// The unit's verdicts in rule order.
+    func of(_ unit: Int) -> [Entry] {
+      var out: [Entry] = []
+      var n = first[unit]
+      while n >= 0 {
+        out.append(entries[Int(n)])
+        n = entries[Int(n)].next
+      }
+      return out
+    }
+  }
 
   public func evaluate(_ facts: RepositoryFacts) -> [PolicyDecision] {
-    guard policy.covers(repository: facts.repository) else { return [] }
+    var decisions: [PolicyDecision] = []
+    evaluate(facts, into: &decisions)
+    return decisions
+  }
+
+  /// The decisions over `facts` appended to `decisions` (a plan's own list: a million
+  /// decisions are not copied from one array into another).
+  public func evaluate(_ facts: RepositoryFacts, into decisions: inout [PolicyDecision]) {
+    guard policy.covers(repository: facts.repository) else { return }
+    let tags = facts.tags
+    let manifests = facts.manifests
     // Positions by digest, not copies of the facts (a copy retains each string).
     var manifestAt: [String: Int] = [:]
-    manifestAt.reserveCapacity(facts.manifests.count)
-    for (n, manifest) in facts.manifests.enumerated() where manifestAt[manifest.digest] == nil {
-      manifestAt[manifest.digest] = n
+    manifestAt.reserveCapacity(manifests.count)
+    // Index loops: `for fact in facts` copies each fact, retaining every string in it.
+    for n in manifests.indices where manifestAt[manifests[n].digest] == nil {
+      manifestAt[manifests[n].digest] = n
     }
-    var tagsOf: [String: [String]] = [:]
-    for tag in facts.tags { tagsOf[tag.digest, default: []].append(tag.name) }
+    // The tags of each image, as a list of tag positions from the first manifest with the
+    // digest (what a digest's tags are; equal digests share them).
+    var tagManifest = [Int](repeating: -1, count: tags.count)
+    var tagHead = [Int32](repeating: -1, count: manifests.count)
+    var tagNext = [Int32](repeating: -1, count: tags.count)
+    for t in tags.indices.reversed() {
+      guard let m = manifestAt[tags[t].digest] else { continue }
+      tagManifest[t] = m
+      tagNext[t] = tagHead[m]
+      tagHead[m] = Int32(t)
+    }
+    let canonical: (Int) -> Int =
+      manifestAt.count == manifests.count
+      ? { $0 } : { [manifestAt] n in manifestAt[manifests[n].digest]! }
+    func isTagged(_ n: Int) -> Bool { tagHead[canonical(n)] >= 0 }
+    func tagNames(_ n: Int) -> [String] {
+      var names: [String] = []
+      var t = tagHead[canonical(n)]
+      while t >= 0 {
+        names.append(tags[Int(t)].name)
+        t = tagNext[Int(t)]
+      }
+      return names.sorted()
+    }
+    let rules = policy.rules.sorted(by: { $0.priority < $1.priority })
+    // An image's tag names are needed only where a rule selects images by their tags (or
+    // all images); a rule for untagged images asks only whether it has any.
+    let imageTags: [[String]]? =
+      rules.contains { !$0.actsOnTags && !$0.selection.isUntagged }
+      ? manifests.indices.map(tagNames) : nil
 
-    let tagUnits = facts.tags.map {
-      Unit(
-        kind: .tag, reference: $0.name, digest: $0.digest, tags: [],
-        time: timeBasis == .created
-          ? timeBasis.time(of: $0, manifest: manifestAt[$0.digest].map { facts.manifests[$0] })
-          : timeBasis.time(of: $0, manifest: nil))
+    let tagTimes = tags.indices.map { t in
+      timeBasis == .created
+        ? timeBasis.time(
+          of: tags[t], manifest: tagManifest[t] >= 0 ? manifests[tagManifest[t]] : nil)
+        : timeBasis.time(of: tags[t], manifest: nil)
     }
-    let imageUnits = facts.manifests.map {
-      Unit(
-        kind: .manifest, reference: $0.digest, digest: $0.digest,
-        tags: (tagsOf[$0.digest] ?? []).sorted(), time: timeBasis.time(of: $0))
-    }
+    let imageTimes = manifests.indices.map { timeBasis.time(of: manifests[$0]) }
+    let tagOrder = TimeOrder(tagTimes)
+    let imageOrder = TimeOrder(imageTimes)
+
     let protection = protections(facts)
-    let isProtected: (Unit) -> Bool = { unit in
-      unit.kind == .tag
-        ? protection.tags[unit.reference] != nil : protection.digests[unit.digest] != nil
-    }
+    let tagProtectedBy: [[String]?] =
+      protection.tags.isEmpty
+      ? Array(repeating: nil, count: tags.count)
+      : tags.indices.map { protection.tags[tags[$0].name] }
+    let imageProtectedBy: [[String]?] =
+      protection.digests.isEmpty
+      ? Array(repeating: nil, count: manifests.count)
+      : manifests.indices.map { protection.digests[manifests[$0].digest] }
 
-    var tagVerdicts: Verdicts = [:]
-    var imageVerdicts: Verdicts = [:]
-    var claimedTags: [Int: String] = [:]
-    var claimedImages: [Int: String] = [:]
-    for rule in policy.rules.sorted(by: { $0.priority < $1.priority }) {
-      let units = rule.actsOnTags ? tagUnits : imageUnits
-      let selected = units.indices.filter { selects(rule, units[$0]) }
+    var reasons = Reasons()
+    var tagVerdicts = Verdicts(count: tags.count)
+    var imageVerdicts = Verdicts(count: manifests.count)
+    var claimedTags = [Bool](repeating: false, count: tags.count)
+    var claimedImages = [Bool](repeating: false, count: manifests.count)
+    for (r, rule) in rules.enumerated() {
+      let onTags = rule.actsOnTags
+      let selected: [Int]
+      if onTags {
+        selected = tags.indices.filter { t in
+          switch rule.selection {
+          case .tags(let matcher): matcher.matches(tag: tags[t].name)
+          case .untagged, .any: true
+          }
+        }
+      } else {
+        selected = manifests.indices.filter { n in
+          switch rule.selection {
+          case .tags(let matcher): isTagged(n) && matcher.matches(tags: imageTags![n])
+          case .untagged: !isTagged(n)
+          case .any: true
+          }
+        }
+      }
       let verdicts = judge(
-        rule, selected.map { units[$0] },
+        rule, selected, times: onTags ? tagTimes : imageTimes,
+        order: onTags ? tagOrder : imageOrder,
+        reference: { onTags ? tags[$0].name : manifests[$0].digest },
+        groupTags: { onTags ? [tags[$0].name] : imageTags?[$0] ?? [] },
         counts: {
-          policy.combination == .priority || !isProtected($0)
-        })
-      for (position, verdict) in zip(selected, verdicts) {
+          policy.combination == .priority
+            || (onTags ? tagProtectedBy[$0] : imageProtectedBy[$0]) == nil
+        }, reasons: &reasons)
+      for (unit, reason) in zip(selected, verdicts) {
         if policy.combination == .priority {
           // ECR: the first rule that selects an image decides for it; later rules have
           // counted it, but cannot expire it.
-          if rule.actsOnTags {
-            if claimedTags[position] != nil { continue }
-            claimedTags[position] = rule.id
+          if onTags {
+            if claimedTags[unit] { continue }
+            claimedTags[unit] = true
           } else {
-            if claimedImages[position] != nil { continue }
-            claimedImages[position] = rule.id
+            if claimedImages[unit] { continue }
+            claimedImages[unit] = true
           }
         }
-        if rule.actsOnTags {
-          tagVerdicts[position, default: []].append((rule, verdict))
+        if onTags {
+          tagVerdicts.append(unit, rule: Int32(r), reason: reason)
         } else {
-          imageVerdicts[position, default: []].append((rule, verdict))
+          imageVerdicts.append(unit, rule: Int32(r), reason: reason)
         }
       }
     }
-
-    // Tags first: an image whose tag stays is kept below.
-    var decisions: [PolicyDecision] = []
-    var tagStays: Set<String> = []
-    for (position, unit) in tagUnits.enumerated() {
-      guard let verdicts = tagVerdicts[position] else {
-        tagStays.insert(unit.reference)
-        continue
-      }
-      var decision = decide(unit, verdicts, protection.tags[unit.reference], facts.repository)
-      if decision.goes {
-        decision.action = .untag
+    let ruleIds = rules.map { [$0.id] }
+    func decide(
+      kind: PolicyDecision.Kind, reference: String, digest: String, tags: [String],
+      time: String?, _ verdicts: Verdicts, _ unit: Int, _ protectedBy: [String]?
+    ) -> PolicyDecision {
+      var decision = PolicyDecision(
+        repository: facts.repository, kind: kind, reference: reference, digest: digest,
+        tags: tags, time: time, action: .keep, chosenBy: [], keptBy: protectedBy ?? [])
+      let first = verdicts.entries[Int(verdicts.first[unit])]
+      if first.next < 0 && protectedBy == nil {
+        // One verdict, no protection (nearly every candidate): shared lists.
+        if first.reason < 0 {
+          decision.chosenBy = ruleIds[Int(first.rule)]
+        } else {
+          decision.keptBy = reasons.lists[Int(first.reason)]
+        }
       } else {
-        tagStays.insert(unit.reference)
+        for entry in verdicts.of(unit) {
+          if entry.reason < 0 {
+            decision.chosenBy.append(rules[Int(entry.rule)].id)
+          } else {
+            decision.keptBy.append(reasons.lists[Int(entry.reason)][0])
+          }
+        }
       }
-      decisions.append(decision)
+      if decision.keptBy.isEmpty && !decision.chosenBy.isEmpty { decision.action = .delete }
+      return decision
     }
-    // The tags a rule keeps (a set, since every image with tags asks about each of them).
-    var keptTags = Set<String>()
-    for (position, verdicts) in tagVerdicts
-    where verdicts.contains(where: { if case .keep = $0.verdict { true } else { false } }) {
-      keptTags.insert(tagUnits[position].reference)
+
+    // Which tags go (no protection, and every rule that chose one removes it): an image
+    // whose tag stays is kept below.
+    var tagGoes = [Bool](repeating: false, count: tags.count)
+    for t in tags.indices where tagVerdicts.has(t) && tagProtectedBy[t] == nil {
+      tagGoes[t] = tagVerdicts.of(t).allSatisfy { $0.reason < 0 }
+    }
+    // By name, as the images' tags are named: made only when an image that goes has tags.
+    var byName: (stays: Set<String>, kept: Set<String>)?
+    func tagSets() -> (stays: Set<String>, kept: Set<String>) {
+      if let byName { return byName }
+      var stays = Set<String>()
+      var kept = Set<String>()
+      for t in tags.indices {
+        if !tagGoes[t] { stays.insert(tags[t].name) }
+        if tagVerdicts.has(t), tagVerdicts.of(t).contains(where: { $0.reason >= 0 }) {
+          kept.insert(tags[t].name)
+        }
+      }
+      byName = (stays, kept)
+      return (stays, kept)
     }
     var images: [PolicyDecision] = []
-    for (position, unit) in imageUnits.enumerated() {
-      guard let verdicts = imageVerdicts[position] else { continue }
-      var decision = decide(unit, verdicts, protection.digests[unit.digest], facts.repository)
+    var imagePositions: [Int] = []
+    for n in manifests.indices where imageVerdicts.has(n) {
+      let unitTags = imageTags?[n] ?? []
+      var decision = decide(
+        kind: .manifest, reference: manifests[n].digest, digest: manifests[n].digest,
+        tags: unitTags, time: imageTimes[n], imageVerdicts, n, imageProtectedBy[n])
       if decision.goes {
         decision.action = .delete
-        if policy.combination == .keepWins,
-          let stays = unit.tags.first(where: { tag in
+        if policy.combination == .keepWins, !unitTags.isEmpty {
+          let (tagStays, keptTags) = tagSets()
+          let removing = imageVerdicts.of(n).filter { $0.reason < 0 }.map { rules[Int($0.rule)] }
+          if let stays = unitTags.first(where: { tag in
             protection.tags[tag] != nil || keptTags.contains(tag)
-              || (tagStays.contains(tag)
-                && !removingRules(verdicts).contains { matches($0, tag: tag) })
-          })
-        {
-          // Keep wins: deleting the image would take a tag that a rule keeps, or that no
-          // rule chose.
-          decision.action = .keep
-          decision.keptBy.append("its tag \(stays) stays")
+              || (tagStays.contains(tag) && !removing.contains { matches($0, tag: tag) })
+          }) {
+            // Keep wins: deleting the image would take a tag that a rule keeps, or that no
+            // rule chose.
+            decision.action = .keep
+            decision.keptBy.append("its tag \(stays) stays")
+          }
         }
       }
       images.append(decision)
+      imagePositions.append(n)
     }
-    guardGraph(&images, manifests: facts.manifests, at: manifestAt)
+    guardGraph(&images, manifests: manifests, at: manifestAt)
     // A tag untagged here whose image is deleted goes with it: one request, not two.
-    let deleted = Set(images.filter(\.goes).map(\.digest))
-    decisions.removeAll { $0.goes && deleted.contains($0.digest) }
-    return Self.ordered(decisions) + Self.ordered(images)
+    let deleted = images.contains(where: \.goes) ? Set(images.filter(\.goes).map(\.digest)) : []
+
+    // Tags, then images, each newest first (no time last, then by name): the decisions are
+    // made in that order, and the images moved into it, so none is copied.
+    let tagPositions = tagOrder.sorted(
+      tags.indices.filter {
+        tagVerdicts.has($0) && !(tagGoes[$0] && deleted.contains(tags[$0].digest))
+      }, times: tagTimes, name: { tags[$0].name })
+    for t in tagPositions {
+      var decision = decide(
+        kind: .tag, reference: tags[t].name, digest: tags[t].digest, tags: [], time: tagTimes[t],
+        tagVerdicts, t, tagProtectedBy[t])
+      if decision.goes { decision.action = .untag }
+      decisions.append(decision)
+    }
+    let imageTimesInOrder = imagePositions.map { imageTimes[$0] }
+    let order = TimeOrder(imageTimesInOrder).sorted(
+      Array(images.indices), times: imageTimesInOrder, name: { images[$0].reference })
+    images.permute(to: order)
+    decisions.append(contentsOf: images)
   }
 
   // MARK: selection and verdicts
-
-  func selects(_ rule: Rule, _ unit: Unit) -> Bool {
-    switch rule.selection {
-    case .tags(let matcher):
-      return unit.kind == .tag
-        ? matcher.matches(tag: unit.reference)
-        : !unit.tags.isEmpty && matcher.matches(tags: unit.tags)
-    case .untagged: return unit.tags.isEmpty
-    case .any: return true
-    }
-  }
 
   func matches(_ rule: Rule, tag: String) -> Bool {
     if case .tags(let matcher) = rule.selection { return matcher.matches(tag: tag) }
     return rule.selection.isAny
   }
 
-  func removingRules(_ verdicts: [(rule: Rule, verdict: Verdict)]) -> [Rule] {
-    verdicts.compactMap { if case .remove = $0.verdict { $0.rule } else { nil } }
-  }
-
-  /// One rule's verdict over what it selects: newest first (no time last, then by name),
-  /// the first `newest` of each group counted (`counts` says what is counted) and those
-  /// within `within` kept; no readable time always keeps.
-  func judge(_ rule: Rule, _ units: [Unit], counts: (Unit) -> Bool) -> [Verdict] {
+  /// One rule's verdict over what it selects (`units`, positions): newest first (no time
+  /// last, then by reference), the first `newest` of each group counted (`counts` says
+  /// what is counted) and those within `within` kept; no readable time always keeps. A
+  /// verdict is -1 (remove) or the index of the keep reason in `reasons`.
+  func judge(
+    _ rule: Rule, _ units: [Int], times: [String?], order timeOrder: TimeOrder,
+    reference: (Int) -> String,
+    groupTags: (Int) -> [String], counts: (Int) -> Bool, reasons: inout Reasons
+  ) -> [Int32] {
     let order = units.indices.sorted { a, b in
-      switch (units[a].time, units[b].time) {
-      case (let x?, let y?) where x != y: x > y
-      case (.some, nil): true
-      case (nil, .some): false
-      default: units[a].reference < units[b].reference
-      }
+      timeOrder.precedes(units[a], units[b], times: times)
+        ?? (reference(units[a]) < reference(units[b]))
     }
     let cutoff = rule.keepWithin.map { Timestamp.format(now.addingTimeInterval(-$0)) }
     // The reasons are the same text for every unit a rule keeps: made once, shared.
-    let noTime = Verdict.keep("\(rule.id): no readable time")
-    let within = rule.keepWithin.map { Verdict.keep("\(rule.id): within \(Self.days($0))") }
-    let newestReason = rule.keepNewest.map { Verdict.keep("\(rule.id): one of the \($0) newest") }
+    let noTime = reasons.add("\(rule.id): no readable time")
+    let within = rule.keepWithin.map { reasons.add("\(rule.id): within \(Self.days($0))") }
+    let newestReason = rule.keepNewest.map { reasons.add("\(rule.id): one of the \($0) newest") }
     var seen: [String: Int] = [:]
-    var verdicts = [Verdict](repeating: .remove, count: units.count)
+    var seenUngrouped = 0
+    var groupReasons: [String: Int32] = [:]
+    var verdicts = [Int32](repeating: -1, count: units.count)
     for position in order {
       let unit = units[position]
-      guard let time = unit.time else {
+      guard let time = times[unit] else {
         verdicts[position] = noTime
         continue
       }
-      let group = groupKey(rule, unit)
       if let newest = rule.keepNewest, counts(unit) {
-        let n = seen[group, default: 0]
-        seen[group] = n + 1
-        if n < newest {
-          verdicts[position] =
-            rule.groupBy == nil
-            ? newestReason!
-            : .keep("\(rule.id): one of the \(newest) newest of \(rule.groupBy!.rawValue) \(group)")
-          continue
+        if let grouping = rule.groupBy {
+          let group = groupKey(grouping, groupTags(unit))
+          let n = seen[group, default: 0]
+          seen[group] = n + 1
+          if n < newest {
+            if let reason = groupReasons[group] {
+              verdicts[position] = reason
+            } else {
+              let reason = reasons.add(
+                "\(rule.id): one of the \(newest) newest of \(grouping.rawValue) \(group)")
+              groupReasons[group] = reason
+              verdicts[position] = reason
+            }
+            continue
+          }
+        } else {
+          let n = seenUngrouped
+          seenUngrouped = n + 1
+          if n < newest {
+            verdicts[position] = newestReason!
+            continue
+          }
         }
       }
       if let cutoff, time >= cutoff {
@@ -211,36 +363,14 @@ public struct PolicyEvaluation: Sendable {
     return verdicts
   }
 
-  func groupKey(_ rule: Rule, _ unit: Unit) -> String {
-    guard let grouping = rule.groupBy,
-      let version = (unit.kind == .tag ? [unit.reference] : unit.tags).compactMap(
-        SemanticVersion.init
-      ).max()
-    else { return "" }
+  func groupKey(_ grouping: Rule.Grouping, _ tags: [String]) -> String {
+    guard let version = tags.compactMap(SemanticVersion.init).max() else { return "" }
     return grouping == .semverMajor ? "\(version.major)" : "\(version.major).\(version.minor)"
   }
 
   static func days(_ seconds: Double) -> String {
     seconds.truncatingRemainder(dividingBy: 86_400) == 0
       ? "\(Int(seconds / 86_400))d" : "\(Int(seconds))s"
-  }
-
-  func decide(
-    _ unit: Unit, _ verdicts: [(rule: Rule, verdict: Verdict)], _ protectedBy: [String]?,
-    _ repository: String
-  ) -> PolicyDecision {
-    var decision = PolicyDecision(
-      repository: repository, kind: unit.kind, reference: unit.reference, digest: unit.digest,
-      tags: unit.kind == .manifest ? unit.tags : [], time: unit.time, action: .keep, chosenBy: [],
-      keptBy: protectedBy ?? [])
-    for (rule, verdict) in verdicts {
-      switch verdict {
-      case .remove: decision.chosenBy.append(rule.id)
-      case .keep(let why): decision.keptBy.append(why)
-      }
-    }
-    if decision.keptBy.isEmpty && !decision.chosenBy.isEmpty { decision.action = .delete }
-    return decision
   }
 
   // MARK: protection
@@ -265,31 +395,41 @@ public struct PolicyEvaluation: Sendable {
       let label = "protect[\(n)]"
       switch protection {
       case .tags(let matcher):
-        for tag in facts.tags where matcher.matches(tag: tag.name) {
+        // Index loops: `for tag in facts.tags` copies each fact, retaining its strings.
+        let tags = facts.tags
+        for t in tags.indices where matcher.matches(tag: tags[t].name) {
+          let tag = tags[t]
           out.tags[tag.name, default: []].append("\(label): tag \(tag.name) is protected")
           out.digests[tag.digest, default: []].append("\(label): its tag \(tag.name) is protected")
         }
       case .digests(let digests):
-        for manifest in facts.manifests where digests.contains(manifest.digest) {
-          out.digests[manifest.digest, default: []].append("\(label): digest is protected")
+        let manifests = facts.manifests
+        for n in manifests.indices where digests.contains(manifests[n].digest) {
+          out.digests[manifests[n].digest, default: []].append("\(label): digest is protected")
         }
       case .locked:
-        for tag in facts.tags where isLocked(tag.changeableAttributes) {
+        let tags = facts.tags
+        for t in tags.indices where isLocked(tags[t].changeableAttributes) {
+          let tag = tags[t]
           out.tags[tag.name, default: []].append("\(label): tag is locked")
           out.digests[tag.digest, default: []].append("\(label): its tag \(tag.name) is locked")
         }
-        for manifest in facts.manifests where isLocked(manifest.changeableAttributes) {
-          out.digests[manifest.digest, default: []].append("\(label): manifest is locked")
+        let manifests = facts.manifests
+        for n in manifests.indices where isLocked(manifests[n].changeableAttributes) {
+          out.digests[manifests[n].digest, default: []].append("\(label): manifest is locked")
         }
       case .inUse(let list):
         let inUse = list.tags[facts.repository] ?? []
-        for tag in facts.tags where inUse.contains(tag.name) {
+        let tags = facts.tags
+        for t in tags.indices where inUse.contains(tags[t].name) {
+          let tag = tags[t]
           out.tags[tag.name, default: []].append("\(label): in use (\(list.source))")
           out.digests[tag.digest, default: []].append(
             "\(label): in use as \(facts.repository):\(tag.name)")
         }
-        for manifest in facts.manifests where list.digests.contains(manifest.digest) {
-          out.digests[manifest.digest, default: []].append(
+        let manifests = facts.manifests
+        for n in manifests.indices where list.digests.contains(manifests[n].digest) {
+          out.digests[manifests[n].digest, default: []].append(
             "\(label): in use by digest (\(list.source))")
         }
       }
@@ -304,10 +444,10 @@ public struct PolicyEvaluation: Sendable {
   func guardGraph(
     _ images: inout [PolicyDecision], manifests: [ManifestFact], at manifestAt: [String: Int]
   ) {
+    guard images.contains(where: \.goes) else { return }
     var position: [String: Int] = [:]
-    for (n, decision) in images.enumerated() { position[decision.digest] = n }
+    for n in images.indices { position[images[n].digest] = n }
     var deleted = Set(images.filter(\.goes).map(\.digest))
-    guard !deleted.isEmpty else { return }
     var queue = manifests.indices.filter {
       !manifests[$0].children.isEmpty && !deleted.contains(manifests[$0].digest)
     }
@@ -330,25 +470,16 @@ public struct PolicyEvaluation: Sendable {
       }
     }
   }
-
-  /// Newest first, no time last, then by reference: the order people read a plan in.
-  static func ordered(_ decisions: [PolicyDecision]) -> [PolicyDecision] {
-    // Positions are sorted, then the decisions moved once: moving large values is what a
-    // sort of a million would spend its time on.
-    decisions.indices.sorted { i, j in
-      switch (decisions[i].time, decisions[j].time) {
-      case (let x?, let y?) where x != y: return x > y
-      case (.some, nil): return true
-      case (nil, .some): return false
-      default: return decisions[i].reference < decisions[j].reference
-      }
-    }.map { decisions[$0] }
-  }
 }
 
 extension Rule.Selection {
   var isAny: Bool {
     if case .any = self { return true }
+    return false
+  }
+
+  var isUntagged: Bool {
+    if case .untagged = self { return true }
     return false
   }
 }

@@ -30,11 +30,11 @@ public struct PolicyPlanner: Sendable {
       limits: evaluation.policy.limits)
     let repositories = try repositories()
     if repositories.count > CleanupPlanner.bulkReadThreshold {
-      let all = try store.retentionFacts(
-        registryId: registry.id, repositories: Set(repositories), manifests: true)
-      for repository in repositories {
-        if let facts = all[repository] { plan.decisions += evaluation.evaluate(facts) }
-      }
+      let evaluation = self.evaluation
+      plan.decisions = try ParallelFacts.map(
+        store: store, registryId: registry.id, repositories: repositories, manifests: true,
+        tags: true
+      ) { facts, decisions in evaluation.evaluate(facts, into: &decisions) }
     } else {
       for repository in repositories {
         let facts = try store.retentionFacts(

@@ -51,14 +51,8 @@ public struct PurgeEvaluation: Sendable {
     }
     // Newest first, no time last, then by name. Positions are sorted, not the facts: moving
     // large values is what a million-tag sort would spend its time on.
-    let order = matching.indices.sorted { a, b in
-      switch (times[a], times[b]) {
-      case (let x?, let y?) where x != y: x > y
-      case (.some, nil): true
-      case (nil, .some): false
-      default: tags[matching[a]].name < tags[matching[b]].name
-      }
-    }
+    let order = TimeOrder(times).sorted(
+      Array(matching.indices), times: times, name: { tags[matching[$0]].name })
     var eligibleSeen = 0
     for position in order {
       let tag = matching[position]
@@ -122,7 +116,7 @@ public struct PurgeEvaluation: Sendable {
     if hasIndexes {
       var position: [String: Int] = [:]
       position.reserveCapacity(manifests.count)
-      for (n, manifest) in manifests.enumerated() { position[manifest.digest] = n }
+      for n in manifests.indices { position[manifests[n].digest] = n }
       // A kept index keeps what it lists, through nested indexes; a locked one too.
       var queue = manifests.indices.filter { kept[$0] != nil && !manifests[$0].children.isEmpty }
       while let index = queue.popLast() {

@@ -238,7 +238,7 @@ extension MetadataStore {
         all[n].manifests.append(
           ManifestFact(
             digest: Self.columnText(handle, 2) ?? "", mediaType: mediaType,
-            tags: TagList.decode(Self.columnText(handle, 4)),
+            tags: Self.columnTagList(handle, 4),
             registryUpdated: Self.columnText(handle, 5), configCreated: Self.columnText(handle, 6),
             firstSeen: firstSeens.text(handle, 7), subjectDigest: Self.columnText(handle, 8),
             changeableAttributes: Self.columnText(handle, 9)))
@@ -252,6 +252,16 @@ extension MetadataStore {
         }
       }
       return Dictionary(uniqueKeysWithValues: all.map { ($0.repository, $0) })
+    }
+  }
+
+  /// A stored tag list column (`TagList`) as its tags, split on the tab bytes: no string
+  /// of the whole list and no grapheme breaking (a tab is always a character of its own).
+  static func columnTagList(_ handle: OpaquePointer, _ column: Int32) -> [String] {
+    guard let text = sqlite3_column_text(handle, column) else { return [] }
+    let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
+    return bytes.split(separator: UInt8(ascii: "\t")).map {
+      String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self)
     }
   }
 

@@ -42,7 +42,11 @@ public struct PolicyPlanCommand: SessionCommand {
           throw ShellError.failed("cannot write the plan to \(out): \(error.localizedDescription)")
         }
       }
-      let status: Int32 = detailed && !plan.changes.isEmpty ? 2 : 0
+      let status: Int32 = detailed && plan.decisions.contains(where: \.goes) ? 2 : 0
+      // A plan of a million decisions is freed while the process goes on (or exits); a
+      // one-shot run keeps its document until exit, as the session keeps its last result.
+      BackgroundRelease.release(consume plan)
+      if session.keepsIntermediateResults { ProcessLifetime.keep(document) }
       return CommandResult(document, output: outputOptions, status: status)
     }
   }

@@ -181,6 +181,8 @@ public struct PurgeCommand: SessionCommand {
           : "\nNumber of deleted tags: \(counts.tags)\nNumber of deleted manifests: \(counts.manifests)"
       )
       for line in session.describe(skipped: log.skipped) { session.printError(line) }
+      // A plan of a million decisions is freed while the process goes on (or exits).
+      BackgroundRelease.release(consume plan)
       return CommandResult(nil, status: status(counts))
     }
     let document = dryRun ? plan.document : log.outcomeDocument(registry: info.name, counts: counts)
