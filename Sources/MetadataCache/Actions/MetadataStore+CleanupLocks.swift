@@ -1,4 +1,3 @@
-import GRDB
 
 /// What `purge --include-locked` changed on ACR before deleting: the cache takes the
 /// attributes the registry answered the PATCH with, so the delete planner (which skips
@@ -9,12 +8,11 @@ extension MetadataStore {
     registryId: Int64, repository: String, tag: String, attributes: String
   ) throws {
     try write { db in
-      try db.execute(
-        sql: """
+      try db.execute("""
           UPDATE tag SET changeableAttributes = ?
           WHERE untilTime IS NULL AND name = ? AND repositoryId =
             (SELECT id FROM repository WHERE registryId = ? AND name = ?)
-          """, arguments: [attributes, tag, registryId, repository])
+          """, [attributes, tag, registryId, repository])
     }
   }
 
@@ -23,12 +21,11 @@ extension MetadataStore {
     registryId: Int64, repository: String, digest: String, attributes: String
   ) throws {
     try write { db in
-      try db.execute(
-        sql: """
+      try db.execute("""
           UPDATE manifest SET changeableAttributes = ?
           WHERE goneAt IS NULL AND digest = ? AND repositoryId =
             (SELECT id FROM repository WHERE registryId = ? AND name = ?)
-          """, arguments: [attributes, digest, registryId, repository])
+          """, [attributes, digest, registryId, repository])
     }
   }
 }

@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 import JMESPath
 
 /// The one entry point through which a store answers the pushed-down part of a query. The
@@ -19,7 +17,7 @@ public protocol ListingStore {
 }
 
 extension MetadataStore: ListingStore {
-  public var listingDialect: any ListingDialect { SQLiteListingDialect() }
+  public var listingDialect: any ListingDialect { dialect.listing }
 
   public func answer(_ query: ListingQuery) throws -> ListingAnswer {
     let sql = ListingSQL(query, dialect: listingDialect)
@@ -34,11 +32,12 @@ extension MetadataStore: ListingStore {
         positions = slice.positions(count: Int(try Self.fetchInteger(chunk.count(), db)))
         if positions!.isEmpty { return [] }
       }
-      let statement = try Self.prepare(chunk.rows(positions: positions), db)
+      let statement = chunk.rows(positions: positions)
       var items: [JSON] = []
       if query.projection == .document {
-        try Self.appendSummaries(
-          of: statement, in: db, withRepository: query.repository == nil, to: &items)
+        try Self.forEachSummary(
+          statement.sql, Self.arguments(statement), in: db, withRepository: query.repository == nil
+        ) { items.append($0) }
       } else {
         try Self.appendProjections(
           of: statement, in: db, projection: query.projection, to: &items)
@@ -61,8 +60,10 @@ extension MetadataStore: ListingStore {
         if positions!.isEmpty { return [] }
       }
       var kept: [JSON] = []
-      let statement = try Self.prepare(chunk.rows(positions: positions), db)
-      try Self.forEachSummary(of: statement, in: db, withRepository: query.repository == nil) {
+      let statement = chunk.rows(positions: positions)
+      try Self.forEachSummary(
+        statement.sql, Self.arguments(statement), in: db, withRepository: query.repository == nil
+      ) {
         if let value = try keep($0) { kept.append(value) }
       }
       return kept
@@ -74,7 +75,7 @@ extension MetadataStore: ListingStore {
   func declines(_ sql: ListingSQL) throws -> Bool {
     guard sql.query.failsOn != .constant(false) else { return false }
     return try read { db in
-      try Self.withoutMemoryMap(db) { try Self.fetchInteger(sql.failure(), db) != 0 }
+      try db.readingFewPages { try Self.fetchInteger(sql.failure(), db) != 0 }
     }
   }
 
@@ -84,7 +85,7 @@ extension MetadataStore: ListingStore {
   /// A chunk's error is thrown only after every earlier chunk succeeded, so the error is
   /// the one a single pass in order meets first.
   func inChunks<T: Sendable>(
-    _ sql: ListingSQL, _ body: @Sendable (ListingSQL, Database) throws -> T
+    _ sql: ListingSQL, _ body: @Sendable (ListingSQL, any StoreConnection) throws -> T
   ) throws -> [T] {
     let query = sql.query
     let chunkable =
@@ -92,7 +93,7 @@ extension MetadataStore: ListingStore {
       && query.listingOrder == nil
     let repositoryChunks = chunkable ? try repositoryChunks(registryId: query.registryId) : []
     guard repositoryChunks.count > 1 else {
-      return [try read { db in try Self.withoutMemoryMap(db) { try body(sql, db) } }]
+      return [try read { db in try db.readingFewPages { try body(sql, db) } }]
     }
     let chunks = repositoryChunks.map { ids in
       var chunk = sql
@@ -100,67 +101,45 @@ extension MetadataStore: ListingStore {
       return chunk
     }
     return try readConcurrently(chunks) { chunk, db in
-      try Self.withoutMemoryMap(db) { try body(chunk, db) }
+      try db.readingFewPages { try body(chunk, db) }
     }
   }
-  /// Runs `body` with the connection reading through its page cache instead of the memory
-  /// map: a pushed-down query touches a few pages of a large file, and the map's readahead
-  /// made those count as a gigabyte of resident memory (1.3 GB for a count over a
-  /// million manifests, 6 MB without it, and no slower).
-  static func withoutMemoryMap<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-    let previous = try Int64.fetchOne(db, sql: "PRAGMA mmap_size") ?? 0
-    try db.execute(sql: "PRAGMA mmap_size = 0")
-    defer { try? db.execute(sql: "PRAGMA mmap_size = \(previous)") }
-    return try body()
+  static func arguments(_ statement: ListingSQL.Statement) -> StoreArguments {
+    StoreArguments(
+      values: statement.arguments.map { argument in
+        switch argument {
+        case .integer(let value): .integer(value)
+        case .text(let value): .text(value)
+        }
+      })
   }
 
-  static func prepare(_ statement: ListingSQL.Statement, _ db: Database) throws -> Statement {
-    let prepared = try db.makeStatement(sql: statement.sql)
-    try prepared.setArguments(
-      StatementArguments(
-        statement.arguments.map { argument -> (any DatabaseValueConvertible) in
-          switch argument {
-          case .integer(let value): value
-          case .text(let value): value
-          }
-        }))
-    return prepared
-  }
-
-  static func fetchInteger(_ statement: ListingSQL.Statement, _ db: Database) throws -> Int64 {
-    try Int64.fetchOne(try prepare(statement, db)) ?? 0
+  static func fetchInteger(_ statement: ListingSQL.Statement, _ db: any StoreConnection) throws
+    -> Int64
+  {
+    try db.scalar(Int64.self, statement.sql, arguments(statement)) ?? 0
   }
 
   /// Steps (repository, digest, tagList, timestamp) rows into projected values, dropping
   /// the null ones as a JMESPath projection does.
   static func appendProjections(
-    of statement: Statement, in db: Database, projection: ListingQuery.Projection,
-    to items: inout [JSON]
+    of statement: ListingSQL.Statement, in db: any StoreConnection,
+    projection: ListingQuery.Projection, to items: inout [JSON]
   ) throws {
-    let handle = statement.sqliteStatement
-    defer { sqlite3_reset(handle) }
-    func value(_ field: ListingQuery.Field) -> JSON {
-      switch field {
-      case .repository: .string(text(handle, 0))
-      case .digest: .string(text(handle, 1))
-      case .tags:
-        sqlite3_column_type(handle, 2) == SQLITE_NULL ? .null : tagArray(text(handle, 2))
-      case .timestamp: .string(text(handle, 3))
-      }
-    }
-    while true {
-      let step = sqlite3_step(handle)
-      if step == SQLITE_DONE { break }
-      guard step == SQLITE_ROW else {
-        throw DatabaseError(
-          resultCode: ResultCode(rawValue: step),
-          message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    try db.visit(statement.sql, arguments(statement)) { row in
+      func value(_ field: ListingQuery.Field) -> JSON {
+        switch field {
+        case .repository: .string(row.text(0) ?? "")
+        case .digest: .string(row.text(1) ?? "")
+        case .tags: row.isNull(2) ? .null : tagArray(row.text(2) ?? "")
+        case .timestamp: .string(row.text(3) ?? "")
+        }
       }
       switch projection {
       case .document: break
       case .field(let field):
         let projected = value(field)
-        if case .null = projected { continue }
+        if case .null = projected { return }
         items.append(projected)
       case .list(let fields): items.append(.array(fields.map(value)))
       case .hash(let pairs):

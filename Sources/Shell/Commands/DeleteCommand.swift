@@ -79,6 +79,11 @@ public struct DeleteCommand: SessionCommand {
       session.printError("DRY RUN: nothing was deleted.\n" + session.describe(checked))
       return CommandResult(checked.dryRunDocument, output: output)
     }
+    // One delete or purge of a registry at a time, across every client of the store: a
+    // second one waits, then its live check finds what the first deleted already gone.
+    let lock = try session.store().actionLock(registry: info.name, wait: true)
+    defer { withExtendedLifetime(lock) {} }
+    try await session.settlePendingDeletes(info)
     let yes = self.yes
     let outcome = try await workflow.run(plan) { plan in
       if yes { return true }
