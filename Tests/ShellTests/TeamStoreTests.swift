@@ -160,4 +160,56 @@ struct TeamStoreTests {
     }
     #expect(gone == doneDigests)
   }
+
+  @Test func aStoreThatGoesAwayMidDeleteStopsItAndNothingUnrecordedIsDeleted() async throws {
+    let (registry, digests) = try await Self.registry(images: 150)
+    // A server of its own: this one is stopped half-way.
+    let server = try TestPostgres()
+    defer { server.remove() }
+    let store = try server.createDatabase()
+    let home = try TemporaryDirectory()
+    let environment = ["REGSH_HOME": home.url.path, "REGSH_STORE": store]
+    let setup = try RegshProcess.run(
+      ["-c", "registry add live \(registry.server); use live; sync -o none; tags app | untag -o none"],
+      environment: environment)
+    #expect(setup.status == 0, "\(setup.stderr)")
+    let errors = home.url.appendingPathComponent("delete.stderr")
+    let delete = try RegshProcess.start(
+      [
+        "-c",
+        "use live; manifests app | [?tags==null].digest | delete --yes --concurrency 1 -o none",
+      ], environment: environment, stderr: errors)
+    // The server stops as soon as the registry has dropped the first manifest.
+    let paths = digests.map { registry.manifestLinkPath(repository: "app", digest: $0) }
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+      Thread.detachNewThread {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, paths.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
+          usleep(500)
+        }
+        server.stop()
+        done.resume()
+      }
+    }
+    delete.waitUntilExit()
+    let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+    #expect(delete.terminationStatus != 0, "\(stderr)")
+    #expect(stderr.contains("is unavailable"), "\(stderr)")
+
+    let client = try registry.client()
+    var gone: Set<String> = []
+    for digest in digests
+    where try await client.headManifest(repository: "app", reference: digest) == nil {
+      gone.insert(digest)
+    }
+    #expect(!gone.isEmpty, "the delete never started")
+    #expect(gone.count < digests.count, "the delete finished before the server stopped")
+    try server.start()
+    let recorded = Set(
+      try server.psql(
+        "SELECT digest FROM audit WHERE action = 'delete' AND state IN ('pending', 'done')",
+        database: Self.database(store)
+      ).split(separator: "\n").map(String.init))
+    #expect(gone.isSubset(of: recorded), "deleted unrecorded: \(gone.subtracting(recorded))")
+  }
 }
