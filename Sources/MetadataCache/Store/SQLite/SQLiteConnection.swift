@@ -25,7 +25,7 @@ final class SQLiteConnection: StoreConnection {
     var rows: [StoreRow] = []
     try visit(statement, arguments) { cursor in
       rows.append(
-        StoreRow(values: (0..<columns.count).map { cursor.value($0) }, columns: columns))
+        StoreRow(values: (0..<statement.columnCount).map { cursor.value($0) }, columns: columns))
     }
     return rows
   }
