@@ -92,7 +92,7 @@ public final class TestPostgres: @unchecked Sendable {
       [
         "-D", directory.appendingPathComponent("data").path, "-l",
         directory.appendingPathComponent("log").path, "-w", "-t", "60", "-o",
-        "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+        "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
         "start",
       ])
     guard started.status == 0 else {
