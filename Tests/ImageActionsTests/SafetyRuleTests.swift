@@ -251,7 +251,9 @@ import Testing
   }
 
   @Test(arguments: StoreKind.available)
-  func untagOnARegistryWithoutTagDeletionMovesTheTagOffAndKeepsTheImage(_ store: StoreKind) async throws {
+  func untagOnARegistryWithoutTagDeletionMovesTheTagOffAndKeepsTheImage(_ store: StoreKind)
+    async throws
+  {
     let world = try LayoutWorld(store)
     let image = try await world.pushImage("app", tag: "v1", name: "v1")
     try await world.pushImage("app", tag: "v2", name: "v2")

@@ -30,7 +30,8 @@ import Testing
     #expect(server.user == "ops" && server.host == "db.internal" && server.port == 6543)
     #expect(server.database == "registry_cache")
     #expect(address.description == "postgresql://ops@db.internal:6543/registry_cache")
-    #expect(try StoreAddress(parsing: "/tmp/x.sqlite") == .sqlite(URL(fileURLWithPath: "/tmp/x.sqlite")))
+    #expect(
+      try StoreAddress(parsing: "/tmp/x.sqlite") == .sqlite(URL(fileURLWithPath: "/tmp/x.sqlite")))
   }
 
   @Test func thePasswordComesFromPGPASSWORDElseTheFirstMatchingPgpassLine() throws {
@@ -42,8 +43,9 @@ import Testing
     db.internal:*:registry_cache:ops:pass\\:word
     *:*:*:*:fallback
     """.write(to: file, atomically: true, encoding: .utf8)
-    guard case .postgresql(let server) = try StoreAddress(
-      parsing: "postgresql://ops@db.internal:5432/registry_cache")
+    guard
+      case .postgresql(let server) = try StoreAddress(
+        parsing: "postgresql://ops@db.internal:5432/registry_cache")
     else { return }
     #expect(server.password(environment: ["PGPASSFILE": file.path]) == "pass:word")
     #expect(
@@ -120,7 +122,8 @@ struct PostgresSchemaTests {
     #expect(try postgres.manifestDocuments(registryId: bench.id, repository: nil) == documents)
     #expect(try back.manifestDocuments(registryId: bench.id, repository: nil) == documents)
     // Ids go on after the copied ones: a new registry does not collide.
-    #expect(try postgres.addRegistry(NewRegistry(name: "next", url: "localhost:5000")).id > bench.id)
+    #expect(
+      try postgres.addRegistry(NewRegistry(name: "next", url: "localhost:5000")).id > bench.id)
     // A store that holds anything is not a copy's target.
     #expect(throws: (any Error).self) { try sqlite.copyEverything(to: postgres) }
   }

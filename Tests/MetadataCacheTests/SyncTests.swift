@@ -44,7 +44,9 @@ struct SyncTests {
     }
   }
 
-  @Test(arguments: StoreKind.available) func syncListsEveryRepositoryAndRemembersUntaggedManifests(_ kind: StoreKind) async throws {
+  @Test(arguments: StoreKind.available) func syncListsEveryRepositoryAndRemembersUntaggedManifests(
+    _ kind: StoreKind
+  ) async throws {
     let world = try await World(kind)
     let report = try await world.sync()
     #expect(report.failed.isEmpty, "\(report.failed)")
@@ -63,7 +65,9 @@ struct SyncTests {
     #expect(byNull.contains(world.fixtures.signature.digest.description))
   }
 
-  @Test(arguments: StoreKind.available) func indexChildrenAreCachedAsUntaggedAndReferenced(_ kind: StoreKind) async throws {
+  @Test(arguments: StoreKind.available) func indexChildrenAreCachedAsUntaggedAndReferenced(
+    _ kind: StoreKind
+  ) async throws {
     let world = try await World(kind)
     try await world.sync(["marketing/campaign10-18/web"])
     let detail = try world.manifests("marketing/campaign10-18/web", detail: true)
@@ -77,7 +81,9 @@ struct SyncTests {
     }
   }
 
-  @Test(arguments: StoreKind.available) func secondSyncOfAnUnchangedRegistryFetchesNoManifest(_ kind: StoreKind) async throws {
+  @Test(arguments: StoreKind.available) func secondSyncOfAnUnchangedRegistryFetchesNoManifest(
+    _ kind: StoreKind
+  ) async throws {
     let world = try await World(kind)
     let first = try await world.sync()
     #expect(first.manifestsFetched > 0)
@@ -86,7 +92,9 @@ struct SyncTests {
     #expect(second.failed.isEmpty)
   }
 
-  @Test(arguments: StoreKind.available) func repushedTagLeavesTheOldDigestUntagged(_ kind: StoreKind) async throws {
+  @Test(arguments: StoreKind.available) func repushedTagLeavesTheOldDigestUntagged(
+    _ kind: StoreKind
+  ) async throws {
     let world = try await World(kind)
     try await world.sync(["hello-world"])
     let client = try world.registry.client()
@@ -106,7 +114,9 @@ struct SyncTests {
     #expect(history.arrayValue?.first?["until"] != JSON.null)
   }
 
-  @Test(arguments: StoreKind.available) func manifestDeletedBehindRegshsBackIsMarkedGone(_ kind: StoreKind) async throws {
+  @Test(arguments: StoreKind.available) func manifestDeletedBehindRegshsBackIsMarkedGone(
+    _ kind: StoreKind
+  ) async throws {
     let world = try await World(kind)
     try await world.sync(["hello-world"])
     // Leave v1's manifest untagged (the cache remembers it), then delete it with skopeo.
@@ -129,7 +139,9 @@ struct SyncTests {
         == false)
   }
 
-  @Test(arguments: StoreKind.available) func aRepositoryWithGarbageFailsAloneAndTheOthersSync(_ kind: StoreKind) async throws {
+  @Test(arguments: StoreKind.available) func aRepositoryWithGarbageFailsAloneAndTheOthersSync(
+    _ kind: StoreKind
+  ) async throws {
     let world = try await World(kind)
     // Corrupt the api image's manifest on disk (configs are shared between repositories;
     // this is not): distribution then answers 500 for it, a broken repository.

@@ -83,7 +83,10 @@ struct TeamStoreTests {
     let server = try TestPostgres.shared()
     let clients = try Clients(store: try server.createDatabase())
     let setup = try RegshProcess.run(
-      ["-c", "registry add live \(registry.server); use live; sync -o none; tags app | untag -o none"],
+      [
+        "-c",
+        "registry add live \(registry.server); use live; sync -o none; tags app | untag -o none",
+      ],
       environment: clients.environment(0))
     #expect(setup.status == 0, "\(setup.stderr)")
     let deletes = try (0..<2).map { n in
@@ -115,7 +118,10 @@ struct TeamStoreTests {
     let server = try TestPostgres.shared()
     let clients = try Clients(store: try server.createDatabase())
     let setup = try RegshProcess.run(
-      ["-c", "registry add live \(registry.server); use live; sync -o none; tags app | untag -o none"],
+      [
+        "-c",
+        "registry add live \(registry.server); use live; sync -o none; tags app | untag -o none",
+      ],
       environment: clients.environment(0))
     #expect(setup.status == 0, "\(setup.stderr)")
     let delete = try RegshProcess.start(
@@ -170,7 +176,10 @@ struct TeamStoreTests {
     let home = try TemporaryDirectory()
     let environment = ["REGSH_HOME": home.url.path, "REGSH_STORE": store]
     let setup = try RegshProcess.run(
-      ["-c", "registry add live \(registry.server); use live; sync -o none; tags app | untag -o none"],
+      [
+        "-c",
+        "registry add live \(registry.server); use live; sync -o none; tags app | untag -o none",
+      ],
       environment: environment)
     #expect(setup.status == 0, "\(setup.stderr)")
     let errors = home.url.appendingPathComponent("delete.stderr")

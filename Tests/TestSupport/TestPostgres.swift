@@ -77,8 +77,10 @@ public final class TestPostgres: @unchecked Sendable {
     }
     let initdb = try asServerUser(
       "\(Self.binaries)/initdb",
-      ["-D", directory.appendingPathComponent("data").path, "-A", "trust", "-U", "postgres",
-       "--locale=C", "-E", "UTF8", "--no-sync"])
+      [
+        "-D", directory.appendingPathComponent("data").path, "-A", "trust", "-U", "postgres",
+        "--locale=C", "-E", "UTF8", "--no-sync",
+      ])
     guard initdb.status == 0 else {
       throw TestFailure("initdb failed (\(initdb.status)): \(initdb.error)")
     }
@@ -133,8 +135,10 @@ public final class TestPostgres: @unchecked Sendable {
   public func psql(_ sql: String, database: String = "postgres") throws -> String {
     let result = try runCapturing(
       "\(Self.binaries)/psql",
-      ["-X", "-q", "-A", "-t", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d",
-       database, "-v", "ON_ERROR_STOP=1", "-c", sql])
+      [
+        "-X", "-q", "-A", "-t", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d",
+        database, "-v", "ON_ERROR_STOP=1", "-c", sql,
+      ])
     guard result.status == 0 else { throw TestFailure("psql \(sql): \(result.error)") }
     return result.output
   }

@@ -7,7 +7,8 @@ extension MetadataStore {
   public func auditEntries(ids: [Int64]) throws -> [AuditEntry] {
     try read { db in
       try Self.batches(ids).flatMap { batch in
-        try db.rows("SELECT * FROM audit WHERE id IN \(Self.placeholders(batch.count)) ORDER BY id",
+        try db.rows(
+          "SELECT * FROM audit WHERE id IN \(Self.placeholders(batch.count)) ORDER BY id",
           Self.arguments([], batch)
         ).compactMap { try Self.auditEntry($0) }
       }

@@ -47,7 +47,9 @@ extension MetadataStore {
     try write { db in
       let now = Timestamp.now()
       for settlement in settlements {
-        try db.execute("UPDATE audit SET state = ?, bytesFreed = ?, detail = ? WHERE id = ?", [
+        try db.execute(
+          "UPDATE audit SET state = ?, bytesFreed = ?, detail = ? WHERE id = ?",
+          [
             settlement.deleted ? "done" : "failed", settlement.bytesFreed, settlement.detail,
             settlement.auditId,
           ])
@@ -80,8 +82,12 @@ extension MetadataStore {
   {
     guard let repositoryId = try repositoryId(db, registryId: registryId, existing: repository)
     else { return }
-    try db.execute("UPDATE manifest SET goneAt = ?, tagList = NULL WHERE repositoryId = ? AND digest = ?", [now, repositoryId, digest])
-    try db.execute("UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL", [now, repositoryId, digest])
+    try db.execute(
+      "UPDATE manifest SET goneAt = ?, tagList = NULL WHERE repositoryId = ? AND digest = ?",
+      [now, repositoryId, digest])
+    try db.execute(
+      "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL",
+      [now, repositoryId, digest])
   }
 
   /// Settles a pending untag (written with `recordIntents` before the request): `done`
@@ -90,19 +96,30 @@ extension MetadataStore {
     registryId: Int64, auditId: Int64, tag: String, _ entry: AuditEntry, done: Bool
   ) throws {
     try write { db in
-      try db.execute("UPDATE audit SET state = ?, detail = ? WHERE id = ?", [done ? "done" : "failed", entry.detail, auditId])
+      try db.execute(
+        "UPDATE audit SET state = ?, detail = ? WHERE id = ?",
+        [done ? "done" : "failed", entry.detail, auditId])
       if done { try untagInCache(db, registryId: registryId, tag: tag, entry) }
     }
   }
 
-  func untagInCache(_ db: any StoreConnection, registryId: Int64, tag: String, _ entry: AuditEntry) throws {
+  func untagInCache(_ db: any StoreConnection, registryId: Int64, tag: String, _ entry: AuditEntry)
+    throws
+  {
     guard
       let repositoryId = try repositoryId(db, registryId: registryId, existing: entry.repository)
     else { return }
-    try db.execute("UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND name = ? AND untilTime IS NULL", [Timestamp.now(), repositoryId, tag])
+    try db.execute(
+      "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND name = ? AND untilTime IS NULL",
+      [Timestamp.now(), repositoryId, tag])
     guard let digest = entry.digest else { return }
-    let remaining = try db.column(String.self, "SELECT name FROM tag WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL ORDER BY name", [repositoryId, digest])
-    try db.execute("UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?", [
+    let remaining = try db.column(
+      String.self,
+      "SELECT name FROM tag WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL ORDER BY name",
+      [repositoryId, digest])
+    try db.execute(
+      "UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?",
+      [
         TagList.encode(remaining), repositoryId, digest,
       ])
   }
@@ -111,7 +128,9 @@ extension MetadataStore {
   /// finds it in the catalog again brings it back.
   public func markRepositoryGone(registryId: Int64, repository: String) throws {
     try write { db in
-      try db.execute("UPDATE repository SET goneAt = ? WHERE registryId = ? AND name = ?", [Timestamp.now(), registryId, repository])
+      try db.execute(
+        "UPDATE repository SET goneAt = ? WHERE registryId = ? AND name = ?",
+        [Timestamp.now(), registryId, repository])
     }
   }
 
@@ -135,14 +154,18 @@ extension MetadataStore {
       INSERT INTO audit (time, registry, repository, action, digest, tags, mediaType, manifest,
         bytesFreed, "user", detail, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       RETURNING id
-      """, [
+      """,
+      [
         entry.time, entry.registry, entry.repository, entry.action.rawValue, entry.digest, tags,
         entry.mediaType, entry.manifest, entry.bytesFreed, entry.user, entry.detail,
         entry.state.rawValue,
       ])!
   }
 
-  func repositoryId(_ db: any StoreConnection, registryId: Int64, existing name: String) throws -> Int64? {
-    try db.scalar(Int64.self, "SELECT id FROM repository WHERE registryId = ? AND name = ?", [registryId, name])
+  func repositoryId(_ db: any StoreConnection, registryId: Int64, existing name: String) throws
+    -> Int64?
+  {
+    try db.scalar(
+      Int64.self, "SELECT id FROM repository WHERE registryId = ? AND name = ?", [registryId, name])
   }
 }

@@ -104,10 +104,10 @@ extension MetadataStore {
       if let repository { arguments += [repository] }
       let rows = try db.rows(
         """
-          SELECT m.*, r.name AS repositoryName FROM manifest m JOIN repository r ON r.id = m.repositoryId
-          WHERE r.registryId = ? \(filter) AND m.goneAt IS NULL AND r.goneAt IS NULL
-          \(options.orderClause) \(options.limitClause)
-          """, arguments)
+        SELECT m.*, r.name AS repositoryName FROM manifest m JOIN repository r ON r.id = m.repositoryId
+        WHERE r.registryId = ? \(filter) AND m.goneAt IS NULL AND r.goneAt IS NULL
+        \(options.orderClause) \(options.limitClause)
+        """, arguments)
       let ids = rows.map { $0["id"] as Int64 }
       let layers = try Self.groupedLayers(db, manifestIds: ids)
       let children = try Self.groupedChildren(db, manifestIds: ids)

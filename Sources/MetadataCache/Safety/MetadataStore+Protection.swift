@@ -56,7 +56,8 @@ extension MetadataStore {
 
   public func protectionRules(registryId: Int64) throws -> [ProtectionRule] {
     try read { db in
-      try db.rows("SELECT * FROM protection WHERE registryId = ? ORDER BY id", [registryId]
+      try db.rows(
+        "SELECT * FROM protection WHERE registryId = ? ORDER BY id", [registryId]
       ).map { row in
         var rule = ProtectionRule(
           registryId: row["registryId"], repository: row["repository"], pattern: row["pattern"],

@@ -8,7 +8,10 @@ extension MetadataStore {
   /// core (a chunk per connection; more chunks than cores even out uneven repositories).
   func repositoryChunks(registryId: Int64) throws -> [[Int64]] {
     let repositories = try read { db in
-      try db.column(Int64.self, "SELECT id FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name", [registryId])
+      try db.column(
+        Int64.self,
+        "SELECT id FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
+        [registryId])
     }
     let chunkCount = min(
       repositories.count, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))

@@ -40,7 +40,10 @@ extension MetadataStore {
         "registryUpdated", "signed", "changeableAttributes",
       ], true
     ),
-    ("protection", ["id", "registryId", "repository", "kind", "pattern", "reason", "createdAt"], true),
+    (
+      "protection", ["id", "registryId", "repository", "kind", "pattern", "reason", "createdAt"],
+      true
+    ),
     (
       "audit",
       [

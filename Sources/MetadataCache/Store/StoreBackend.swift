@@ -269,7 +269,9 @@ struct StoreRow: Sendable {
   }
 
   func value(_ index: Int) -> StoreValue { values[index] }
-  func value(_ name: String) -> StoreValue { columns[name.lowercased()].map { values[$0] } ?? .null }
+  func value(_ name: String) -> StoreValue {
+    columns[name.lowercased()].map { values[$0] } ?? .null
+  }
 
   private func position(_ name: String) -> Int {
     guard let index = columns[name.lowercased()] else {

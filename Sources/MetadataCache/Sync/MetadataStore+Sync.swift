@@ -12,22 +12,24 @@ extension MetadataStore {
   func knownManifests(registryId: Int64, repository: String) throws -> [String: KnownManifest] {
     try read { db in
       var known: [String: KnownManifest] = [:]
-      let rows = try db.rows("""
-          SELECT m.id, m.digest, m.goneAt IS NOT NULL, m.raw IS NOT NULL
-          FROM manifest m JOIN repository r ON r.id = m.repositoryId
-          WHERE r.registryId = ? AND r.name = ?
-          """, [registryId, repository])
+      let rows = try db.rows(
+        """
+        SELECT m.id, m.digest, m.goneAt IS NOT NULL, m.raw IS NOT NULL
+        FROM manifest m JOIN repository r ON r.id = m.repositoryId
+        WHERE r.registryId = ? AND r.name = ?
+        """, [registryId, repository])
       var ids: [Int64: String] = [:]
       for row in rows {
         let digest: String = row[1]
         ids[row[0]] = digest
         known[digest] = KnownManifest(isGone: row[2], isUsable: row[3], children: [])
       }
-      let children = try db.rows("""
-          SELECT c.manifestId, c.digest FROM child c JOIN manifest m ON m.id = c.manifestId
-          JOIN repository r ON r.id = m.repositoryId WHERE r.registryId = ? AND r.name = ?
-          ORDER BY c.manifestId, c.position
-          """, [registryId, repository])
+      let children = try db.rows(
+        """
+        SELECT c.manifestId, c.digest FROM child c JOIN manifest m ON m.id = c.manifestId
+        JOIN repository r ON r.id = m.repositoryId WHERE r.registryId = ? AND r.name = ?
+        ORDER BY c.manifestId, c.position
+        """, [registryId, repository])
       for row in children {
         if let parent = ids[row[0]] { known[parent]?.children.append(row[1]) }
       }
@@ -55,12 +57,16 @@ extension MetadataStore {
     }
   }
 
-  func repositoryId(_ db: any StoreConnection, registryId: Int64, name: String, now: String) throws -> Int64 {
-    try db.execute("""
-        INSERT INTO repository (registryId, name, firstSeen, lastSeen) VALUES (?, ?, ?, ?)
-        ON CONFLICT (registryId, name) DO UPDATE SET lastSeen = excluded.lastSeen, goneAt = NULL
-        """, [registryId, name, now, now])
-    return try db.scalar(Int64.self, "SELECT id FROM repository WHERE registryId = ? AND name = ?", [registryId, name])!
+  func repositoryId(_ db: any StoreConnection, registryId: Int64, name: String, now: String) throws
+    -> Int64
+  {
+    try db.execute(
+      """
+      INSERT INTO repository (registryId, name, firstSeen, lastSeen) VALUES (?, ?, ?, ?)
+      ON CONFLICT (registryId, name) DO UPDATE SET lastSeen = excluded.lastSeen, goneAt = NULL
+      """, [registryId, name, now, now])
+    return try db.scalar(
+      Int64.self, "SELECT id FROM repository WHERE registryId = ? AND name = ?", [registryId, name])!
   }
 
   /// Writes one repository's snapshot in one transaction: a sync killed before this commits
@@ -69,7 +75,8 @@ extension MetadataStore {
     try write { db in
       let now = Timestamp.now()
       let repositoryId = try repositoryId(db, registryId: registryId, name: repository, now: now)
-      try db.execute("UPDATE repository SET lastSynced = ?, syncError = NULL WHERE id = ?", [now, repositoryId])
+      try db.execute(
+        "UPDATE repository SET lastSynced = ?, syncError = NULL WHERE id = ?", [now, repositoryId])
 
       for manifest in snapshot.fetched {
         let acr = snapshot.acrManifests[manifest.digest]
@@ -80,18 +87,19 @@ extension MetadataStore {
         let manifestId = try db.scalar(
           Int64.self,
           """
-            INSERT INTO manifest (repositoryId, digest, mediaType, raw, size, imageSize, configDigest,
-              configCreated, architecture, os, variant, artifactType, subjectDigest, timestamp,
-              timestampSource, firstSeen, lastSeen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (repositoryId, digest) DO UPDATE SET raw = excluded.raw,
-              mediaType = excluded.mediaType, size = excluded.size, imageSize = excluded.imageSize,
-              configDigest = excluded.configDigest, configCreated = excluded.configCreated,
-              architecture = excluded.architecture, os = excluded.os, variant = excluded.variant,
-              artifactType = excluded.artifactType, subjectDigest = excluded.subjectDigest,
-              lastSeen = excluded.lastSeen, goneAt = NULL
-            RETURNING id
-            """, [
+          INSERT INTO manifest (repositoryId, digest, mediaType, raw, size, imageSize, configDigest,
+            configCreated, architecture, os, variant, artifactType, subjectDigest, timestamp,
+            timestampSource, firstSeen, lastSeen)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (repositoryId, digest) DO UPDATE SET raw = excluded.raw,
+            mediaType = excluded.mediaType, size = excluded.size, imageSize = excluded.imageSize,
+            configDigest = excluded.configDigest, configCreated = excluded.configCreated,
+            architecture = excluded.architecture, os = excluded.os, variant = excluded.variant,
+            artifactType = excluded.artifactType, subjectDigest = excluded.subjectDigest,
+            lastSeen = excluded.lastSeen, goneAt = NULL
+          RETURNING id
+          """,
+          [
             repositoryId, manifest.digest, manifest.mediaType, manifest.raw, manifest.raw.count,
             manifest.imageSize, manifest.configDigest, manifest.configCreated,
             manifest.architecture,
@@ -114,14 +122,16 @@ extension MetadataStore {
         let attributes = acr.changeableAttributes.flatMap {
           try? String(data: JSONEncoder().encode($0), encoding: .utf8)
         }
-        try db.execute("""
-            UPDATE manifest SET registryCreated = ?, registryUpdated = ?, changeableAttributes = ?,
-              imageSize = COALESCE(?, imageSize), architecture = COALESCE(architecture, ?),
-              os = COALESCE(os, ?),
-              timestamp = COALESCE(?, timestamp),
-              timestampSource = CASE WHEN CAST(? AS TEXT) IS NULL THEN timestampSource ELSE 'registry' END
-            WHERE repositoryId = ? AND digest = ?
-            """, [
+        try db.execute(
+          """
+          UPDATE manifest SET registryCreated = ?, registryUpdated = ?, changeableAttributes = ?,
+            imageSize = COALESCE(?, imageSize), architecture = COALESCE(architecture, ?),
+            os = COALESCE(os, ?),
+            timestamp = COALESCE(?, timestamp),
+            timestampSource = CASE WHEN CAST(? AS TEXT) IS NULL THEN timestampSource ELSE 'registry' END
+          WHERE repositoryId = ? AND digest = ?
+          """,
+          [
             acr.createdTime.flatMap(Timestamp.normalize),
             acr.lastUpdateTime.flatMap(Timestamp.normalize),
             attributes, acr.imageSize, acr.architecture, acr.os,
@@ -152,7 +162,9 @@ extension MetadataStore {
 
   /// Closes the history rows of tags that moved or vanished, opens rows for new positions,
   /// and rewrites each manifest's current tag list.
-  func applyTags(_ db: any StoreConnection, snapshot: RepositorySnapshot, repositoryId: Int64, now: String)
+  func applyTags(
+    _ db: any StoreConnection, snapshot: RepositorySnapshot, repositoryId: Int64, now: String
+  )
     throws
   {
     var current: [String: String] = [:]

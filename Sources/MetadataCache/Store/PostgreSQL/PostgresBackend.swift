@@ -39,14 +39,21 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
     do {
       try PostgresSchema.migrate(PostgresConnectionHandle(connection, store: description))
     } catch {
-      try? connection.close().wait()
+      Self.close(connection)
       throw error
     }
     checkIn(connection)
   }
 
   deinit {
-    for connection in connections { try? connection.close().wait() }
+    // Not waited for: the server ends each session when its connection closes.
+    for connection in connections { Self.close(connection) }
+  }
+
+  /// Closes without waiting (the server ends the session, and drops its advisory locks,
+  /// when the connection closes), keeping the connection alive until it has closed.
+  static func close(_ connection: PostgresConnection) {
+    connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
   }
 
   func connect() throws -> PostgresConnection {
@@ -104,7 +111,7 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
       if (try? handle.execute("ROLLBACK")) != nil {
         checkIn(connection)
       } else {
-        try? connection.close().wait()
+        Self.close(connection)
       }
       throw error
     }
@@ -126,12 +133,13 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
     let taken =
       wait
       ? try handle.scalar(
-        Bool.self, "SELECT true FROM (SELECT pg_advisory_lock(\(Self.actionSpace), hashtext(?))) AS taken",
+        Bool.self,
+        "SELECT true FROM (SELECT pg_advisory_lock(\(Self.actionSpace), hashtext(?))) AS taken",
         [registry])
       : try handle.scalar(
         Bool.self, "SELECT pg_try_advisory_lock(\(Self.actionSpace), hashtext(?))", [registry])
     guard taken == true else {
-      try? connection.close().wait()
+      Self.close(connection)
       throw ActionLockBusy(registry: registry, holder: "an advisory lock in \(description)")
     }
     return PostgresActionLock(connection: connection)
@@ -149,7 +157,8 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
       case "28P01", "28000":
         return CacheError.storeUnavailable(
           store: store,
-          reason: "the server refused the login (\(message)); regsh reads the password from PGPASSWORD or ~/.pgpass"
+          reason:
+            "the server refused the login (\(message)); regsh reads the password from PGPASSWORD or ~/.pgpass"
         )
       case "3D000":
         return CacheError.storeUnavailable(store: store, reason: message)
@@ -175,7 +184,12 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
 final class ManagedCounter: @unchecked Sendable {
   private var value = 0
   private let lock = NSLock()
-  func next() -> Int { lock.withLock { value += 1; return value } }
+  func next() -> Int {
+    lock.withLock {
+      value += 1
+      return value
+    }
+  }
 }
 
 /// The registry's action lock on PostgreSQL: a session advisory lock on its own connection.
@@ -188,7 +202,7 @@ final class PostgresActionLock: ActionLock, @unchecked Sendable {
   func release() {
     // Closing the session releases its advisory locks.
     lock.withLock {
-      try? connection?.close().wait()
+      connection.map(PostgresBackend.close)
       connection = nil
     }
   }

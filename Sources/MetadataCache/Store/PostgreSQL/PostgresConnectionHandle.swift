@@ -58,7 +58,9 @@ final class PostgresConnectionHandle: StoreConnection {
         connection.query(Self.query(sql, $0), logger: Self.logger)
       }
       for future in futures {
-        do { _ = try future.wait() } catch { throw PostgresBackend.storeError(error, store: store) }
+        do { _ = try answer(future) } catch {
+          throw PostgresBackend.storeError(error, store: store)
+        }
       }
     }
   }
@@ -67,10 +69,27 @@ final class PostgresConnectionHandle: StoreConnection {
 
   private func run(_ sql: String, _ arguments: StoreArguments) throws -> PostgresQueryResult {
     do {
-      return try connection.query(Self.query(sql, arguments), logger: Self.logger).wait()
+      return try answer(connection.query(Self.query(sql, arguments), logger: Self.logger))
     } catch {
       throw PostgresBackend.storeError(error, store: store)
     }
+  }
+
+  /// The query's answer, or an error as soon as the connection is gone: a query sent on a
+  /// connection the server dropped (it stopped, or the network went) was seen to wait
+  /// forever, and an action must stop with a clear error instead.
+  private func answer<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+    let promise = future.eventLoop.makePromise(of: T.self)
+    let once = Once()
+    future.whenComplete { result in once.run { promise.completeWith(result) } }
+    connection.closeFuture.whenComplete { [store] _ in
+      once.run {
+        promise.fail(
+          CacheError.storeUnavailable(
+            store: store, reason: "the connection to the server was lost"))
+      }
+    }
+    return try promise.futureResult.wait()
   }
 
   static func query(_ sql: String, _ arguments: StoreArguments) -> PostgresQuery {
@@ -108,6 +127,19 @@ final class PostgresConnectionHandle: StoreConnection {
       }
     }
     return out
+  }
+}
+
+/// Runs the first of several callbacks only: a promise is completed once.
+final class Once: @unchecked Sendable {
+  private var done = false
+  private let lock = NSLock()
+  func run(_ body: () -> Void) {
+    let first = lock.withLock {
+      defer { done = true }
+      return !done
+    }
+    if first { body() }
   }
 }
 
@@ -156,8 +188,7 @@ struct PostgresCursor: StoreCursor {
     return String.decode(Self.value(cells[column]))
   }
 
-  func withText<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R
-  {
+  func withText<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
     guard let bytes = cells[column].bytes else {
       return try body(UnsafeBufferPointer(start: nil, count: 0))
     }

@@ -26,7 +26,9 @@ public struct PostgresServer: Sendable, Equatable, CustomStringConvertible {
     guard let host = components.host, !host.isEmpty else { throw bad("it names no host") }
     let database = String(components.path.drop(while: { $0 == "/" }))
     guard !database.isEmpty, !database.contains("/") else { throw bad("it names no database") }
-    if let port = components.port, !(1...65535).contains(port) { throw bad("the port is out of range") }
+    if let port = components.port, !(1...65535).contains(port) {
+      throw bad("the port is out of range")
+    }
     self.host = host
     self.port = components.port ?? 5432
     self.database = database.removingPercentEncoding ?? database

@@ -102,8 +102,7 @@ struct SQLiteCursor: StoreCursor {
       as: UTF8.self)
   }
 
-  func withText<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R
-  {
+  func withText<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
     guard let text = sqlite3_column_text(handle, Int32(column)) else {
       return try body(UnsafeBufferPointer(start: nil, count: 0))
     }
