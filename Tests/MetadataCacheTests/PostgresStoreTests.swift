@@ -127,4 +127,31 @@ struct PostgresSchemaTests {
     // A store that holds anything is not a copy's target.
     #expect(throws: (any Error).self) { try sqlite.copyEverything(to: postgres) }
   }
+
+  @Test func aRefusedOrMissingPasswordIsAClearErrorAndTheRightOneFromPgpassWorks() throws {
+    // A server of its own: its logins change.
+    let server = try TestPostgres()
+    defer { server.remove() }
+    try server.addPasswordRole("keeper", password: "right")
+    let url = try server.createDatabase()
+    let database = String(url.split(separator: "/").last!)
+    let address = try StoreAddress(parsing: server.url(database: database, user: "keeper"))
+    guard case .postgresql(let keeper) = address else { return }
+    let home = try TemporaryDirectory()
+    let pgpass = home.url.appendingPathComponent("pgpass")
+    try "127.0.0.1:\(server.port):\(database):keeper:wrong\n".write(
+      to: pgpass, atomically: true, encoding: .utf8)
+    #expect(keeper.password(environment: ["PGPASSFILE": pgpass.path]) == "wrong")
+    setenv("PGPASSFILE", pgpass.path, 1)
+    defer { unsetenv("PGPASSFILE") }
+    #expect {
+      _ = try MetadataStore(address: address)
+    } throws: { error in
+      "\(error)".contains("refused the login") && !"\(error)".contains("wrong")
+    }
+    try "127.0.0.1:\(server.port):*:keeper:right\n".write(
+      to: pgpass, atomically: true, encoding: .utf8)
+    let store = try MetadataStore(address: address)
+    #expect(try store.status().schemaVersion == 4)
+  }
 }

@@ -126,8 +126,20 @@ public final class TestPostgres: @unchecked Sendable {
     return url(database: name)
   }
 
-  public func url(database: String) -> String {
-    "postgresql://postgres@127.0.0.1:\(port)/\(database)"
+  /// Adds a role that must log in with `password` (SCRAM), for the tests of a refused or
+  /// missing password; every other role keeps trusted loopback logins.
+  public func addPasswordRole(_ user: String, password: String) throws {
+    try psql("CREATE ROLE \(user) LOGIN SUPERUSER PASSWORD '\(password)'")
+    let hba = directory.appendingPathComponent("data/pg_hba.conf")
+    let rules = try String(contentsOf: hba, encoding: .utf8)
+    // The first matching line wins: this one goes before the trusting ones.
+    try ("host all \(user) 127.0.0.1/32 scram-sha-256\n" + rules).write(
+      to: hba, atomically: false, encoding: .utf8)
+    try psql("SELECT pg_reload_conf()")
+  }
+
+  public func url(database: String, user: String = "postgres") -> String {
+    "postgresql://\(user)@127.0.0.1:\(port)/\(database)"
   }
 
   /// Runs SQL as the superuser in `database`.

@@ -19,6 +19,9 @@ public enum CacheError: Error, CustomStringConvertible, Sendable {
     case .notACache(let path):
       "\(path) is not a regsh cache (not an SQLite database); it was left untouched. "
         + "Move it away or set REGSH_HOME to use another directory."
+    case .newerSchema(let path) where path.hasPrefix("postgresql:"):
+      "\(path) was written by a newer regsh; this one cannot read it and left it untouched. "
+        + "Upgrade regsh, or point REGSH_STORE (or `store set`) at another store."
     case .newerSchema(let path):
       "\(path) was written by a newer regsh; this one cannot read it and left it untouched. "
         + "Upgrade regsh, or set REGSH_HOME to use another directory."
