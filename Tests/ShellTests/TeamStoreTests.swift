@@ -221,4 +221,32 @@ struct TeamStoreTests {
       ).split(separator: "\n").map(String.init))
     #expect(gone.isSubset(of: recorded), "deleted unrecorded: \(gone.subtracting(recorded))")
   }
+
+  @Test func aManifestUnderThousandsOfLongTagsSyncs() async throws {
+    let registry = try await TestRegistry()
+    let client = try registry.client()
+    let config = try await client.uploadBlob(
+      repository: "app", data: Data(#"{"architecture":"amd64","os":"linux"}"#.utf8),
+      mediaType: MediaType.ociConfig)
+    let layer = try await client.uploadBlob(
+      repository: "app", data: Data("layer".utf8), mediaType: MediaType.ociLayerGzip)
+    let manifest = ImageManifest(config: config, layers: [layer])
+    for t in 0..<1500 {
+      try await client.putManifest(
+        repository: "app", reference: "release-candidate-build-\(t)-of-the-long-running-branch",
+        manifest: manifest)
+    }
+    let environment = [
+      "REGSH_HOME": try TemporaryDirectory().url.path,
+      "REGSH_STORE": try TestPostgres.freshDatabase(),
+    ]
+    let sync = try RegshProcess.run(
+      [
+        "-c",
+        "registry add live \(registry.server); use live; sync -o none; manifests app --query 'length([0].tags)'",
+      ],
+      environment: environment)
+    #expect(sync.status == 0, "\(sync.stderr)")
+    #expect(sync.stdout == "1500\n")
+  }
 }

@@ -1,5 +1,8 @@
 /// The PostgreSQL store's schema as numbered migrations, the same steps as SQLite's
-/// (`SQLiteSchema`) in PostgreSQL's types. Texts compare byte by byte (`COLLATE "C"`), as
+/// (`SQLiteSchema`) in PostgreSQL's types. The listing indexes leave the tag list out of
+/// their entries where it can be long: a B-tree entry must fit in a page, and one manifest
+/// under 10,000 tags has a 60 kB list (a sync failed on it); the untagged index holds it,
+/// always NULL there. Texts compare byte by byte (`COLLATE "C"`), as
 /// SQLite's BINARY does, so listings come out in the same order on both.
 enum PostgresSchema {
   static let migrations: [(version: Int, sql: String)] = [
@@ -113,7 +116,7 @@ enum PostgresSchema {
     (
       2,
       """
-      CREATE INDEX manifest_listing ON manifest(repositoryId, digest, timestamp, tagList)
+      CREATE INDEX manifest_listing ON manifest(repositoryId, digest) INCLUDE (timestamp)
       WHERE goneAt IS NULL
       """
     ),
@@ -121,7 +124,7 @@ enum PostgresSchema {
     (
       4,
       """
-      CREATE INDEX manifest_untagged ON manifest(repositoryId, digest, timestamp, tagList)
+      CREATE INDEX manifest_untagged ON manifest(repositoryId, digest) INCLUDE (timestamp, tagList)
       WHERE goneAt IS NULL AND tagList IS NULL
       """
     ),
