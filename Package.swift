@@ -15,6 +15,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    // The team store (issue 14): PostgreSQL's wire protocol, no libpq.
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+    // postgres-nio's own: its connections live on NIO event loops and log through swift-log.
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.5.3"),
   ],
   targets: [
     .target(
@@ -28,7 +33,13 @@ let package = Package(
     ),
     .target(
       name: "MetadataCache",
-      dependencies: ["RegistryAPI", "JMESPath", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "RegistryAPI", "JMESPath", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     .target(name: "ImageActions", dependencies: ["RegistryAPI", "MetadataCache", "JMESPath"]),
     .target(
@@ -81,7 +92,11 @@ let package = Package(
       dependencies: ["MetadataCache", "RegistryAPI", "JMESPath", "TestSupport", "regsh"]),
     .testTarget(
       name: "ImageActionsTests",
-      dependencies: ["ImageActions", "RegistryAPI", "MetadataCache", "JMESPath"]),
+      dependencies: [
+        "ImageActions", "RegistryAPI", "MetadataCache", "JMESPath",
+        // TestPostgres: the action tests run against both store backends.
+        "TestSupport",
+      ]),
     .testTarget(
       name: "CleanupTests",
       dependencies: ["Cleanup", "ImageActions", "RegistryAPI", "MetadataCache", "JMESPath"]),

@@ -30,9 +30,9 @@ import Testing
       targets: ["index", "a", "b"], deleted: ["index", "a", "b"], skippedCodes: [:]),
   ]
 
-  @Test(arguments: indexCases)
-  func childrenOfATaggedIndex(_ scenario: IndexCase) async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: indexCases, StoreKind.available)
+  func childrenOfATaggedIndex(_ scenario: IndexCase, _ store: StoreKind) async throws {
+    let world = try LayoutWorld(store)
     let a = try await world.pushImage("app", tag: nil, name: "a")
     let b = try await world.pushImage("app", tag: nil, name: "b")
     let index = try await world.pushIndex("app", tag: "multi", children: [a.manifest, b.manifest])
@@ -63,8 +63,9 @@ import Testing
     }
   }
 
-  @Test func aManifestNestedInAnIndexInATaggedIndexStays() async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: StoreKind.available)
+  func aManifestNestedInAnIndexInATaggedIndexStays(_ store: StoreKind) async throws {
+    let world = try LayoutWorld(store)
     let leaf = try await world.pushImage("app", tag: nil, name: "leaf")
     let inner = try await world.pushIndex("app", tag: nil, children: [leaf.manifest])
     let top = try await world.pushIndex("app", tag: "top", children: [inner])
@@ -90,9 +91,9 @@ import Testing
     case kept, deleted, protected
   }
 
-  @Test(arguments: SubjectState.allCases)
-  func aReferrerFollowsItsSubject(_ state: SubjectState) async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: SubjectState.allCases, StoreKind.available)
+  func aReferrerFollowsItsSubject(_ state: SubjectState, _ store: StoreKind) async throws {
+    let world = try LayoutWorld(store)
     let subject = try await world.pushImage("app", tag: "v1", name: "subject")
     let signature = try await world.pushImage(
       "app", tag: nil, name: "signature", subject: subject.manifest,
@@ -119,8 +120,9 @@ import Testing
     }
   }
 
-  @Test func anIndexTaggedBetweenSyncAndDeleteKeepsItselfAndItsChildren() async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: StoreKind.available)
+  func anIndexTaggedBetweenSyncAndDeleteKeepsItselfAndItsChildren(_ store: StoreKind) async throws {
+    let world = try LayoutWorld(store)
     let child = try await world.pushImage("app", tag: nil, name: "child")
     let index = try await world.pushIndex("app", tag: nil, children: [child.manifest])
     try await world.sync()
@@ -135,8 +137,9 @@ import Testing
     #expect(try await world.exists("app", child.digest))
   }
 
-  @Test func aTagMovedBetweenSyncAndDeleteIsSkipped() async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: StoreKind.available)
+  func aTagMovedBetweenSyncAndDeleteIsSkipped(_ store: StoreKind) async throws {
+    let world = try LayoutWorld(store)
     let old = try await world.pushImage("app", tag: "v1", name: "old")
     try await world.sync()
     let new = try await world.pushImage("app", tag: "v1", name: "new")
@@ -150,8 +153,9 @@ import Testing
     #expect(try await world.liveTags("app") == ["v1"])
   }
 
-  @Test func aDeleteFailingHalfWayKeepsWhatDependsOnIt() async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: StoreKind.available)
+  func aDeleteFailingHalfWayKeepsWhatDependsOnIt(_ store: StoreKind) async throws {
+    let world = try LayoutWorld(store)
     let a = try await world.pushImage("app", tag: nil, name: "a")
     let b = try await world.pushImage("app", tag: nil, name: "b")
     let loose = try await world.pushImage("app", tag: nil, name: "loose")
@@ -176,8 +180,9 @@ import Testing
     #expect(changes.map(\.digest) == [loose.manifest.digest])
   }
 
-  @Test func bytesAreCountedAgainOnTheFinalSet() async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: StoreKind.available)
+  func bytesAreCountedAgainOnTheFinalSet(_ store: StoreKind) async throws {
+    let world = try LayoutWorld(store)
     _ = try await world.pushImage("app", tag: "keep", name: "keep")
     let p = try await world.pushImage("app", tag: nil, name: "p", sharing: "pq")
     let q = try await world.pushImage("app", tag: nil, name: "q", sharing: "pq")
@@ -198,23 +203,29 @@ import Testing
   }
 
   enum ProtectionKind: String, CaseIterable, Sendable {
-    case digest, tagPattern, addedAfterThePlan
+    case digest, tagPattern, addedAfterThePlan, addedByAnotherClientAfterThePlan
   }
 
-  @Test(arguments: ProtectionKind.allCases)
-  func protectionHolds(_ kind: ProtectionKind) async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: ProtectionKind.allCases, StoreKind.available)
+  func protectionHolds(_ kind: ProtectionKind, _ store: StoreKind) async throws {
+    let world = try LayoutWorld(store)
     let image = try await world.pushImage("app", tag: "v1.2", name: "released")
     try await world.sync()
     let rule = ProtectionRule(
       registryId: world.registry.id, repository: "app",
       pattern: kind == .digest ? image.digest : "v*", reason: "released")
-    if kind != .addedAfterThePlan { _ = try world.store.addProtection(rule) }
+    let afterThePlan = [.addedAfterThePlan, .addedByAnotherClientAfterThePlan].contains(kind)
+    if !afterThePlan { _ = try world.store.addProtection(rule) }
     let workflow = DeleteWorkflow(context: world.context)
     let plan = try workflow.plan([ActionTarget(repository: "app", selector: .tag("v1.2"))])
-    if kind == .addedAfterThePlan {
+    if afterThePlan {
       #expect(plan.deletions.count == 1)
-      _ = try world.store.addProtection(rule)
+      // Another client of the same store (another laptop, for PostgreSQL): the live
+      // check reads the store again, so its rule holds here too.
+      let adder =
+        kind == .addedByAnotherClientAfterThePlan
+        ? try MetadataStore(address: world.storeAddress) : world.store
+      _ = try adder.addProtection(rule)
     } else {
       #expect(plan.deletions.isEmpty)
     }
@@ -224,8 +235,9 @@ import Testing
     #expect(try await world.exists("app", image.digest))
   }
 
-  @Test func noConfirmationChangesNothing() async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: StoreKind.available)
+  func noConfirmationChangesNothing(_ store: StoreKind) async throws {
+    let world = try LayoutWorld(store)
     let image = try await world.pushImage("app", tag: "v1", name: "v1")
     try await world.sync()
     let workflow = DeleteWorkflow(context: world.context)
@@ -238,8 +250,11 @@ import Testing
     #expect(!world.transport.requests.contains { $0.hasPrefix("DELETE") })
   }
 
-  @Test func untagOnARegistryWithoutTagDeletionMovesTheTagOffAndKeepsTheImage() async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: StoreKind.available)
+  func untagOnARegistryWithoutTagDeletionMovesTheTagOffAndKeepsTheImage(_ store: StoreKind)
+    async throws
+  {
+    let world = try LayoutWorld(store)
     let image = try await world.pushImage("app", tag: "v1", name: "v1")
     try await world.pushImage("app", tag: "v2", name: "v2")
     try await world.sync()
@@ -258,8 +273,9 @@ import Testing
     #expect(entry.detail?.contains("throwaway") == true)
   }
 
-  @Test func restoreUndoesSeveralChangesNewestFirst() async throws {
-    let world = try LayoutWorld()
+  @Test(arguments: StoreKind.available)
+  func restoreUndoesSeveralChangesNewestFirst(_ store: StoreKind) async throws {
+    let world = try LayoutWorld(store)
     let image = try await world.pushImage("app", tag: "v1", name: "v1")
     try await world.pushImage("app", tag: "other", name: "other")
     try await world.sync()

@@ -35,9 +35,10 @@ struct ProtectionTests {
     #expect(!rule.covers(repository: "a", digest: Self.other, tags: []))
   }
 
-  @Test func rulesAreStoredPerRegistryAndRemovedById() throws {
+  @Test(arguments: StoreKind.available)
+  func rulesAreStoredPerRegistryAndRemovedById(_ kind: StoreKind) throws {
     let home = try TemporaryDirectory()
-    let store = try MetadataStore(url: home.url.appendingPathComponent("cache.sqlite"))
+    let store = try kind.makeStore(home: home.url)
     let one = try store.addRegistry(NewRegistry(name: "one", url: "localhost:5000"))
     let two = try store.addRegistry(NewRegistry(name: "two", url: "localhost:5001"))
     let rule = try store.addProtection(

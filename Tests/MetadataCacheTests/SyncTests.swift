@@ -16,11 +16,11 @@ struct SyncTests {
     let store: MetadataStore
     let info: RegistryInfo
 
-    init() async throws {
+    init(_ kind: StoreKind) async throws {
       registry = try await TestRegistry()
       fixtures = try await Fixtures.push(to: try registry.client())
       home = try TemporaryDirectory()
-      store = try MetadataStore(url: home.url.appendingPathComponent("cache.sqlite"))
+      store = try kind.makeStore(home: home.url)
       info = try store.addRegistry(NewRegistry(name: "test", url: registry.server))
     }
 
@@ -44,8 +44,10 @@ struct SyncTests {
     }
   }
 
-  @Test func syncListsEveryRepositoryAndRemembersUntaggedManifests() async throws {
-    let world = try await World()
+  @Test(arguments: StoreKind.available) func syncListsEveryRepositoryAndRemembersUntaggedManifests(
+    _ kind: StoreKind
+  ) async throws {
+    let world = try await World(kind)
     let report = try await world.sync()
     #expect(report.failed.isEmpty, "\(report.failed)")
     #expect(
@@ -63,8 +65,10 @@ struct SyncTests {
     #expect(byNull.contains(world.fixtures.signature.digest.description))
   }
 
-  @Test func indexChildrenAreCachedAsUntaggedAndReferenced() async throws {
-    let world = try await World()
+  @Test(arguments: StoreKind.available) func indexChildrenAreCachedAsUntaggedAndReferenced(
+    _ kind: StoreKind
+  ) async throws {
+    let world = try await World(kind)
     try await world.sync(["marketing/campaign10-18/web"])
     let detail = try world.manifests("marketing/campaign10-18/web", detail: true)
     let index = try Expression("[?digest=='\(world.fixtures.index.digest)'] | [0]").evaluate(detail)
@@ -77,8 +81,10 @@ struct SyncTests {
     }
   }
 
-  @Test func secondSyncOfAnUnchangedRegistryFetchesNoManifest() async throws {
-    let world = try await World()
+  @Test(arguments: StoreKind.available) func secondSyncOfAnUnchangedRegistryFetchesNoManifest(
+    _ kind: StoreKind
+  ) async throws {
+    let world = try await World(kind)
     let first = try await world.sync()
     #expect(first.manifestsFetched > 0)
     let second = try await world.sync()
@@ -86,8 +92,10 @@ struct SyncTests {
     #expect(second.failed.isEmpty)
   }
 
-  @Test func repushedTagLeavesTheOldDigestUntagged() async throws {
-    let world = try await World()
+  @Test(arguments: StoreKind.available) func repushedTagLeavesTheOldDigestUntagged(
+    _ kind: StoreKind
+  ) async throws {
+    let world = try await World(kind)
     try await world.sync(["hello-world"])
     let client = try world.registry.client()
     let previous = world.fixtures.latestManifest.digest.description
@@ -106,8 +114,10 @@ struct SyncTests {
     #expect(history.arrayValue?.first?["until"] != JSON.null)
   }
 
-  @Test func manifestDeletedBehindRegshsBackIsMarkedGone() async throws {
-    let world = try await World()
+  @Test(arguments: StoreKind.available) func manifestDeletedBehindRegshsBackIsMarkedGone(
+    _ kind: StoreKind
+  ) async throws {
+    let world = try await World(kind)
     try await world.sync(["hello-world"])
     // Leave v1's manifest untagged (the cache remembers it), then delete it with skopeo.
     let client = try world.registry.client()
@@ -129,8 +139,10 @@ struct SyncTests {
         == false)
   }
 
-  @Test func aRepositoryWithGarbageFailsAloneAndTheOthersSync() async throws {
-    let world = try await World()
+  @Test(arguments: StoreKind.available) func aRepositoryWithGarbageFailsAloneAndTheOthersSync(
+    _ kind: StoreKind
+  ) async throws {
+    let world = try await World(kind)
     // Corrupt the api image's manifest on disk (configs are shared between repositories;
     // this is not): distribution then answers 500 for it, a broken repository.
     let client = try world.registry.client()

@@ -9,7 +9,8 @@ import Testing
   static let document = GuideTests.guide.deletingLastPathComponent()
     .appendingPathComponent("cleanup.md")
 
-  @Test func everyCommandOfTheWalkthroughPrintsWhatItShows() throws {
-    try GuideStep.checkDocument(Self.document, atLeast: 9)
+  @Test(arguments: StoreUnderTest.available)
+  func everyCommandOfTheWalkthroughPrintsWhatItShows(_ store: StoreUnderTest) throws {
+    try GuideStep.checkDocument(Self.document, atLeast: 9, environment: try store.environment())
   }
 }

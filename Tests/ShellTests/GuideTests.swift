@@ -10,8 +10,9 @@ import Testing
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("docs/guide.md")
 
-  @Test func everyCommandInTheGuidePrintsWhatTheGuideShows() throws {
-    try GuideStep.checkDocument(Self.guide, atLeast: 15)
+  @Test(arguments: StoreUnderTest.available)
+  func everyCommandInTheGuidePrintsWhatTheGuideShows(_ store: StoreUnderTest) throws {
+    try GuideStep.checkDocument(Self.guide, atLeast: 15, environment: try store.environment())
   }
 
   @Test func normalizingSetsAsideDigestsTimesAndTheHomeDirectoryOnly() {
@@ -34,7 +35,9 @@ struct GuideStep {
   /// Runs every step of the document at `url` in order, in a fresh REGSH_HOME, and expects
   /// each to print what the document shows (normalized). With `REGSH_GUIDE_RECORD=1` it
   /// rewrites the document's outputs from the run instead.
-  static func checkDocument(_ url: URL, atLeast minimum: Int) throws {
+  static func checkDocument(
+    _ url: URL, atLeast minimum: Int, environment: [String: String] = [:]
+  ) throws {
     let text = try String(contentsOf: url, encoding: .utf8)
     let steps = parse(text)
     let name = "docs/" + url.lastPathComponent
@@ -43,7 +46,7 @@ struct GuideStep {
     let record = ProcessInfo.processInfo.environment["REGSH_GUIDE_RECORD"] == "1"
     var outputs: [String] = []
     for step in steps {
-      let actual = try step.run(home: home.url)
+      let actual = try step.run(home: home.url, environment: environment)
       outputs.append(actual)
       if !record {
         #expect(
@@ -85,7 +88,7 @@ struct GuideStep {
   /// Runs the command with bash, standard output and error together as a terminal shows
   /// them; a command whose output shows `(y/n): ANSWER` runs on a pseudo-terminal that
   /// types the answers.
-  func run(home: URL) throws -> String {
+  func run(home: URL, environment extra: [String: String] = [:]) throws -> String {
     let answers = expected.components(separatedBy: "\n").compactMap { line -> String? in
       guard let range = line.range(of: "(y/n): ") else { return nil }
       return String(line[range.upperBound...])
@@ -101,6 +104,7 @@ struct GuideStep {
     environment["REGSH_HOME"] = home.path
     environment["NO_COLOR"] = "1"
     environment["LC_ALL"] = "C.UTF-8"
+    environment.merge(extra) { $1 }
     process.environment = environment
     let pipe = Pipe()
     process.standardOutput = pipe

@@ -2,6 +2,7 @@ import Foundation
 import JMESPath
 import MetadataCache
 import SeededRandom
+import TestSupport
 import Testing
 
 @testable import Shell
@@ -56,15 +57,23 @@ import Testing
     }
   }
 
-  @Test(arguments: seeds)
-  func sameBytesEitherWay(seed: UInt64) throws {
+  @Test(arguments: seeds, StoreUnderTest.available)
+  func sameBytesEitherWay(seed: UInt64, store: StoreUnderTest) throws {
     let cache = try PushdownCache(seed: seed)
     defer { cache.remove() }
+    // On PostgreSQL the same random cache, copied in (`store copy`'s path): its dialect
+    // must give the interpreter's bytes too.
+    var storeEnvironment = try store.environment()
+    if let url = storeEnvironment["REGSH_STORE"] {
+      try MetadataStore(url: cache.home.appendingPathComponent("cache.sqlite"))
+        .copyEverything(to: try MetadataStore(address: try StoreAddress(parsing: url)))
+    }
+    storeEnvironment["REGSH_HOME"] = cache.home.path
     var generator = PushdownExpressionGenerator(
       random: SeededRandom(seed: seed &* 7919), cache: cache)
     var pushedCount = 0
     // One pair of sessions per dialect, kept for the whole cache: opening one is the cost.
-    let environment = ["REGSH_HOME": cache.home.path, "REGSH_NOW": "2024-07-01T00:00:00Z"]
+    let environment = storeEnvironment.merging(["REGSH_NOW": "2024-07-01T00:00:00Z"]) { $1 }
     let pairs = Dialect.allCases.map { dialect in
       let pushing = Session(environment: environment)
       let interpreting = Session(environment: environment.merging(["REGSH_PUSHDOWN": "off"]) { $1 })
@@ -94,7 +103,7 @@ import Testing
         #expect(
           same,
           """
-          seed \(seed), \(dialect), \(repository ?? "--all"): \(expression)
+          seed \(seed), \(store), \(dialect), \(repository ?? "--all"): \(expression)
           \(differing.map { "-o \(OutputFormat.allCases[$0]): \(pushed.texts[$0].prefix(300)) ≠ \(interpreted.texts[min($0, interpreted.texts.count - 1)].prefix(300))" } ?? "\(pushed.texts.prefix(1)) ≠ \(interpreted.texts.prefix(1))")
           """)
       }

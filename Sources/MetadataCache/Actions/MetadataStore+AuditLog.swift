@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import RegistryAPI
 
 /// Reading the audit log back: what `restore` undoes.
@@ -8,10 +7,9 @@ extension MetadataStore {
   public func auditEntries(ids: [Int64]) throws -> [AuditEntry] {
     try read { db in
       try Self.batches(ids).flatMap { batch in
-        try Row.fetchAll(
-          db,
-          sql: "SELECT * FROM audit WHERE id IN \(Self.placeholders(batch.count)) ORDER BY id",
-          arguments: Self.arguments([], batch)
+        try db.rows(
+          "SELECT * FROM audit WHERE id IN \(Self.placeholders(batch.count)) ORDER BY id",
+          Self.arguments([], batch)
         ).compactMap { try Self.auditEntry($0) }
       }
     }
@@ -26,13 +24,13 @@ extension MetadataStore {
         SELECT * FROM audit WHERE registry = ? AND action IN ('delete', 'untag')
           AND state != 'failed'
         """
-      var arguments: StatementArguments = [registry]
+      var arguments: StoreArguments = [registry]
       if let repository {
         sql += " AND repository = ?"
         arguments += [repository]
       }
       arguments += [max(0, count)]
-      return try Row.fetchAll(db, sql: sql + " ORDER BY id DESC LIMIT ?", arguments: arguments)
+      return try db.rows(sql + " ORDER BY id DESC LIMIT ?", arguments)
         .compactMap { try Self.auditEntry($0) }
     }
   }
@@ -46,18 +44,18 @@ extension MetadataStore {
         SELECT * FROM audit WHERE registry = ? AND digest = ? AND action IN ('delete', 'untag')
           AND state != 'failed'
         """
-      var arguments: StatementArguments = [registry, digest]
+      var arguments: StoreArguments = [registry, digest]
       if let repository {
         sql += " AND repository = ?"
         arguments += [repository]
       }
-      return try Row.fetchOne(db, sql: sql + " ORDER BY id DESC LIMIT 1", arguments: arguments)
+      return try db.row(sql + " ORDER BY id DESC LIMIT 1", arguments)
         .flatMap { try Self.auditEntry($0) }
     }
   }
 
   /// nil for an action this regsh does not know; an error for a damaged digest.
-  static func auditEntry(_ row: Row) throws -> AuditEntry? {
+  static func auditEntry(_ row: StoreRow) throws -> AuditEntry? {
     guard let action = AuditEntry.Action(rawValue: row["action"]) else { return nil }
     var entry = AuditEntry(
       registry: row["registry"], repository: row["repository"], action: action,

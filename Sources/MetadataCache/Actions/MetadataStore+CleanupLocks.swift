@@ -1,5 +1,3 @@
-import GRDB
-
 /// What `purge --include-locked` changed on ACR before deleting: the cache takes the
 /// attributes the registry answered the PATCH with, so the delete planner (which skips
 /// what the cache says is locked) plans the unlocked tag or manifest like any other.
@@ -10,11 +8,11 @@ extension MetadataStore {
   ) throws {
     try write { db in
       try db.execute(
-        sql: """
-          UPDATE tag SET changeableAttributes = ?
-          WHERE untilTime IS NULL AND name = ? AND repositoryId =
-            (SELECT id FROM repository WHERE registryId = ? AND name = ?)
-          """, arguments: [attributes, tag, registryId, repository])
+        """
+        UPDATE tag SET changeableAttributes = ?
+        WHERE untilTime IS NULL AND name = ? AND repositoryId =
+          (SELECT id FROM repository WHERE registryId = ? AND name = ?)
+        """, [attributes, tag, registryId, repository])
     }
   }
 
@@ -24,11 +22,11 @@ extension MetadataStore {
   ) throws {
     try write { db in
       try db.execute(
-        sql: """
-          UPDATE manifest SET changeableAttributes = ?
-          WHERE goneAt IS NULL AND digest = ? AND repositoryId =
-            (SELECT id FROM repository WHERE registryId = ? AND name = ?)
-          """, arguments: [attributes, digest, registryId, repository])
+        """
+        UPDATE manifest SET changeableAttributes = ?
+        WHERE goneAt IS NULL AND digest = ? AND repositoryId =
+          (SELECT id FROM repository WHERE registryId = ? AND name = ?)
+        """, [attributes, digest, registryId, repository])
     }
   }
 }

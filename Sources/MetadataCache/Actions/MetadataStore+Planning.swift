@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import RegistryAPI
 
 /// The reads an action's plan is built from: manifests with their blobs, and who else
@@ -19,7 +18,7 @@ extension MetadataStore {
         FROM manifest m JOIN repository r ON r.id = m.repositoryId
         WHERE r.registryId = ? AND r.name = ? AND m.goneAt IS NULL
         """
-      func collect(_ rows: [Row]) throws {
+      func collect(_ rows: [StoreRow]) throws {
         for row in rows {
           let digest = try row.digest(1)
           ids[row[0]] = digest
@@ -34,30 +33,26 @@ extension MetadataStore {
       if let digests {
         for batch in Self.batches(Array(Set(digests))) {
           try collect(
-            try Row.fetchAll(
-              db, sql: select + " AND m.digest IN \(Self.placeholders(batch.count))",
-              arguments: Self.arguments([registryId, repository], batch)))
+            try db.rows(
+              select + " AND m.digest IN \(Self.placeholders(batch.count))",
+              Self.arguments([registryId, repository], batch)))
         }
       } else {
-        try collect(try Row.fetchAll(db, sql: select, arguments: [registryId, repository]))
+        try collect(try db.rows(select, [registryId, repository]))
       }
       for batch in Self.batches(Array(ids.keys)) {
         let marks = Self.placeholders(batch.count)
-        for row in try Row.fetchAll(
-          db,
-          sql:
-            "SELECT manifestId, digest, size, mediaType FROM layer WHERE manifestId IN \(marks) ORDER BY manifestId, position",
-          arguments: Self.arguments([], batch))
+        for row in try db.rows(
+          "SELECT manifestId, digest, size, mediaType FROM layer WHERE manifestId IN \(marks) ORDER BY manifestId, position",
+          Self.arguments([], batch))
         {
           guard let digest = ids[row[0]] else { continue }
           result[digest]?.blobs.append(
             CachedBlob(digest: try row.digest(1), size: row[2], mediaType: row[3]))
         }
-        for row in try Row.fetchAll(
-          db,
-          sql:
-            "SELECT manifestId, digest FROM child WHERE manifestId IN \(marks) ORDER BY manifestId, position",
-          arguments: Self.arguments([], batch))
+        for row in try db.rows(
+          "SELECT manifestId, digest FROM child WHERE manifestId IN \(marks) ORDER BY manifestId, position",
+          Self.arguments([], batch))
         {
           guard let digest = ids[row[0]] else { continue }
           result[digest]?.children.append(try row.digest(1))
@@ -74,14 +69,13 @@ extension MetadataStore {
     try read { db in
       var users: [Digest: Set<ManifestKey>] = [:]
       for batch in Self.batches(Array(blobs)) {
-        for row in try Row.fetchAll(
-          db,
-          sql: """
-            SELECT l.digest, r.name, m.digest FROM layer l
-            JOIN manifest m ON m.id = l.manifestId AND m.goneAt IS NULL
-            JOIN repository r ON r.id = m.repositoryId
-            WHERE r.registryId = ? AND l.digest IN \(Self.placeholders(batch.count))
-            """, arguments: Self.arguments([registryId], batch))
+        for row in try db.rows(
+          """
+          SELECT l.digest, r.name, m.digest FROM layer l
+          JOIN manifest m ON m.id = l.manifestId AND m.goneAt IS NULL
+          JOIN repository r ON r.id = m.repositoryId
+          WHERE r.registryId = ? AND l.digest IN \(Self.placeholders(batch.count))
+          """, Self.arguments([registryId], batch))
         {
           users[try row.digest(0), default: []].insert(
             ManifestKey(repository: row[1], digest: try row.digest(2)))
@@ -99,13 +93,12 @@ extension MetadataStore {
     try read { db in
       var holders: [Digest: Set<ManifestKey>] = [:]
       for batch in Self.batches(Array(digests)) {
-        for row in try Row.fetchAll(
-          db,
-          sql: """
-            SELECT m.digest, r.name FROM manifest m JOIN repository r ON r.id = m.repositoryId
-            WHERE r.registryId = ? AND m.goneAt IS NULL
-              AND m.digest IN \(Self.placeholders(batch.count))
-            """, arguments: Self.arguments([registryId], batch))
+        for row in try db.rows(
+          """
+          SELECT m.digest, r.name FROM manifest m JOIN repository r ON r.id = m.repositoryId
+          WHERE r.registryId = ? AND m.goneAt IS NULL
+            AND m.digest IN \(Self.placeholders(batch.count))
+          """, Self.arguments([registryId], batch))
         {
           let digest = try row.digest(0)
           holders[digest, default: []].insert(ManifestKey(repository: row[1], digest: digest))
@@ -122,15 +115,14 @@ extension MetadataStore {
     try read { db in
       var parents: [Digest: [ParentIndex]] = [:]
       for batch in Self.batches(Array(children)) {
-        for row in try Row.fetchAll(
-          db,
-          sql: """
-            SELECT DISTINCT c.digest, m.digest, m.tagList FROM child c
-            JOIN manifest m ON m.id = c.manifestId AND m.goneAt IS NULL
-            JOIN repository r ON r.id = m.repositoryId
-            WHERE r.registryId = ? AND r.name = ? AND c.digest IN \(Self.placeholders(batch.count))
-            ORDER BY m.digest
-            """, arguments: Self.arguments([registryId, repository], batch))
+        for row in try db.rows(
+          """
+          SELECT DISTINCT c.digest, m.digest, m.tagList FROM child c
+          JOIN manifest m ON m.id = c.manifestId AND m.goneAt IS NULL
+          JOIN repository r ON r.id = m.repositoryId
+          WHERE r.registryId = ? AND r.name = ? AND c.digest IN \(Self.placeholders(batch.count))
+          ORDER BY m.digest
+          """, Self.arguments([registryId, repository], batch))
         {
           let tagList: String? = row[2]
           parents[try row.digest(0), default: []].append(
@@ -148,12 +140,11 @@ extension MetadataStore {
   public func currentTags(registryId: Int64, repository: String) throws -> [String: Digest] {
     try read { db in
       var tags: [String: Digest] = [:]
-      for row in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT t.name, t.digest FROM tag t JOIN repository r ON r.id = t.repositoryId
-          WHERE r.registryId = ? AND r.name = ? AND t.untilTime IS NULL
-          """, arguments: [registryId, repository])
+      for row in try db.rows(
+        """
+        SELECT t.name, t.digest FROM tag t JOIN repository r ON r.id = t.repositoryId
+        WHERE r.registryId = ? AND r.name = ? AND t.untilTime IS NULL
+        """, [registryId, repository])
       {
         tags[row[0]] = try row.digest(1)
       }
@@ -168,10 +159,10 @@ extension MetadataStore {
     }
   }
 
-  static func arguments<T: DatabaseValueConvertible>(
-    _ leading: [any DatabaseValueConvertible], _ batch: [T]
-  ) -> StatementArguments {
-    StatementArguments(leading + batch.map { $0 as any DatabaseValueConvertible })
+  static func arguments<T: StoreBindable>(
+    _ leading: StoreArguments, _ batch: [T]
+  ) -> StoreArguments {
+    leading + StoreArguments(batch.map { $0 as any StoreBindable })
   }
 
   static func placeholders(_ count: Int) -> String {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import RegistryAPI
 
 /// Writing what an action does: its audit entry first, as pending, with the manifest's
@@ -14,8 +13,7 @@ extension MetadataStore {
       try entries.map { entry in
         var pending = entry
         pending.state = .pending
-        try insertAudit(db, pending)
-        return db.lastInsertedRowID
+        return try insertAudit(db, pending)
       }
     }
   }
@@ -50,8 +48,8 @@ extension MetadataStore {
       let now = Timestamp.now()
       for settlement in settlements {
         try db.execute(
-          sql: "UPDATE audit SET state = ?, bytesFreed = ?, detail = ? WHERE id = ?",
-          arguments: [
+          "UPDATE audit SET state = ?, bytesFreed = ?, detail = ? WHERE id = ?",
+          [
             settlement.deleted ? "done" : "failed", settlement.bytesFreed, settlement.detail,
             settlement.auditId,
           ])
@@ -71,26 +69,25 @@ extension MetadataStore {
     guard !auditIds.isEmpty else { return }
     try write { db in
       for id in auditIds {
-        try db.execute(sql: "DELETE FROM audit WHERE id = ? AND state = 'pending'", arguments: [id])
+        try db.execute("DELETE FROM audit WHERE id = ? AND state = 'pending'", [id])
       }
     }
   }
 
   /// The manifest and every tag on it leave the cache's current state (history stays).
   func markGone(
-    _ db: Database, registryId: Int64, repository: String, digest: Digest, at now: String
+    _ db: any StoreConnection, registryId: Int64, repository: String, digest: Digest, at now: String
   )
     throws
   {
     guard let repositoryId = try repositoryId(db, registryId: registryId, existing: repository)
     else { return }
     try db.execute(
-      sql: "UPDATE manifest SET goneAt = ?, tagList = NULL WHERE repositoryId = ? AND digest = ?",
-      arguments: [now, repositoryId, digest])
+      "UPDATE manifest SET goneAt = ?, tagList = NULL WHERE repositoryId = ? AND digest = ?",
+      [now, repositoryId, digest])
     try db.execute(
-      sql:
-        "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL",
-      arguments: [now, repositoryId, digest])
+      "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL",
+      [now, repositoryId, digest])
   }
 
   /// Settles a pending untag (written with `recordIntents` before the request): `done`
@@ -100,28 +97,29 @@ extension MetadataStore {
   ) throws {
     try write { db in
       try db.execute(
-        sql: "UPDATE audit SET state = ?, detail = ? WHERE id = ?",
-        arguments: [done ? "done" : "failed", entry.detail, auditId])
+        "UPDATE audit SET state = ?, detail = ? WHERE id = ?",
+        [done ? "done" : "failed", entry.detail, auditId])
       if done { try untagInCache(db, registryId: registryId, tag: tag, entry) }
     }
   }
 
-  func untagInCache(_ db: Database, registryId: Int64, tag: String, _ entry: AuditEntry) throws {
+  func untagInCache(_ db: any StoreConnection, registryId: Int64, tag: String, _ entry: AuditEntry)
+    throws
+  {
     guard
       let repositoryId = try repositoryId(db, registryId: registryId, existing: entry.repository)
     else { return }
     try db.execute(
-      sql: "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND name = ? AND untilTime IS NULL",
-      arguments: [Timestamp.now(), repositoryId, tag])
+      "UPDATE tag SET untilTime = ? WHERE repositoryId = ? AND name = ? AND untilTime IS NULL",
+      [Timestamp.now(), repositoryId, tag])
     guard let digest = entry.digest else { return }
-    let remaining = try String.fetchAll(
-      db,
-      sql:
-        "SELECT name FROM tag WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL ORDER BY name",
-      arguments: [repositoryId, digest])
+    let remaining = try db.column(
+      String.self,
+      "SELECT name FROM tag WHERE repositoryId = ? AND digest = ? AND untilTime IS NULL ORDER BY name",
+      [repositoryId, digest])
     try db.execute(
-      sql: "UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?",
-      arguments: [
+      "UPDATE manifest SET tagList = ? WHERE repositoryId = ? AND digest = ?",
+      [
         TagList.encode(remaining), repositoryId, digest,
       ])
   }
@@ -131,8 +129,8 @@ extension MetadataStore {
   public func markRepositoryGone(registryId: Int64, repository: String) throws {
     try write { db in
       try db.execute(
-        sql: "UPDATE repository SET goneAt = ? WHERE registryId = ? AND name = ?",
-        arguments: [Timestamp.now(), registryId, repository])
+        "UPDATE repository SET goneAt = ? WHERE registryId = ? AND name = ?",
+        [Timestamp.now(), registryId, repository])
     }
   }
 
@@ -141,28 +139,33 @@ extension MetadataStore {
     try write { db in try insertAudit(db, entry) }
   }
 
-  func insertAudit(_ db: Database, _ entry: AuditEntry) throws {
+  @discardableResult
+  func insertAudit(_ db: any StoreConnection, _ entry: AuditEntry) throws -> Int64 {
     let tags =
       entry.tags.isEmpty
       ? nil
       : String(
         data: (try? JSONSerialization.data(withJSONObject: entry.tags)) ?? Data("[]".utf8),
         encoding: .utf8)
-    try db.execute(
-      sql: """
-        INSERT INTO audit (time, registry, repository, action, digest, tags, mediaType, manifest,
-          bytesFreed, user, detail, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
+    // "user" is quoted: a reserved word in PostgreSQL.
+    return try db.scalar(
+      Int64.self,
+      """
+      INSERT INTO audit (time, registry, repository, action, digest, tags, mediaType, manifest,
+        bytesFreed, "user", detail, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      RETURNING id
+      """,
+      [
         entry.time, entry.registry, entry.repository, entry.action.rawValue, entry.digest, tags,
         entry.mediaType, entry.manifest, entry.bytesFreed, entry.user, entry.detail,
         entry.state.rawValue,
-      ])
+      ])!
   }
 
-  func repositoryId(_ db: Database, registryId: Int64, existing name: String) throws -> Int64? {
-    try Int64.fetchOne(
-      db, sql: "SELECT id FROM repository WHERE registryId = ? AND name = ?",
-      arguments: [registryId, name])
+  func repositoryId(_ db: any StoreConnection, registryId: Int64, existing name: String) throws
+    -> Int64?
+  {
+    try db.scalar(
+      Int64.self, "SELECT id FROM repository WHERE registryId = ? AND name = ?", [registryId, name])
   }
 }

@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 
 /// One tag as retention sees it: where it points and every time the cache has for it.
 public struct TagFact: Sendable, Hashable {
@@ -77,10 +75,10 @@ extension MetadataStore {
   /// The repositories of a registry that the cache holds as present, sorted.
   public func liveRepositoryNames(registryId: Int64) throws -> [String] {
     try read { db in
-      try String.fetchAll(
-        db,
-        sql: "SELECT name FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
-        arguments: [registryId])
+      try db.column(
+        String.self,
+        "SELECT name FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
+        [registryId])
     }
   }
 
@@ -91,57 +89,56 @@ extension MetadataStore {
   ) throws -> RepositoryFacts {
     try read { db in
       guard
-        let repositoryId = try Int64.fetchOne(
-          db, sql: "SELECT id FROM repository WHERE registryId = ? AND name = ?",
-          arguments: [registryId, repository])
+        let repositoryId = try db.scalar(
+          Int64.self, "SELECT id FROM repository WHERE registryId = ? AND name = ?",
+          [registryId, repository])
       else { return RepositoryFacts(repository: repository, tags: [], manifests: []) }
       var tags: [TagFact] = []
-      let tagRows = try Row.fetchCursor(
-        db,
-        sql: """
+      if readTags {
+        try db.visit(
+          """
           SELECT name, digest, registryUpdated, sinceTime, changeableAttributes FROM tag
           WHERE repositoryId = ? AND untilTime IS NULL
-          """, arguments: [repositoryId])
-      while readTags, let row = try tagRows.next() {
-        tags.append(
-          TagFact(
-            name: row[0], digest: row[1], registryUpdated: row[2], since: row[3],
-            changeableAttributes: row[4]))
+          """, [repositoryId]
+        ) { row in
+          tags.append(
+            TagFact(
+              name: row.text(0) ?? "", digest: row.text(1) ?? "", registryUpdated: row.text(2),
+              since: row.text(3) ?? "", changeableAttributes: row.text(4)))
+        }
       }
       guard manifests else {
         return RepositoryFacts(repository: repository, tags: tags, manifests: [])
       }
       var facts: [ManifestFact] = []
       var position: [Int64: Int] = [:]
-      let rows = try Row.fetchCursor(
-        db,
-        sql: """
-          SELECT id, digest, mediaType, tagList, registryUpdated, configCreated, firstSeen,
-            subjectDigest, changeableAttributes
-          FROM manifest WHERE repositoryId = ? AND goneAt IS NULL
-          """, arguments: [repositoryId])
-      while let row = try rows.next() {
-        position[row[0]] = facts.count
-        let tagList: String? = row[3]
+      try db.visit(
+        """
+        SELECT id, digest, mediaType, tagList, registryUpdated, configCreated, firstSeen,
+          subjectDigest, changeableAttributes
+        FROM manifest WHERE repositoryId = ? AND goneAt IS NULL
+        """, [repositoryId]
+      ) { row in
+        position[row.int64(0)] = facts.count
         facts.append(
           ManifestFact(
-            digest: row[1], mediaType: row[2], tags: TagList.decode(tagList),
-            registryUpdated: row[4], configCreated: row[5], firstSeen: row[6],
-            subjectDigest: row[7], changeableAttributes: row[8]))
+            digest: row.text(1) ?? "", mediaType: row.text(2) ?? "",
+            tags: TagList.decode(row.text(3)), registryUpdated: row.text(4),
+            configCreated: row.text(5), firstSeen: row.text(6) ?? "",
+            subjectDigest: row.text(7), changeableAttributes: row.text(8)))
       }
       // Only an index lists children: a repository without one (most) skips the join,
       // which costs a lookup per manifest.
       guard facts.contains(where: { Self.mayList($0.mediaType) }) else {
         return RepositoryFacts(repository: repository, tags: tags, manifests: facts)
       }
-      let children = try Row.fetchCursor(
-        db,
-        sql: """
-          SELECT c.manifestId, c.digest FROM child c JOIN manifest m ON m.id = c.manifestId
-          WHERE m.repositoryId = ? AND m.goneAt IS NULL ORDER BY c.manifestId, c.position
-          """, arguments: [repositoryId])
-      while let row = try children.next() {
-        if let index = position[row[0]] { facts[index].children.append(row[1]) }
+      try db.visit(
+        """
+        SELECT c.manifestId, c.digest FROM child c JOIN manifest m ON m.id = c.manifestId
+        WHERE m.repositoryId = ? AND m.goneAt IS NULL ORDER BY c.manifestId, c.position
+        """, [repositoryId]
+      ) { row in
+        if let index = position[row.int64(0)] { facts[index].children.append(row.text(1) ?? "") }
       }
       return RepositoryFacts(repository: repository, tags: tags, manifests: facts)
     }
@@ -155,19 +152,18 @@ extension MetadataStore {
       || mediaType.hasSuffix("manifest.list.v2+json")
   }
 
-  /// The facts of many repositories at once, in one pass over each table (NOT INDEXED): a
-  /// table scan reads a million rows an order of magnitude faster than a million index
-  /// lookups, so a plan over most of a registry reads it this way. Repositories not in
-  /// `repositories` are skipped as they are read.
+  /// The facts of many repositories at once, in one pass over each table (NOT INDEXED on
+  /// SQLite): a table scan reads a million rows an order of magnitude faster than a
+  /// million index lookups, so a plan over most of a registry reads it this way.
+  /// Repositories not in `repositories` are skipped as they are read.
   public func retentionFacts(
     registryId: Int64, repositories: Set<String>, manifests: Bool, tags readTags: Bool = true
   ) throws -> [String: RepositoryFacts] {
     try read { db in
       var names: [Int64: String] = [:]
-      let repositoryRows = try Row.fetchCursor(
-        db, sql: "SELECT id, name FROM repository WHERE registryId = ? AND goneAt IS NULL",
-        arguments: [registryId])
-      while let row = try repositoryRows.next() {
+      for row in try db.rows(
+        "SELECT id, name FROM repository WHERE registryId = ? AND goneAt IS NULL", [registryId])
+      {
         let name: String = row[1]
         if repositories.contains(name) { names[row[0]] = name }
       }
@@ -180,28 +176,18 @@ extension MetadataStore {
         all.append(RepositoryFacts(repository: name, tags: [], manifests: []))
       }
       if readTags {
-        let statement = try db.makeStatement(
-          sql: """
-            SELECT repositoryId, name, digest, registryUpdated, sinceTime, changeableAttributes
-            FROM tag NOT INDEXED WHERE untilTime IS NULL
-            """)
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
         var sinceTimes = RepeatedText()
-        while true {
-          let step = sqlite3_step(handle)
-          if step == SQLITE_DONE { break }
-          guard step == SQLITE_ROW else {
-            throw DatabaseError(
-              resultCode: ResultCode(rawValue: step),
-              message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-          }
-          guard let n = slot[sqlite3_column_int64(handle, 0)] else { continue }
+        try db.visit(
+          """
+          SELECT repositoryId, name, digest, registryUpdated, sinceTime, changeableAttributes
+          FROM tag \(db.dialect.notIndexed) WHERE untilTime IS NULL
+          """, []
+        ) { row in
+          guard let n = slot[row.int64(0)] else { return }
           all[n].tags.append(
             TagFact(
-              name: Self.columnText(handle, 1) ?? "", digest: Self.columnText(handle, 2) ?? "",
-              registryUpdated: Self.columnText(handle, 3), since: sinceTimes.text(handle, 4),
-              changeableAttributes: Self.columnText(handle, 5)))
+              name: row.text(1) ?? "", digest: row.text(2) ?? "", registryUpdated: row.text(3),
+              since: row.text(4, repeating: &sinceTimes), changeableAttributes: row.text(5)))
         }
       }
       guard manifests else {
@@ -209,46 +195,35 @@ extension MetadataStore {
       }
       // manifest id → (slot of its repository, position in its facts), for indexes only
       var position: [Int64: (Int, Int)] = [:]
-      // Stepped by hand, the columns read straight from SQLite: the hot loop of a plan over
-      // a million manifests. Media types and first-seen times repeat from row to row (one
-      // sync stamps many), so an equal value reuses the previous row's string.
-      let statement = try db.makeStatement(
-        sql: """
-          SELECT repositoryId, id, digest, mediaType, tagList, registryUpdated, configCreated,
-            firstSeen, subjectDigest, changeableAttributes
-          FROM manifest NOT INDEXED WHERE goneAt IS NULL
-          """)
-      let handle = statement.sqliteStatement
-      defer { sqlite3_reset(handle) }
+      // The hot loop of a plan over a million manifests: columns read straight from the
+      // row. Media types and first-seen times repeat from row to row (one sync stamps
+      // many), so an equal value reuses the previous row's string.
       var mediaTypes = RepeatedText()
       var firstSeens = RepeatedText()
-      while true {
-        let step = sqlite3_step(handle)
-        if step == SQLITE_DONE { break }
-        guard step == SQLITE_ROW else {
-          throw DatabaseError(
-            resultCode: ResultCode(rawValue: step),
-            message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
-        guard let n = slot[sqlite3_column_int64(handle, 0)] else { continue }
-        let mediaType = mediaTypes.text(handle, 3)
+      try db.visit(
+        """
+        SELECT repositoryId, id, digest, mediaType, tagList, registryUpdated, configCreated,
+          firstSeen, subjectDigest, changeableAttributes
+        FROM manifest \(db.dialect.notIndexed) WHERE goneAt IS NULL
+        """, []
+      ) { row in
+        guard let n = slot[row.int64(0)] else { return }
+        let mediaType = row.text(3, repeating: &mediaTypes)
         if Self.mayList(mediaType) {
-          position[sqlite3_column_int64(handle, 1)] = (n, all[n].manifests.count)
+          position[row.int64(1)] = (n, all[n].manifests.count)
         }
         all[n].manifests.append(
           ManifestFact(
-            digest: Self.columnText(handle, 2) ?? "", mediaType: mediaType,
-            tags: Self.columnTagList(handle, 4),
-            registryUpdated: Self.columnText(handle, 5), configCreated: Self.columnText(handle, 6),
-            firstSeen: firstSeens.text(handle, 7), subjectDigest: Self.columnText(handle, 8),
-            changeableAttributes: Self.columnText(handle, 9)))
+            digest: row.text(2) ?? "", mediaType: mediaType, tags: Self.tagList(row, 4),
+            registryUpdated: row.text(5), configCreated: row.text(6),
+            firstSeen: row.text(7, repeating: &firstSeens), subjectDigest: row.text(8),
+            changeableAttributes: row.text(9)))
       }
       if !position.isEmpty {
-        let children = try Row.fetchCursor(
-          db, sql: "SELECT manifestId, digest FROM child ORDER BY manifestId, position")
-        while let row = try children.next() {
-          guard let (n, index) = position[row[0]] else { continue }
-          all[n].manifests[index].children.append(row[1])
+        try db.visit("SELECT manifestId, digest FROM child ORDER BY manifestId, position", []) {
+          row in
+          guard let (n, index) = position[row.int64(0)] else { return }
+          all[n].manifests[index].children.append(row.text(1) ?? "")
         }
       }
       return Dictionary(uniqueKeysWithValues: all.map { ($0.repository, $0) })
@@ -257,36 +232,11 @@ extension MetadataStore {
 
   /// A stored tag list column (`TagList`) as its tags, split on the tab bytes: no string
   /// of the whole list and no grapheme breaking (a tab is always a character of its own).
-  static func columnTagList(_ handle: OpaquePointer, _ column: Int32) -> [String] {
-    guard let text = sqlite3_column_text(handle, column) else { return [] }
-    let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
-    return bytes.split(separator: UInt8(ascii: "\t")).map {
-      String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self)
+  static func tagList(_ row: any StoreCursor, _ column: Int) -> [String] {
+    row.withText(column) { bytes in
+      bytes.split(separator: UInt8(ascii: "\t")).map {
+        String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self)
+      }
     }
-  }
-
-  /// A text column as a string; nil for NULL.
-  static func columnText(_ handle: OpaquePointer, _ column: Int32) -> String? {
-    guard let text = sqlite3_column_text(handle, column) else { return nil }
-    return String(
-      decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))),
-      as: UTF8.self)
-  }
-}
-
-/// A column whose value often equals the previous row's: the previous string is reused
-/// instead of a new one made (one allocation less per row of a million).
-struct RepeatedText {
-  var bytes: [UInt8] = []
-  var last = ""
-
-  mutating func text(_ handle: OpaquePointer, _ column: Int32) -> String {
-    guard let text = sqlite3_column_text(handle, column) else { return "" }
-    let now = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
-    if !now.elementsEqual(bytes) {
-      bytes = Array(now)
-      last = String(decoding: now, as: UTF8.self)
-    }
-    return last
   }
 }

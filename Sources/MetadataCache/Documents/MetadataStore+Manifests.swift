@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 import JMESPath
 
 /// The manifest documents queries run over, in az's shapes (DESIGN.md, "Documents").
@@ -19,18 +17,17 @@ extension MetadataStore {
     }
     return try read { db in
       let filter = repository == nil ? "" : "AND r.name = ?"
-      var arguments: StatementArguments = [registryId]
+      var arguments: StoreArguments = [registryId]
       if let repository { arguments += [repository] }
-      let statement = try db.cachedStatement(
-        sql: """
-          SELECT r.name, m.digest, m.tagList, m.timestamp FROM repository r
-          JOIN manifest m INDEXED BY manifest_listing ON m.repositoryId = r.id AND m.goneAt IS NULL
-          WHERE r.registryId = ? \(filter) AND r.goneAt IS NULL
-          \(options.orderClause) \(options.limitClause)
-          """)
-      try statement.setArguments(arguments)
       var items: [JSON] = []
-      try Self.appendSummaries(of: statement, in: db, withRepository: repository == nil, to: &items)
+      try Self.forEachSummary(
+        """
+        SELECT r.name, m.digest, m.tagList, m.timestamp FROM repository r
+        JOIN manifest m \(db.dialect.indexedBy("manifest_listing")) ON m.repositoryId = r.id AND m.goneAt IS NULL
+        WHERE r.registryId = ? \(filter) AND r.goneAt IS NULL
+        \(options.orderClause) \(options.limitClause)
+        """, arguments, in: db, withRepository: repository == nil
+      ) { items.append($0) }
       return .array(items)
     }
   }
@@ -47,68 +44,52 @@ extension MetadataStore {
       .flatMap { $0 }
   }
 
-  static func summaries(of repositoryIds: [Int64], in db: Database) throws -> [JSON] {
-    let statement = try db.cachedStatement(
-      sql: """
-        SELECT r.name, m.digest, m.tagList, m.timestamp FROM repository r
-        JOIN manifest m INDEXED BY manifest_listing ON m.repositoryId = r.id AND m.goneAt IS NULL
-        WHERE r.id = ? ORDER BY m.digest
-        """)
+  static func summaries(of repositoryIds: [Int64], in db: any StoreConnection) throws -> [JSON] {
     var items: [JSON] = []
     for id in repositoryIds {
-      try statement.setArguments([id])
-      try appendSummaries(of: statement, in: db, withRepository: true, to: &items)
+      try forEachSummary(
+        """
+        SELECT r.name, m.digest, m.tagList, m.timestamp FROM repository r
+        JOIN manifest m \(db.dialect.indexedBy("manifest_listing")) ON m.repositoryId = r.id AND m.goneAt IS NULL
+        WHERE r.id = ? ORDER BY m.digest
+        """, [id], in: db, withRepository: true
+      ) { items.append($0) }
     }
     return items
   }
 
-  /// Steps a statement of (repository, digest, tagList, timestamp) rows into documents.
-  /// The hot path of every large listing: columns are read straight from SQLite, keys are
-  /// shared through one template, and a repository name is shared by all its rows.
-  static func appendSummaries(
-    of statement: Statement, in db: Database, withRepository: Bool, to items: inout [JSON]
-  ) throws {
-    try forEachSummary(of: statement, in: db, withRepository: withRepository) { items.append($0) }
-  }
-
-  /// The same documents handed over one at a time, so a caller that keeps few of them
-  /// (a filter the interpreter evaluates) never holds them all.
+  /// Visits (repository, digest, tagList, timestamp) rows as documents, handed over one at
+  /// a time, so a caller that keeps few of them (a filter the interpreter evaluates) never
+  /// holds them all. The hot path of every large listing: columns are read straight from
+  /// the row, keys are shared through one template, and a repository name is shared by
+  /// all its rows.
   static func forEachSummary(
-    of statement: Statement, in db: Database, withRepository: Bool,
+    _ sql: String, _ arguments: StoreArguments, in db: any StoreConnection, withRepository: Bool,
     _ body: (JSON) throws -> Void
   ) throws {
     let template: JSONObject =
       withRepository
       ? ["digest": .null, "repository": .null, "tags": .null, "timestamp": .null]
       : ["digest": .null, "tags": .null, "timestamp": .null]
-    let handle = statement.sqliteStatement
-    defer { sqlite3_reset(handle) }
     var repositoryName: JSON = .null
     var repositoryBytes: [UInt8] = []
-    while true {
-      let step = sqlite3_step(handle)
-      if step == SQLITE_DONE { break }
-      guard step == SQLITE_ROW else {
-        throw DatabaseError(
-          resultCode: ResultCode(rawValue: step),
-          message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-      }
+    try db.visit(sql, arguments) { row in
       var item = template
       var i = 0
-      item.values[i] = .string(text(handle, 1))
+      item.values[i] = .string(row.text(1) ?? "")
       i += 1
       if withRepository {
-        let name = bytes(handle, 0)
-        if !name.elementsEqual(repositoryBytes) {
-          repositoryBytes = Array(name)
-          repositoryName = .string(String(decoding: name, as: UTF8.self))
+        row.withText(0) { name in
+          if !name.elementsEqual(repositoryBytes) {
+            repositoryBytes = Array(name)
+            repositoryName = .string(String(decoding: name, as: UTF8.self))
+          }
         }
         item.values[i] = repositoryName
         i += 1
       }
-      item.values[i] =
-        sqlite3_column_type(handle, 2) == SQLITE_NULL ? .null : tagArray(text(handle, 2))
-      item.values[i + 1] = .string(text(handle, 3))
+      item.values[i] = row.isNull(2) ? .null : tagArray(row.text(2) ?? "")
+      item.values[i + 1] = .string(row.text(3) ?? "")
       try body(.object(item))
     }
   }
@@ -119,15 +100,14 @@ extension MetadataStore {
   {
     try read { db in
       let filter = repository == nil ? "" : "AND r.name = ?"
-      var arguments: StatementArguments = [registryId]
+      var arguments: StoreArguments = [registryId]
       if let repository { arguments += [repository] }
-      let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT m.*, r.name AS repositoryName FROM manifest m JOIN repository r ON r.id = m.repositoryId
-          WHERE r.registryId = ? \(filter) AND m.goneAt IS NULL AND r.goneAt IS NULL
-          \(options.orderClause) \(options.limitClause)
-          """, arguments: arguments)
+      let rows = try db.rows(
+        """
+        SELECT m.*, r.name AS repositoryName FROM manifest m JOIN repository r ON r.id = m.repositoryId
+        WHERE r.registryId = ? \(filter) AND m.goneAt IS NULL AND r.goneAt IS NULL
+        \(options.orderClause) \(options.limitClause)
+        """, arguments)
       let ids = rows.map { $0["id"] as Int64 }
       let layers = try Self.groupedLayers(db, manifestIds: ids)
       let children = try Self.groupedChildren(db, manifestIds: ids)
@@ -172,70 +152,67 @@ extension MetadataStore {
     }
   }
 
-  static func bytes(_ handle: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
-    guard let text = sqlite3_column_text(handle, column) else {
-      return UnsafeBufferPointer(start: nil, count: 0)
-    }
-    return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
-  }
-
-  static func text(_ handle: OpaquePointer, _ column: Int32) -> String {
-    String(decoding: bytes(handle, column), as: UTF8.self)
-  }
-
   /// The stored tab-separated tag list as a JSON array (split on bytes: no grapheme
   /// breaking for a million rows).
   static func tagArray(_ list: String) -> JSON { TagList.document(list) }
 
-  static func groupedLayers(_ db: Database, manifestIds: [Int64]) throws -> [Int64: [JSON]] {
+  static func groupedLayers(_ db: any StoreConnection, manifestIds: [Int64]) throws -> [Int64:
+    [JSON]]
+  {
     var grouped: [Int64: [JSON]] = [:]
-    let statement = try db.makeStatement(
-      sql:
-        "SELECT position, digest, size, mediaType FROM layer WHERE manifestId = ? AND position >= 0 ORDER BY position"
-    )
-    for id in manifestIds {
-      let rows = try Row.fetchAll(statement, arguments: [id])
-      if rows.isEmpty { continue }
-      grouped[id] = rows.map { row in
-        .object(["digest": .string(row[1]), "size": .int(row[2]), "mediaType": .string(row[3])])
+    for batch in batches(manifestIds) {
+      for row in try db.rows(
+        """
+        SELECT manifestId, digest, size, mediaType FROM layer
+        WHERE manifestId IN \(placeholders(batch.count)) AND position >= 0
+        ORDER BY manifestId, position
+        """, arguments([], batch))
+      {
+        grouped[row[0], default: []].append(
+          .object(["digest": .string(row[1]), "size": .int(row[2]), "mediaType": .string(row[3])]))
       }
     }
     return grouped
   }
 
-  static func groupedChildren(_ db: Database, manifestIds: [Int64]) throws -> [Int64: [JSON]] {
+  static func groupedChildren(_ db: any StoreConnection, manifestIds: [Int64]) throws -> [Int64:
+    [JSON]]
+  {
     var grouped: [Int64: [JSON]] = [:]
-    let statement = try db.makeStatement(
-      sql:
-        "SELECT digest, mediaType, size, platform FROM child WHERE manifestId = ? ORDER BY position"
-    )
-    for id in manifestIds {
-      let rows = try Row.fetchAll(statement, arguments: [id])
-      if rows.isEmpty { continue }
-      grouped[id] = rows.map { row in
+    for batch in batches(manifestIds) {
+      for row in try db.rows(
+        """
+        SELECT manifestId, digest, mediaType, size, platform FROM child
+        WHERE manifestId IN \(placeholders(batch.count)) ORDER BY manifestId, position
+        """, arguments([], batch))
+      {
         var child: JSONObject = [
-          "digest": .string(row[0]), "mediaType": .string(row[1]), "size": .int(row[2]),
+          "digest": .string(row[1]), "mediaType": .string(row[2]), "size": .int(row[3]),
         ]
-        if let platform: String = row[3] { child["platform"] = .string(platform) }
-        return .object(child)
+        if let platform: String = row[4] { child["platform"] = .string(platform) }
+        grouped[row[0], default: []].append(.object(child))
       }
     }
     return grouped
   }
 
   /// digest → the live manifests that list it as an index child or name it as their subject.
-  static func referencingManifests(_ db: Database, registryId: Int64) throws -> [String: [String]] {
+  static func referencingManifests(_ db: any StoreConnection, registryId: Int64) throws -> [String:
+    [String]]
+  {
     var parents: [String: [String]] = [:]
-    let rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT c.digest, m.digest FROM child c JOIN manifest m ON m.id = c.manifestId
-        JOIN repository r ON r.id = m.repositoryId WHERE r.registryId = ? AND m.goneAt IS NULL
-        UNION
-        SELECT m.subjectDigest, m.digest FROM manifest m JOIN repository r ON r.id = m.repositoryId
-        WHERE r.registryId = ? AND m.subjectDigest IS NOT NULL AND m.goneAt IS NULL
-        """, arguments: [registryId, registryId])
-    while let row = try rows.next() { parents[row[0], default: []].append(row[1]) }
+    for row in try db.rows(
+      """
+      SELECT c.digest, m.digest FROM child c JOIN manifest m ON m.id = c.manifestId
+      JOIN repository r ON r.id = m.repositoryId WHERE r.registryId = ? AND m.goneAt IS NULL
+      UNION
+      SELECT m.subjectDigest, m.digest FROM manifest m JOIN repository r ON r.id = m.repositoryId
+      WHERE r.registryId = ? AND m.subjectDigest IS NOT NULL AND m.goneAt IS NULL
+      ORDER BY 1, 2
+      """, [registryId, registryId])
+    {
+      parents[row[0], default: []].append(row[1])
+    }
     return parents
   }
 }

@@ -1,4 +1,3 @@
-import GRDB
 import JMESPath
 
 extension MetadataStore {
@@ -15,15 +14,14 @@ extension MetadataStore {
         case .timeDescending: "ORDER BY updated DESC, t.name"
         case nil: "ORDER BY t.name"
         }
-      let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT t.name, t.digest, COALESCE(t.registryCreated, t.sinceTime) AS created,
-            COALESCE(t.registryUpdated, t.sinceTime) AS updated, t.signed, t.changeableAttributes
-          FROM tag t JOIN repository r ON r.id = t.repositoryId
-          WHERE r.registryId = ? AND r.name = ? AND t.untilTime IS NULL
-          \(order) \(options.limitClause)
-          """, arguments: [registryId, repository])
+      let rows = try db.rows(
+        """
+        SELECT t.name, t.digest, COALESCE(t.registryCreated, t.sinceTime) AS created,
+          COALESCE(t.registryUpdated, t.sinceTime) AS updated, t.signed, t.changeableAttributes
+        FROM tag t JOIN repository r ON r.id = t.repositoryId
+        WHERE r.registryId = ? AND r.name = ? AND t.untilTime IS NULL
+        \(order) \(options.limitClause)
+        """, [registryId, repository])
       guard options.detail else { return .array(rows.map { .string($0[0]) }) }
       return .array(
         rows.map { row in
@@ -56,17 +54,16 @@ extension MetadataStore {
   {
     try read { db in
       guard
-        let row = try Row.fetchOne(
-          db,
-          sql: """
-            SELECT COALESCE(
-                (SELECT min(COALESCE(m.registryCreated, m.configCreated, m.firstSeen)) FROM manifest m
-                  WHERE m.repositoryId = r.id AND m.goneAt IS NULL), r.firstSeen),
-              (SELECT max(m.timestamp) FROM manifest m WHERE m.repositoryId = r.id AND m.goneAt IS NULL),
-              (SELECT count(*) FROM manifest m WHERE m.repositoryId = r.id AND m.goneAt IS NULL),
-              (SELECT count(*) FROM tag t WHERE t.repositoryId = r.id AND t.untilTime IS NULL)
-            FROM repository r WHERE r.registryId = ? AND r.name = ? AND r.goneAt IS NULL
-            """, arguments: [registryId, repository])
+        let row = try db.row(
+          """
+          SELECT COALESCE(
+              (SELECT min(COALESCE(m.registryCreated, m.configCreated, m.firstSeen)) FROM manifest m
+                WHERE m.repositoryId = r.id AND m.goneAt IS NULL), r.firstSeen),
+            (SELECT max(m.timestamp) FROM manifest m WHERE m.repositoryId = r.id AND m.goneAt IS NULL),
+            (SELECT count(*) FROM manifest m WHERE m.repositoryId = r.id AND m.goneAt IS NULL),
+            (SELECT count(*) FROM tag t WHERE t.repositoryId = r.id AND t.untilTime IS NULL)
+          FROM repository r WHERE r.registryId = ? AND r.name = ? AND r.goneAt IS NULL
+          """, [registryId, repository])
       else { throw CacheError.unknownRepository(registry: server, repository: repository) }
       let created: String = row[0]
       let updated: String? = row[1]
@@ -81,24 +78,23 @@ extension MetadataStore {
   /// Which digest `tag` points at now, per the cache.
   public func digest(registryId: Int64, repository: String, tag: String) throws -> String? {
     try read { db in
-      try String.fetchOne(
-        db,
-        sql: """
-          SELECT t.digest FROM tag t JOIN repository r ON r.id = t.repositoryId
-          WHERE r.registryId = ? AND r.name = ? AND t.name = ? AND t.untilTime IS NULL
-          """, arguments: [registryId, repository, tag])
+      try db.scalar(
+        String.self,
+        """
+        SELECT t.digest FROM tag t JOIN repository r ON r.id = t.repositoryId
+        WHERE r.registryId = ? AND r.name = ? AND t.name = ? AND t.untilTime IS NULL
+        """, [registryId, repository, tag])
     }
   }
 
   /// Every position a tag has held, oldest first: `[{digest, since, until}]`.
   public func tagHistory(registryId: Int64, repository: String, tag: String) throws -> JSON {
     try read { db in
-      let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT t.digest, t.sinceTime, t.untilTime FROM tag t JOIN repository r ON r.id = t.repositoryId
-          WHERE r.registryId = ? AND r.name = ? AND t.name = ? ORDER BY t.id
-          """, arguments: [registryId, repository, tag])
+      let rows = try db.rows(
+        """
+        SELECT t.digest, t.sinceTime, t.untilTime FROM tag t JOIN repository r ON r.id = t.repositoryId
+        WHERE r.registryId = ? AND r.name = ? AND t.name = ? ORDER BY t.id
+        """, [registryId, repository, tag])
       return .array(
         rows.map { row in
           .object([

@@ -1,5 +1,3 @@
-import GRDB
-import GRDBSQLite
 import JMESPath
 
 /// The documents of a pushed-down listing, built from the rows `ListingSQL.rows` selects,
@@ -8,53 +6,37 @@ import JMESPath
 extension MetadataStore {
   /// Each row of `statement` as the listing's document, in order.
   static func forEachDocument(
-    of statement: Statement, in db: Database, query: ListingQuery, _ body: (JSON) throws -> Void
+    of statement: ListingSQL.Statement, in db: any StoreConnection, query: ListingQuery,
+    _ body: (JSON) throws -> Void
   ) throws {
     switch query.source {
     case .manifests:
       try forEachSummary(
-        of: statement, in: db, withRepository: query.repository == nil, body)
+        statement.sql, arguments(statement), in: db, withRepository: query.repository == nil,
+        body)
     case .tags(detail: true):
-      try forEachRow(of: statement, in: db) { handle in try body(tagRecord(handle)) }
+      try db.visit(statement.sql, arguments(statement)) { row in try body(tagRecord(row)) }
     case .tags(detail: false), .repositories:
-      try forEachRow(of: statement, in: db) { handle in try body(.string(text(handle, 0))) }
+      try db.visit(statement.sql, arguments(statement)) { row in
+        try body(.string(row.text(0) ?? ""))
+      }
     }
   }
 
   /// `tagDocuments`' record of one tag: `{name, digest, createdTime, lastUpdateTime}`, then
   /// `signed` when known and `changeableAttributes` when they parse.
-  static func tagRecord(_ handle: OpaquePointer) -> JSON {
+  static func tagRecord(_ row: any StoreCursor) -> JSON {
     var tag: JSONObject = [
-      "name": .string(text(handle, 0)), "digest": .string(text(handle, 1)),
-      "createdTime": .string(text(handle, 2)), "lastUpdateTime": .string(text(handle, 3)),
+      "name": .string(row.text(0) ?? ""), "digest": .string(row.text(1) ?? ""),
+      "createdTime": .string(row.text(2) ?? ""), "lastUpdateTime": .string(row.text(3) ?? ""),
     ]
-    if sqlite3_column_type(handle, 4) != SQLITE_NULL {
-      // GRDB reads an integer as a Bool by `!= 0`.
-      tag["signed"] = .bool(sqlite3_column_int64(handle, 4) != 0)
+    if !row.isNull(4) {
+      // Stored as 0 or 1 on both backends; any other integer reads as true, as before.
+      tag["signed"] = .bool(row.int64(4) != 0)
     }
-    if sqlite3_column_type(handle, 5) != SQLITE_NULL,
-      let value = try? JSONReader.parse(text(handle, 5))
-    {
+    if !row.isNull(5), let value = try? JSONReader.parse(row.text(5) ?? "") {
       tag["changeableAttributes"] = value
     }
     return .object(tag)
-  }
-
-  /// Steps `statement`, handing each row's statement handle to `body`.
-  static func forEachRow(
-    of statement: Statement, in db: Database, _ body: (OpaquePointer) throws -> Void
-  ) throws {
-    let handle = statement.sqliteStatement
-    defer { sqlite3_reset(handle) }
-    while true {
-      let step = sqlite3_step(handle)
-      if step == SQLITE_DONE { break }
-      guard step == SQLITE_ROW else {
-        throw DatabaseError(
-          resultCode: ResultCode(rawValue: step),
-          message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-      }
-      try body(handle)
-    }
   }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GRDBSQLite
 
 /// A pushed-down listing read as one state of the cache: the failure check (`failsOn`), the
@@ -18,18 +17,22 @@ extension MetadataStore {
   /// thrown only after every earlier chunk succeeded: the error a single pass in order
   /// meets first.
   func consistentRead<T: Sendable>(
-    _ sql: ListingSQL, _ body: @Sendable (ListingSQL, Database) throws -> T
+    _ sql: ListingSQL, _ body: @Sendable (ListingSQL, any StoreConnection) throws -> T
   ) throws -> [T]? {
     let query = sql.query
     let chunkable =
       query.source == .manifests && query.repository == nil && query.sortKey == nil
       && query.slice == nil && query.listingOrder == nil && query.top == nil
     let workers = chunkable ? min(4, ProcessInfo.processInfo.activeProcessorCount) : 1
-    if workers > 1, let barrier = WriteBarrier(path: path) {
+    // The barrier is SQLite's own lock. On PostgreSQL the listing is read in one
+    // transaction on one connection: one snapshot, as the server keeps it.
+    if workers > 1, let sqlite = backend as? SQLiteBackend,
+      let barrier = WriteBarrier(path: sqlite.url.path)
+    {
       return try readInParallel(sql, workers: workers, barrier: barrier, body)
     }
     return try read { db in
-      try Self.withoutMemoryMap(db) {
+      try db.readingFewPages {
         if try Self.fails(sql, db) { return nil }
         return [try body(sql, db)]
       }
@@ -37,28 +40,27 @@ extension MetadataStore {
   }
 
   /// Whether an item would make the interpreter raise an error, in `db`'s state.
-  static func fails(_ sql: ListingSQL, _ db: Database) throws -> Bool {
+  static func fails(_ sql: ListingSQL, _ db: any StoreConnection) throws -> Bool {
     guard sql.query.failsOn != .constant(false) else { return false }
     return try fetchInteger(sql.failure(), db) != 0
   }
 
   func readInParallel<T: Sendable>(
     _ sql: ListingSQL, workers: Int, barrier: WriteBarrier,
-    _ body: @Sendable (ListingSQL, Database) throws -> T
+    _ body: @Sendable (ListingSQL, any StoreConnection) throws -> T
   ) throws -> [T]? {
     let state = ParallelListingRead<T>(workers: workers, barrier: barrier)
     defer { barrier.release() }
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       do {
         try read { db in
-          try Self.withoutMemoryMap(db) {
+          try db.readingFewPages {
             // The transaction's first read fixes the state it sees; no writer commits
             // while the barrier holds, and it holds until every worker got here.
-            let ids = try Int64.fetchAll(
-              db,
-              sql:
-                "SELECT id FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
-              arguments: [sql.query.registryId])
+            let ids = try db.column(
+              Int64.self,
+              "SELECT id FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
+              [sql.query.registryId])
             state.started()
             if worker == 0, try Self.fails(sql, db) {
               state.decline()

@@ -1,10 +1,8 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 import JMESPath
 
-/// The one entry point through which a store answers the pushed-down part of a query. The
-/// SQLite store is the only one now; a PostgreSQL store implements the same (docs/architecture.md).
+/// The one entry point through which a store answers the pushed-down part of a query, on
+/// either backend: the SQL comes from `ListingSQL` in the backend's `ListingDialect`.
 public protocol ListingStore {
   /// The SQL dialect `--explain` shows and `ListingSQL` writes in.
   var listingDialect: any ListingDialect { get }
@@ -19,7 +17,7 @@ public protocol ListingStore {
 }
 
 extension MetadataStore: ListingStore {
-  public var listingDialect: any ListingDialect { SQLiteListingDialect() }
+  public var listingDialect: any ListingDialect { dialect.listing }
 
   public func answer(_ query: ListingQuery) throws -> ListingAnswer {
     let sql = ListingSQL(query, dialect: listingDialect)
@@ -40,7 +38,7 @@ extension MetadataStore: ListingStore {
         positions = slice.positions(count: Int(try Self.fetchInteger(chunk.count(), db)))
         if positions!.isEmpty { return [] }
       }
-      let statement = try Self.prepare(chunk.rows(positions: positions), db)
+      let statement = chunk.rows(positions: positions)
       var items: [JSON] = []
       if query.projection == .document {
         try Self.forEachDocument(of: statement, in: db, query: query) { items.append($0) }
@@ -66,7 +64,7 @@ extension MetadataStore: ListingStore {
         if positions!.isEmpty { return [] }
       }
       var kept: [JSON] = []
-      let statement = try Self.prepare(chunk.rows(positions: positions), db)
+      let statement = chunk.rows(positions: positions)
       try Self.forEachDocument(of: statement, in: db, query: query) {
         if let value = try keep($0) { kept.append(value) }
       }
@@ -76,64 +74,42 @@ extension MetadataStore: ListingStore {
     return chunks.count == 1 ? chunks[0] : Array(chunks.joined())
   }
 
-  /// Runs `body` with the connection reading through its page cache instead of the memory
-  /// map: a pushed-down query touches a few pages of a large file, and the map's readahead
-  /// made those count as a gigabyte of resident memory (1.3 GB for a count over a
-  /// million manifests, 6 MB without it, and no slower).
-  static func withoutMemoryMap<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-    let previous = try Int64.fetchOne(db, sql: "PRAGMA mmap_size") ?? 0
-    try db.execute(sql: "PRAGMA mmap_size = 0")
-    defer { try? db.execute(sql: "PRAGMA mmap_size = \(previous)") }
-    return try body()
+  static func arguments(_ statement: ListingSQL.Statement) -> StoreArguments {
+    StoreArguments(
+      values: statement.arguments.map { argument in
+        switch argument {
+        case .integer(let value): .integer(value)
+        case .text(let value): .text(value)
+        }
+      })
   }
 
-  static func prepare(_ statement: ListingSQL.Statement, _ db: Database) throws -> Statement {
-    let prepared = try db.makeStatement(sql: statement.sql)
-    try prepared.setArguments(
-      StatementArguments(
-        statement.arguments.map { argument -> (any DatabaseValueConvertible) in
-          switch argument {
-          case .integer(let value): value
-          case .text(let value): value
-          }
-        }))
-    return prepared
-  }
-
-  static func fetchInteger(_ statement: ListingSQL.Statement, _ db: Database) throws -> Int64 {
-    try Int64.fetchOne(try prepare(statement, db)) ?? 0
+  static func fetchInteger(_ statement: ListingSQL.Statement, _ db: any StoreConnection) throws
+    -> Int64
+  {
+    try db.scalar(Int64.self, statement.sql, arguments(statement)) ?? 0
   }
 
   /// Steps the rows of `ListingSQL.columns` into projected values, dropping the null ones
   /// as a JMESPath projection does.
   static func appendProjections(
-    of statement: Statement, in db: Database, source: ListingQuery.Source,
+    of statement: ListingSQL.Statement, in db: any StoreConnection, source: ListingQuery.Source,
     projection: ListingQuery.Projection, to items: inout [JSON]
   ) throws {
-    let handle = statement.sqliteStatement
-    defer { sqlite3_reset(handle) }
-    func value(_ field: ListingQuery.Field) -> JSON {
-      let column = ListingSQLColumn.position(field, in: source)
-      // Only a manifest's tags may be null (untagged); every other field is a string.
-      if field == .tags {
-        return sqlite3_column_type(handle, column) == SQLITE_NULL
-          ? .null : tagArray(text(handle, column))
-      }
-      return .string(text(handle, column))
-    }
-    while true {
-      let step = sqlite3_step(handle)
-      if step == SQLITE_DONE { break }
-      guard step == SQLITE_ROW else {
-        throw DatabaseError(
-          resultCode: ResultCode(rawValue: step),
-          message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    try db.visit(statement.sql, arguments(statement)) { row in
+      func value(_ field: ListingQuery.Field) -> JSON {
+        let column = Int(ListingSQLColumn.position(field, in: source))
+        // Only a manifest's tags may be null (untagged); every other field is a string.
+        if field == .tags {
+          return row.isNull(column) ? .null : tagArray(row.text(column) ?? "")
+        }
+        return .string(row.text(column) ?? "")
       }
       switch projection {
       case .document: break
       case .field(let field):
         let projected = value(field)
-        if case .null = projected { continue }
+        if case .null = projected { return }
         items.append(projected)
       case .list(let fields): items.append(.array(fields.map(value)))
       case .hash(let pairs):

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import JMESPath
 import RegistryAPI
 
@@ -39,26 +38,26 @@ extension MetadataStore {
   @discardableResult
   public func addProtection(_ rule: ProtectionRule) throws -> ProtectionRule {
     try write { db in
-      try db.execute(
-        sql: """
-          INSERT INTO protection (registryId, repository, kind, pattern, reason, createdAt)
-          VALUES (?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
+      let id = try db.scalar(
+        Int64.self,
+        """
+        INSERT INTO protection (registryId, repository, kind, pattern, reason, createdAt)
+        VALUES (?, ?, ?, ?, ?, ?) RETURNING id
+        """,
+        [
           rule.registryId, rule.repository, rule.kind.rawValue, rule.pattern, rule.reason,
           rule.createdAt,
         ])
       var added = rule
-      added.id = db.lastInsertedRowID
+      added.id = id
       return added
     }
   }
 
   public func protectionRules(registryId: Int64) throws -> [ProtectionRule] {
     try read { db in
-      try Row.fetchAll(
-        db, sql: "SELECT * FROM protection WHERE registryId = ? ORDER BY id",
-        arguments: [registryId]
+      try db.rows(
+        "SELECT * FROM protection WHERE registryId = ? ORDER BY id", [registryId]
       ).map { row in
         var rule = ProtectionRule(
           registryId: row["registryId"], repository: row["repository"], pattern: row["pattern"],
@@ -73,9 +72,7 @@ extension MetadataStore {
   @discardableResult
   public func removeProtection(id: Int64, registryId: Int64) throws -> Bool {
     try write { db in
-      try db.execute(
-        sql: "DELETE FROM protection WHERE id = ? AND registryId = ?", arguments: [id, registryId])
-      return db.changesCount > 0
+      try db.execute("DELETE FROM protection WHERE id = ? AND registryId = ?", [id, registryId]) > 0
     }
   }
 
@@ -92,14 +89,14 @@ extension MetadataStore {
   public func auditDocuments(registry: String?, last: Int?) throws -> JSON {
     try read { db in
       var sql = "SELECT * FROM audit"
-      var arguments: StatementArguments = []
+      var arguments: StoreArguments = []
       if let registry {
         sql += " WHERE registry = ?"
         arguments += [registry]
       }
       sql += " ORDER BY id DESC"
       if let last { sql += " LIMIT \(max(0, last))" }
-      let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).reversed()
+      let rows = try db.rows(sql, arguments).reversed()
       return .array(
         rows.map { row in
           var entry: JSONObject = [

@@ -6,6 +6,8 @@ public enum CacheError: Error, CustomStringConvertible, Sendable {
   case newerSchema(path: String)
   /// SQLite refused to open or read the file.
   case unreadable(path: String, reason: String)
+  /// The PostgreSQL store could not be reached, refused the login, or went away mid-way.
+  case storeUnavailable(store: String, reason: String)
   case unknownRegistry(String)
   case unknownRepository(registry: String, repository: String)
   case invalidArgument(String)
@@ -17,11 +19,16 @@ public enum CacheError: Error, CustomStringConvertible, Sendable {
     case .notACache(let path):
       "\(path) is not a regsh cache (not an SQLite database); it was left untouched. "
         + "Move it away or set REGSH_HOME to use another directory."
+    case .newerSchema(let path) where path.hasPrefix("postgresql:"):
+      "\(path) was written by a newer regsh; this one cannot read it and left it untouched. "
+        + "Upgrade regsh, or point REGSH_STORE (or `store set`) at another store."
     case .newerSchema(let path):
       "\(path) was written by a newer regsh; this one cannot read it and left it untouched. "
         + "Upgrade regsh, or set REGSH_HOME to use another directory."
     case .unreadable(let path, let reason):
       "cannot open the cache \(path): \(reason)"
+    case .storeUnavailable(let store, let reason):
+      "the store \(store) is unavailable: \(reason)"
     case .unknownRegistry(let name):
       "no registry named '\(name)': add it with `registry add \(name) URL`"
     case .unknownRepository(let registry, let repository):

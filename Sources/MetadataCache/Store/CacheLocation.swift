@@ -6,8 +6,11 @@ public struct CacheLocation: Sendable {
   /// The directory of the cache database (and other state files).
   public let stateDirectory: URL
   public let configDirectory: URL
+  /// `REGSH_STORE`: the store to use instead of the SQLite file (a PostgreSQL URL).
+  public let storeSetting: String?
 
   public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    storeSetting = environment["REGSH_STORE"]
     if let home = environment["REGSH_HOME"], !home.isEmpty {
       let root = URL(fileURLWithPath: home)
       stateDirectory = root

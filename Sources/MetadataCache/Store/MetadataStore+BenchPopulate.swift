@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import RegistryAPI
 
 extension MetadataStore {
@@ -11,33 +10,31 @@ extension MetadataStore {
   ) throws {
     precondition(manifests >= 0 && repositories > 0)
     try write { db in
-      try db.execute(sql: "DELETE FROM registry WHERE name = ?", arguments: [registryName])
+      try db.execute("DELETE FROM registry WHERE name = ?", [registryName])
       let now = Timestamp.now()
-      try db.execute(
-        sql:
-          "INSERT INTO registry (name, url, insecure, flavor, addedAt) VALUES (?, 'bench.invalid', 0, 'distribution', ?)",
-        arguments: [registryName, now])
-      let registryId = db.lastInsertedRowID
+      let registryId = try db.scalar(
+        Int64.self,
+        "INSERT INTO registry (name, url, insecure, flavor, addedAt) VALUES (?, 'bench.invalid', 0, 'distribution', ?) RETURNING id",
+        [registryName, now])!
       var repositoryIds: [Int64] = []
       for r in 0..<repositories {
-        try db.execute(
-          sql:
-            "INSERT INTO repository (registryId, name, firstSeen, lastSeen, lastSynced) VALUES (?, ?, ?, ?, ?)",
-          arguments: [registryId, "team\(r % 10)/service-\(r)", now, now, now])
-        repositoryIds.append(db.lastInsertedRowID)
+        repositoryIds.append(
+          try db.scalar(
+            Int64.self,
+            "INSERT INTO repository (registryId, name, firstSeen, lastSeen, lastSynced) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            [registryId, "team\(r % 10)/service-\(r)", now, now, now])!)
       }
-      let insertManifest = try db.makeStatement(
-        sql: """
-          INSERT INTO manifest (repositoryId, digest, mediaType, size, imageSize, configDigest, configCreated,
-            architecture, os, timestamp, timestampSource, tagList, firstSeen, lastSeen)
-          VALUES (?, ?, 'application/vnd.oci.image.manifest.v1+json', ?, ?, ?, ?, 'amd64', 'linux', ?, 'config', ?, ?, ?)
-          """)
-      let insertLayer = try db.makeStatement(
-        sql:
-          "INSERT INTO layer (manifestId, position, digest, size, mediaType) VALUES (?, ?, ?, ?, ?)"
-      )
-      let insertTag = try db.makeStatement(
-        sql: "INSERT INTO tag (repositoryId, name, digest, sinceTime) VALUES (?, ?, ?, ?)")
+      // Ids are handed out here, so manifests, their layers and tags go in as batches of
+      // rows (the backend's fastest insert) without asking for each manifest's new id.
+      let firstId = (try db.scalar(Int64.self, "SELECT max(id) FROM manifest") ?? 0) + 1
+      let insertManifest = """
+        INSERT INTO manifest (id, repositoryId, digest, mediaType, size, imageSize, configDigest, configCreated,
+          architecture, os, timestamp, timestampSource, tagList, firstSeen, lastSeen)
+        VALUES (?, ?, ?, 'application/vnd.oci.image.manifest.v1+json', ?, ?, ?, ?, 'amd64', 'linux', ?, 'config', ?, ?, ?)
+        """
+      let insertLayer =
+        "INSERT INTO layer (manifestId, position, digest, size, mediaType) VALUES (?, ?, ?, ?, ?)"
+      let insertTag = "INSERT INTO tag (repositoryId, name, digest, sinceTime) VALUES (?, ?, ?, ?)"
       var random = seed
       func next() -> UInt64 {
         random &+= 0x9E37_79B9_7F4A_7C15
@@ -52,7 +49,19 @@ extension MetadataStore {
       let baseLayer = digest("base", 0)
       let start = Date(timeIntervalSince1970: 1_600_000_000)
       let layerType = "application/vnd.oci.image.layer.v1.tar+gzip"
+      var manifestRows: [StoreArguments] = []
+      var layerRows: [StoreArguments] = []
+      var tagRows: [StoreArguments] = []
+      func flush() throws {
+        try db.executeEach(insertManifest, manifestRows)
+        try db.executeEach(insertLayer, layerRows)
+        try db.executeEach(insertTag, tagRows)
+        manifestRows.removeAll(keepingCapacity: true)
+        layerRows.removeAll(keepingCapacity: true)
+        tagRows.removeAll(keepingCapacity: true)
+      }
       for m in 0..<manifests {
+        let manifestId = firstId + Int64(m)
         let repositoryId = repositoryIds[m % repositories]
         let manifestDigest = digest("manifest", m)
         let untagged = next() % 100 < 30
@@ -61,25 +70,22 @@ extension MetadataStore {
           start.addingTimeInterval(Double(m) * 37 + Double(next() % 1000) / 1000))
         let ownLayers = [Int64(next() % 50_000_000), Int64(next() % 5_000_000)]
         let imageSize = 30_000_000 + ownLayers.reduce(0, +) + 1_500
-        try insertManifest.execute(arguments: [
-          repositoryId, manifestDigest, 900 + m % 100, imageSize, digest("config", m), created,
-          created,
-          TagList.encode(tags), now, now,
+        manifestRows.append([
+          manifestId, repositoryId, manifestDigest, 900 + m % 100, imageSize, digest("config", m),
+          created, created, TagList.encode(tags), now, now,
         ])
-        let manifestId = db.lastInsertedRowID
-        try insertLayer.execute(arguments: [
+        layerRows.append([
           manifestId, -1, digest("config", m), 1_500, "application/vnd.oci.image.config.v1+json",
         ])
-        try insertLayer.execute(arguments: [manifestId, 0, baseLayer, 30_000_000, layerType])
+        layerRows.append([manifestId, 0, baseLayer, 30_000_000, layerType])
         for (i, size) in ownLayers.enumerated() {
-          try insertLayer.execute(arguments: [
-            manifestId, i + 1, digest("layer\(i)", m), size, layerType,
-          ])
+          layerRows.append([manifestId, i + 1, digest("layer\(i)", m), size, layerType])
         }
-        for tag in tags {
-          try insertTag.execute(arguments: [repositoryId, tag, manifestDigest, created])
-        }
+        for tag in tags { tagRows.append([repositoryId, tag, manifestDigest, created]) }
+        if manifestRows.count == 10_000 { try flush() }
       }
+      try flush()
+      try db.dialect.afterExplicitIds("manifest").map { try db.execute($0) }
     }
   }
 }

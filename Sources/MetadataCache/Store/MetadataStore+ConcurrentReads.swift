@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Reading a whole registry on all cores: its repositories split into chunks, each chunk
 /// read on a connection of its own (WAL allows concurrent readers), results joined in order.
@@ -9,9 +8,10 @@ extension MetadataStore {
   /// core (a chunk per connection; more chunks than cores even out uneven repositories).
   func repositoryChunks(registryId: Int64) throws -> [[Int64]] {
     let repositories = try read { db in
-      try Int64.fetchAll(
-        db, sql: "SELECT id FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
-        arguments: [registryId])
+      try db.column(
+        Int64.self,
+        "SELECT id FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
+        [registryId])
     }
     let chunkCount = min(
       repositories.count, 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
@@ -26,7 +26,7 @@ extension MetadataStore {
   /// the items' order. An item's error is thrown only after every earlier item succeeded,
   /// so it is the error a single pass in order meets first.
   func readConcurrently<Item: Sendable, T: Sendable>(
-    _ items: [Item], _ body: @Sendable (Item, Database) throws -> T
+    _ items: [Item], _ body: @Sendable (Item, any StoreConnection) throws -> T
   ) throws -> [T] {
     let results = ConcurrentResults<T>(count: items.count)
     DispatchQueue.concurrentPerform(iterations: items.count) { i in

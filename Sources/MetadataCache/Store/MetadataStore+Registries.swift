@@ -1,9 +1,6 @@
-import GRDB
-
 /// A registry regsh knows by name (`registry add NAME URL`), as the cache keeps it: once
 /// stored it has an id, which every cached repository, rule and sync state refers to.
-public struct RegistryInfo: Codable, Hashable, Sendable, FetchableRecord, TableRecord {
-  public static let databaseTableName = "registry"
+public struct RegistryInfo: Codable, Hashable, Sendable {
   public let id: Int64
   public var name: String
   /// A login server (`host[:port]`), an http(s) URL, or `oci:DIR` for a local layout.
@@ -16,6 +13,15 @@ public struct RegistryInfo: Codable, Hashable, Sendable, FetchableRecord, TableR
   /// What it was added as.
   public var address: NewRegistry {
     NewRegistry(name: name, url: url, insecure: insecure, flavor: flavor)
+  }
+}
+
+extension RegistryInfo {
+  /// The registry as a row of the `registry` table holds it.
+  init(_ row: StoreRow) {
+    self.init(
+      id: row["id"], name: row["name"], url: row["url"], insecure: row["insecure"],
+      flavor: row["flavor"], addedAt: row["addedAt"])
   }
 }
 
@@ -39,56 +45,63 @@ extension MetadataStore {
   @discardableResult
   public func addRegistry(_ registry: NewRegistry) throws -> RegistryInfo {
     try write { db in
-      if let existing = try RegistryInfo.filter(Column("name") == registry.name).fetchOne(db) {
+      if let existing = try db.row("SELECT * FROM registry WHERE name = ?", [registry.name])
+        .map(RegistryInfo.init)
+      {
         try db.execute(
-          sql: "UPDATE registry SET url = ?, insecure = ?, flavor = ? WHERE id = ?",
-          arguments: [registry.url, registry.insecure, registry.flavor, existing.id])
+          "UPDATE registry SET url = ?, insecure = ?, flavor = ? WHERE id = ?",
+          [registry.url, registry.insecure, registry.flavor, existing.id])
         return RegistryInfo(
           id: existing.id, name: existing.name, url: registry.url, insecure: registry.insecure,
           flavor: registry.flavor, addedAt: existing.addedAt)
       }
       let addedAt = Timestamp.now()
-      try db.execute(
-        sql: "INSERT INTO registry (name, url, insecure, flavor, addedAt) VALUES (?, ?, ?, ?, ?)",
-        arguments: [registry.name, registry.url, registry.insecure, registry.flavor, addedAt])
+      let id = try db.scalar(
+        Int64.self,
+        "INSERT INTO registry (name, url, insecure, flavor, addedAt) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        [registry.name, registry.url, registry.insecure, registry.flavor, addedAt])!
       return RegistryInfo(
-        id: db.lastInsertedRowID, name: registry.name, url: registry.url,
+        id: id, name: registry.name, url: registry.url,
         insecure: registry.insecure, flavor: registry.flavor, addedAt: addedAt)
     }
   }
 
   public func registries() throws -> [RegistryInfo] {
-    try read { db in try RegistryInfo.order(Column("name")).fetchAll(db) }
+    try read { db in
+      try db.rows("SELECT * FROM registry ORDER BY name", []).map(RegistryInfo.init)
+    }
   }
 
   /// The registry called `name`, or nil.
   public func registry(named name: String) throws -> RegistryInfo? {
-    try read { db in try RegistryInfo.filter(Column("name") == name).fetchOne(db) }
+    try read { db in
+      try db.row("SELECT * FROM registry WHERE name = ?", [name]).map(RegistryInfo.init)
+    }
   }
 
   /// Forgets a registry and everything cached about it (the audit log stays).
   @discardableResult
   public func removeRegistry(named name: String) throws -> Bool {
-    try write { db in try RegistryInfo.filter(Column("name") == name).deleteAll(db) > 0 }
+    try write { db in try db.execute("DELETE FROM registry WHERE name = ?", [name]) > 0 }
   }
 
   /// The names of the registry's repositories that still exist.
   public func repositoryNames(registryId: Int64) throws -> [String] {
     try read { db in
-      try String.fetchAll(
-        db,
-        sql: "SELECT name FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
-        arguments: [registryId])
+      try db.column(
+        String.self,
+        "SELECT name FROM repository WHERE registryId = ? AND goneAt IS NULL ORDER BY name",
+        [registryId])
     }
   }
 
   /// Whether `repository` has been synced at least once.
   public func hasSynced(registryId: Int64, repository: String) throws -> Bool {
     try read { db in
-      try Bool.fetchOne(
-        db,
-        sql: "SELECT lastSynced IS NOT NULL FROM repository WHERE registryId = ? AND name = ?",
-        arguments: [registryId, repository]) ?? false
+      try db.scalar(
+        Bool.self,
+        "SELECT lastSynced IS NOT NULL FROM repository WHERE registryId = ? AND name = ?",
+        [registryId, repository]) ?? false
     }
   }
 }

@@ -1,109 +1,53 @@
 import Foundation
-import GRDB
 
-/// The durable cache: one SQLite file in WAL mode, shared safely by several regsh processes
-/// (one syncing while another queries). Each repository's sync commits in one transaction,
-/// so a killed sync leaves the last complete state.
+/// The durable cache: registries, sync state, manifests, tags, blobs, protection rules and
+/// the audit log, in one of two backends behind one seam (`StoreBackend`): an SQLite file
+/// (the default, one person) or a team's PostgreSQL database (`REGSH_STORE`). Each
+/// repository's sync commits in one transaction, so a killed sync leaves the last complete
+/// state.
 public final class MetadataStore: Sendable {
+  /// Where the store is: the SQLite file's path, or the PostgreSQL URL (never a password).
   public let path: String
-  let pool: DatabasePool
+  let backend: any StoreBackend
 
-  /// Opens (creating if needed) the cache at `url`. A file that is not SQLite, or that a
-  /// newer regsh wrote, is an error and is left as it is.
-  public init(url: URL) throws {
-    path = url.path
-    try FileManager.default.createDirectory(
-      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Self.checkHeader(of: url)
-    try Self.checkSchemaIsKnown(at: url)
-    var configuration = Configuration()
-    // A second process waits for the writer instead of failing at once.
-    configuration.busyMode = .timeout(30)
-    configuration.foreignKeysEnabled = true
-    configuration.prepareDatabase { db in
-      try db.execute(sql: "PRAGMA synchronous = NORMAL")
-      // Reading through a memory map spares a copy per page on large listings.
-      try db.execute(sql: "PRAGMA mmap_size = 4294967296")
-    }
-    do {
-      pool = try Self.retryingBusy {
-        try DatabasePool(path: url.path, configuration: configuration)
-      }
-      try Self.retryingBusy { try Schema.migrator.migrate(pool) }
-    } catch let error as CacheError {
-      throw error
-    } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-      throw CacheError.notACache(path: url.path)
-    } catch let error as DatabaseError {
-      throw CacheError.unreadable(path: url.path, reason: error.message ?? "\(error.resultCode)")
-    }
+  /// Opens (creating if needed) the SQLite cache at `url`. A file that is not SQLite, or
+  /// that a newer regsh wrote, is an error and is left as it is.
+  public convenience init(url: URL) throws {
+    try self.init(address: .sqlite(url))
   }
 
-  /// Opens the cache where `location` says.
+  /// Opens the store at `address`, migrating its schema forward if needed.
+  public init(address: StoreAddress) throws {
+    switch address {
+    case .sqlite(let url): backend = try SQLiteBackend(url: url)
+    case .postgresql(let server): backend = try PostgresBackend(server: server)
+    }
+    path = backend.description
+  }
+
+  /// Opens the store where `location` says: `REGSH_STORE`, else `store set`'s choice, else
+  /// the SQLite file.
   public convenience init(location: CacheLocation = CacheLocation()) throws {
-    try self.init(url: location.cacheFile)
+    try self.init(address: try location.storeAddress())
   }
 
-  /// SQLite's own check, before GRDB touches the file: its first 16 bytes.
-  static func checkHeader(of url: URL) throws {
-    guard let handle = try? FileHandle(forReadingFrom: url) else { return }
-    defer { try? handle.close() }
-    let header = (try? handle.read(upToCount: 16)) ?? Data()
-    if header.isEmpty { return }
-    if header != Data("SQLite format 3\0".utf8) { throw CacheError.notACache(path: url.path) }
+  /// The backend's name: `sqlite` or `postgresql`.
+  public var backendName: String { backend.dialect.name }
+
+  var dialect: StoreDialect { backend.dialect }
+
+  func read<T>(_ body: (any StoreConnection) throws -> T) throws -> T {
+    try backend.read(body)
   }
 
-  /// Refuses a cache that a newer regsh migrated further, looking through a read-only
-  /// connection so that nothing, not even a checkpoint, touches the file.
-  static func checkSchemaIsKnown(at url: URL) throws {
-    let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-    guard size > 0 else { return }
-    var configuration = Configuration()
-    configuration.readonly = true
-    do {
-      let queue = try retryingBusy {
-        try DatabaseQueue(path: url.path, configuration: configuration)
-      }
-      let superseded = try retryingBusy {
-        try queue.read { db in
-          try db.tableExists("grdb_migrations") && Schema.migrator.hasBeenSuperseded(db)
-        }
-      }
-      try queue.close()
-      if superseded { throw CacheError.newerSchema(path: url.path) }
-    } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-      throw CacheError.notACache(path: url.path)
-    }
+  func write<T>(_ body: (any StoreConnection) throws -> T) throws -> T {
+    try backend.write(body)
   }
 
-  func read<T>(_ body: (Database) throws -> T) throws -> T {
-    try Self.retryingBusy { try pool.read(body) }
-  }
-
-  func write<T>(_ body: (Database) throws -> T) throws -> T {
-    try Self.retryingBusy { try pool.write(body) }
-  }
-
-  /// Runs `operation` again while SQLite answers SQLITE_BUSY, for up to 30 s in all.
-  ///
-  /// The busy timeout covers a lock held by a writer, but not every lock a WAL database
-  /// takes: when another process closes the last connection it checkpoints and removes the
-  /// WAL under an exclusive lock, and a connection opening then (the pool opens readers
-  /// as it needs them) gets SQLITE_BUSY at once. Seen in CI: a `-c` of five syncs failed
-  /// with "database is locked" on `SELECT * FROM sqlite_master` while another process ran
-  /// queries. A busy read or write changed nothing, so it is safe to run it again.
-  static func retryingBusy<T>(_ operation: () throws -> T) throws -> T {
-    let deadline = ContinuousClock.now + .seconds(30)
-    var pause = 0.005
-    while true {
-      do {
-        return try operation()
-      } catch let error as DatabaseError
-        where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline
-      {
-        Thread.sleep(forTimeInterval: pause)
-        pause = min(pause * 2, 0.2)
-      }
-    }
+  /// Takes the registry's action lock for a delete, purge or policy apply; when another
+  /// client holds it, waits with `wait`, else throws `ActionLockBusy` at once. Hold the
+  /// result for as long as the action runs.
+  public func actionLock(registry: String, wait: Bool = false) throws -> any ActionLock {
+    try backend.actionLock(registry: registry, wait: wait)
   }
 }

@@ -1,40 +1,35 @@
-import GRDB
 import RegistryAPI
 
 /// Digests are stored as their text (`sha256:…`) and bound to statements as it.
-extension Digest: DatabaseValueConvertible {
-  public var databaseValue: DatabaseValue { description.databaseValue }
-
-  public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Digest? {
-    String.fromDatabaseValue(dbValue).flatMap { try? Digest($0) }
-  }
+extension Digest: StoreBindable {
+  var storeValue: StoreValue { .text(description) }
 }
 
-extension Row {
+extension StoreRow {
   /// The digest in column `index`, read so that a cache damaged or edited by hand gets an
-  /// error naming the value, never the crash of GRDB's failed conversion.
+  /// error naming the value, never a crash.
   func digest(_ index: Int) throws -> Digest {
-    try Self.digest(from: self[index] as DatabaseValue)
+    try Self.digest(from: value(index))
   }
 
   func digest(_ column: String) throws -> Digest {
-    try Self.digest(from: self[column] as DatabaseValue)
+    try Self.digest(from: value(column))
   }
 
   /// The digest in column `index`, nil when it is NULL.
   func optionalDigest(_ index: Int) throws -> Digest? {
-    let value = self[index] as DatabaseValue
-    return value.isNull ? nil : try Self.digest(from: value)
+    let value = value(index)
+    return value == .null ? nil : try Self.digest(from: value)
   }
 
   func optionalDigest(_ column: String) throws -> Digest? {
-    let value = self[column] as DatabaseValue
-    return value.isNull ? nil : try Self.digest(from: value)
+    let value = value(column)
+    return value == .null ? nil : try Self.digest(from: value)
   }
 
-  private static func digest(from value: DatabaseValue) throws -> Digest {
-    guard let text = String.fromDatabaseValue(value), let digest = try? Digest(text) else {
-      throw CacheError.damaged("a digest that is not one (\(value.description.prefix(80)))")
+  private static func digest(from value: StoreValue) throws -> Digest {
+    guard let text = String.decode(value), let digest = try? Digest(text) else {
+      throw CacheError.damaged("a digest that is not one (\(String(describing: value).prefix(80)))")
     }
     return digest
   }

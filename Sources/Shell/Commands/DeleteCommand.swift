@@ -66,6 +66,12 @@ public struct DeleteCommand: SessionCommand {
       session.printError("nothing to delete: the input is empty")
       return .nothing
     }
+    // One delete or purge of a registry at a time, across every client of the store: a
+    // second one waits, then plans from what the first left (its deletes are gone from the
+    // store), so no digest is deleted by both.
+    let lock = dryRun ? nil : try session.store().actionLock(registry: info.name, wait: true)
+    defer { withExtendedLifetime(lock) {} }
+    if lock != nil { try await session.settlePendingDeletes(info) }
     try await session.prepareCache(info, for: targets)
     let workflow = DeleteWorkflow(
       context: try session.actionContext(info, concurrency: concurrency),

@@ -77,7 +77,7 @@ public struct PolicyApplyCommand: SessionCommand {
         description: "the plan is for registry '\(saved.registry)', not '\(info.name)'")
     }
     // One cleanup of a registry at a time: purge's lock.
-    let lock = try PurgeLock(registry: info.name, directory: session.location.stateDirectory)
+    let lock = try session.store().actionLock(registry: info.name)
     defer { withExtendedLifetime(lock) {} }
     let (_, fresh) = try await source.plan(policy, in: session, countBytes: false)
     if let exceeded = fresh.limitExceeded {

@@ -151,8 +151,9 @@ public struct PurgeCommand: SessionCommand {
     let info = try session.resolveRegistry(name)
     // A dry run changes nothing, so only real runs take the registry's lock.
     let lock =
-      dryRun ? nil : try PurgeLock(registry: info.name, directory: session.location.stateDirectory)
+      dryRun ? nil : try session.store().actionLock(registry: info.name)
     defer { withExtendedLifetime(lock) {} }
+    if lock != nil { try await session.settlePendingDeletes(info) }
     if !cached { try await syncForPurge(session, info, checked.policy) }
 
     let planner = CleanupPlanner(store: try session.store(), registry: info, policy: checked.policy)

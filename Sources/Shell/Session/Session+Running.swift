@@ -14,7 +14,7 @@ extension Session {
     ExportCommand.self, ProtectCommand.self, AuditCommand.self,
     AzCommand.self, GCCommand.self, DemoCommand.self,
     LoginCommand.self, LogoutCommand.self, BenchCommand.self, SetCommand.self, HelpCommand.self,
-    HistoryCommand.self, ExitCommand.self,
+    HistoryCommand.self, ExitCommand.self, StoreCommand.self,
   ]
 
   /// The commands by their first word.

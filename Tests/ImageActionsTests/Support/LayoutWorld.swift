@@ -10,9 +10,11 @@ final class LayoutWorld: @unchecked Sendable {
   let transport: FaultyTransport
   let client: RegistryClient
   let store: MetadataStore
+  /// Where the store is, for a second client of it.
+  let storeAddress: StoreAddress
   let registry: RegistryInfo
 
-  init() throws {
+  init(_ kind: StoreKind = .sqlite) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "regsh-actions-\(UUID().uuidString)", isDirectory: true)
     let layouts = directory.appendingPathComponent("registry")
@@ -21,7 +23,8 @@ final class LayoutWorld: @unchecked Sendable {
     // One attempt per request: a refused request is the answer, not a reason to wait.
     let options = RegistryOptions(retry: RetryPolicy(maxAttempts: 1))
     client = try RegistryClient(server: "oci:" + layouts.path, options: options, http: transport)
-    store = try MetadataStore(url: directory.appendingPathComponent("cache.sqlite"))
+    storeAddress = try kind.address(home: directory)
+    store = try MetadataStore(address: storeAddress)
     registry = try store.addRegistry(NewRegistry(name: "lab", url: "oci:" + layouts.path))
   }
 

@@ -1,8 +1,8 @@
 import GRDB
 
-/// The cache's schema as numbered migrations, registered in one place. A cache written by
+/// The SQLite cache's schema as numbered migrations, registered in one place. A cache written by
 /// an older regsh is migrated forward when opened; it is never thrown away.
-enum Schema {
+enum SQLiteSchema {
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1: registries, repositories, manifests, tags, protection, audit") {
