@@ -46,7 +46,7 @@ public final class TestPostgres: @unchecked Sendable {
       if let server = sharedServer { return server }
       let server = try TestPostgres()
       sharedServer = server
-      atexit { TestPostgres.sharedServer?.stop() }
+      atexit { TestPostgres.sharedServer?.remove() }
       return server
     }
   }
@@ -85,6 +85,23 @@ public final class TestPostgres: @unchecked Sendable {
       throw TestFailure("initdb failed (\(initdb.status)): \(initdb.error)")
     }
     try start()
+    watchOwner()
+  }
+
+  /// A watcher that stops the server and removes its files once this test process is gone,
+  /// however it ends (an exit handler does not run on a crash or a kill).
+  private func watchOwner() {
+    let data = directory.appendingPathComponent("data").path
+    let stop =
+      geteuid() == 0
+      ? "/usr/sbin/runuser -u postgres -- \(Self.binaries)/pg_ctl -D \(data) -m immediate stop"
+      : "\(Self.binaries)/pg_ctl -D \(data) -m immediate stop"
+    _ = try? spawn(
+      "/bin/sh",
+      [
+        "-c",
+        "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; \(stop) >/dev/null 2>&1; rm -rf \(directory.path)",
+      ], stdout: "/dev/null", stderr: "/dev/null")
   }
 
   /// Starts (or starts again) the server; waits until it accepts connections.
