@@ -28,13 +28,16 @@ final class REPLTerminal {
   let socket = "regsh-repl-test-\(UUID().uuidString.prefix(8))"
   let home: URL
 
-  /// Starts `regsh` (with `arguments`) on a 200x50 terminal with REGSH_HOME at `home`.
-  init(home: URL, arguments: [String] = []) throws {
+  /// Starts `regsh` (with `arguments`) on a 200x50 terminal with REGSH_HOME at `home` and
+  /// `environment` besides (a team store's REGSH_STORE, say).
+  init(home: URL, arguments: [String] = [], environment: [String: String] = [:]) throws {
     guard Self.tmux != nil else { throw TestFailure("tmux is not installed") }
     self.home = home
+    let extra = environment.sorted { $0.key < $1.key }.map { Self.quoted("\($0.key)=\($0.value)") }
     let command =
       "exec env REGSH_HOME=\(Self.quoted(home.path)) LC_ALL=C.UTF-8 NO_COLOR=1 "
-      + ([RegshProcess.executable.path] + arguments).map(Self.quoted).joined(separator: " ")
+      + (extra + ([RegshProcess.executable.path] + arguments).map(Self.quoted))
+      .joined(separator: " ")
     try tmux(["new-session", "-d", "-x", "200", "-y", "50", command])
   }
 

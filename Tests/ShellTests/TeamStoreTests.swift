@@ -167,6 +167,45 @@ struct TeamStoreTests {
     #expect(gone == doneDigests)
   }
 
+  /// Client A plans a delete and waits at its question; meanwhile client B, another
+  /// process on another REGSH_HOME, protects the tag. A's yes must meet B's rule at the
+  /// live check, which reads the rules from the shared store again.
+  @Test(.enabled(if: REPLTerminal.enabled, REPLTerminal.skipReason))
+  func aProtectionAddedByAnotherClientStopsADeleteAlreadyPlanned() async throws {
+    let (registry, _) = try await Self.registry(images: 2)
+    let server = try TestPostgres.shared()
+    let clients = try Clients(store: try server.createDatabase())
+    let setup = try RegshProcess.run(
+      ["-c", "registry add live \(registry.server); use live; sync -o none"],
+      environment: clients.environment(0))
+    #expect(setup.status == 0, "\(setup.stderr)")
+    let terminal = try REPLTerminal(
+      home: clients.homes[0].url, environment: ["REGSH_STORE": clients.store])
+    defer { terminal.stop() }
+    try terminal.waitFor("regsh> ")
+    try terminal.type("az acr repository delete -n live --image app:u0")
+    try terminal.press("Enter")
+    try terminal.waitFor("Are you sure you want to continue? (y/n): ")
+
+    let protect = try RegshProcess.run(
+      ["protect", "add", "u0", "--repository", "app", "-n", "live", "--reason", "kept by B"],
+      environment: clients.environment(1))
+    #expect(protect.status == 0, "\(protect.stderr)")
+
+    try terminal.type("y")
+    try terminal.press("Enter")
+    let screen = try terminal.waitFor("protected by rule")
+    #expect(!screen.contains("Deleted"), "\(screen)")
+    let client = try registry.client()
+    #expect(try await client.headManifest(repository: "app", reference: "u0") != nil)
+    #expect(try await client.headManifest(repository: "app", reference: "u1") != nil)
+    #expect(
+      try server.psql(
+        "SELECT count(*) FROM audit WHERE action = 'delete' AND state = 'done'",
+        database: Self.database(clients.store)
+      ).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+  }
+
   @Test func aStoreThatGoesAwayMidDeleteStopsItAndNothingUnrecordedIsDeleted() async throws {
     let (registry, digests) = try await Self.registry(images: 150)
     // A server of its own: this one is stopped half-way.
