@@ -79,6 +79,9 @@ public struct PolicyApplyCommand: SessionCommand {
     // One cleanup of a registry at a time: purge's lock.
     let lock = try session.store().actionLock(registry: info.name)
     defer { withExtendedLifetime(lock) {} }
+    // What a killed delete, purge or apply left pending is settled before planning, as
+    // delete and purge do, so the plan starts from what the registry holds.
+    try await session.settlePendingDeletes(info)
     let (_, fresh) = try await source.plan(policy, in: session, countBytes: false)
     if let exceeded = fresh.limitExceeded {
       throw ShellError.failed("\(exceeded): nothing was changed")
