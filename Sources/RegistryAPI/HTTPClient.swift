@@ -118,11 +118,10 @@ final class RegistrySessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
     _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
     completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
   ) {
+    // A refused answer is not read on (`.cancel`); its caller already has the error
+    // (`SessionDataTransfer.received(_:)`).
     let allowed = transfer(dataTask)?.received(response) ?? true
-    // swift-corelibs-foundation does not end a task answered `.cancel` while the server keeps
-    // sending: allow it (the transfer drops what comes), then cancel the task itself.
-    completionHandler(.allow)
-    if !allowed { dataTask.cancel() }
+    completionHandler(allowed ? .allow : .cancel)
   }
 
   func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {

@@ -58,20 +58,34 @@ final class SessionDataTransfer: @unchecked Sendable {
   }
 
   /// The head arrived: an announced length over the limit ends the task before its body.
+  ///
+  /// The caller gets the limit's error at once, not when the task completes:
+  /// swift-corelibs-foundation never completes a task answered `.cancel` while the server
+  /// keeps the connection open and sending (a command hung past every timeout), and
+  /// answering `.allow` instead lets libcurl queue a fast server's gigabyte in memory
+  /// before the cancel lands (1.1 GB seen in CI).
   func received(_ response: URLResponse) -> Bool {
-    lock.withLock {
-      self.response = response
-      // -1 when the registry announced no length (chunked): then the bytes are counted.
-      let length = response.expectedContentLength
-      guard length > 0 else { return true }
-      do {
-        try watch?.checkAnnounced(length: Int(clamping: length))
-        return true
-      } catch {
-        violation = error as? TransferLimitExceeded
-        return false
+    let refused: (CheckedContinuation<(Data, URLResponse), any Error>, TransferLimitExceeded)? =
+      lock.withLock {
+        self.response = response
+        // -1 when the registry announced no length (chunked): then the bytes are counted.
+        let length = response.expectedContentLength
+        guard length > 0 else { return nil }
+        do {
+          try watch?.checkAnnounced(length: Int(clamping: length))
+          return nil
+        } catch {
+          guard let exceeded = error as? TransferLimitExceeded else { return nil }
+          violation = exceeded
+          timer?.cancel()
+          timer = nil
+          defer { continuation = nil }
+          return continuation.map { ($0, exceeded) }
+        }
       }
-    }
+    guard let (continuation, exceeded) = refused else { return lock.withLock { violation == nil } }
+    continuation.resume(throwing: exceeded)
+    return false
   }
 
   /// A part of the body arrived.
