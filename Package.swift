@@ -79,7 +79,8 @@ let package = Package(
     // What the test targets share: live registries, fixtures, and running regsh itself.
     .target(
       name: "TestSupport",
-      dependencies: ["RegistryAPI"],
+      // MetadataCache: StoreKind, the two store backends a suite runs against.
+      dependencies: ["RegistryAPI", "MetadataCache"],
       path: "Tests/TestSupport",
       resources: [
         .copy("Resources/fake_registry.py"), .copy("Resources/wire_server.py"),

@@ -2,6 +2,7 @@ import Foundation
 import ImageActions
 import MetadataCache
 import RegistryAPI
+import TestSupport
 import Testing
 
 /// Every safety rule, in-process: an `oci:` registry behind a transport that fails chosen

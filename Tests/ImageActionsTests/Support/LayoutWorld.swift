@@ -2,6 +2,7 @@ import Foundation
 import ImageActions
 import MetadataCache
 import RegistryAPI
+import TestSupport
 
 /// An in-process registry — an `oci:` layout behind a `FaultyTransport` — and a temporary
 /// cache synced from it: every safety rule can be tried with no process and no server.
