@@ -22,7 +22,7 @@ extension RegistryClient {
       }
     }
 
-    var repository: String {
+    public var repository: String {
       switch self {
       case .repository(let repository), .tag(let repository, _), .manifest(let repository, _):
         repository

@@ -171,6 +171,19 @@ struct AzAcrFormTests {
 
     let bad = try world.az(["update", "--repository", Self.repository, "--delete-enabled", "maybe"])
     #expect(bad.status != 0 && bad.stderr.contains("true or false"), "\(bad.stderr)")
+
+    // Each change went through ImageActions and is in the audit log; the read is not.
+    let audit = try RegshProcess.run(["audit", "-n", "acr", "-o", "json"], environment: world.env)
+    #expect(audit.status == 0, "\(audit.stderr)")
+    let updates = try JSONReader.parse(audit.stdout).arrayValue?
+      .filter { $0["action"] == .string("update") }
+      .map { [$0["repository"].stringValue, $0["digest"].stringValue, $0["detail"].stringValue] }
+    #expect(
+      updates == [
+        [Self.repository, nil, "deleteEnabled=false"],
+        [Self.repository, digest, "writeEnabled=false readEnabled=true listEnabled=true"],
+        [Self.repository, nil, "writeEnabled=false"],
+      ])
   }
 
   @Test func untagOfALockedTagNamesACRsRemedy() async throws {

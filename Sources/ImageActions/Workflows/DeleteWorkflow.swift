@@ -87,6 +87,8 @@ public struct DeleteWorkflow: Sendable {
       return outcome
     }
     guard try await confirm(plan) else { throw ActionError.cancelled }
+    let lease = try await context.leaseForRun()
+    defer { withExtendedLifetime(lease) {} }
     var plan = plan
     if let backup = options.backup {
       let (copied, notCopied) = try await backup.copy(

@@ -75,6 +75,9 @@ public struct RestoreWorkflow: Sendable {
     -> RestoreOutcome
   {
     guard try await confirm(plan) else { throw ActionError.cancelled }
+    // A restore pushes manifests back: it must not run beside another client's delete of them.
+    let lease = try await context.leaseForRun()
+    defer { withExtendedLifetime(lease) {} }
     let restorer = Restorer(
       store: context.store, registry: context.registry, client: context.client,
       backup: backup?.client)

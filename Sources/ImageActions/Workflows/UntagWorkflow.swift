@@ -56,6 +56,8 @@ public struct UntagWorkflow: Sendable {
       return outcome
     }
     guard try await confirm(plan) else { throw ActionError.cancelled }
+    let lease = try await context.leaseForRun()
+    defer { withExtendedLifetime(lease) {} }
     let checked = try await check(plan)
     var outcome = await untagger.execute(
       checked.untags, client: context.client, progress: context.progress("untagging"))

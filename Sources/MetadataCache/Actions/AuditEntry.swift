@@ -5,6 +5,8 @@ import RegistryAPI
 public struct AuditEntry: Sendable, Hashable {
   public enum Action: String, Sendable {
     case delete, untag, restore
+    /// ACR attributes (locks) changed; `detail` says which. Nothing for restore to undo.
+    case update
   }
   public var id: Int64?
   public var time: String

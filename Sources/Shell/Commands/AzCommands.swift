@@ -182,7 +182,7 @@ public struct AzShow: SessionCommand {
     try await session.refresh(info, repository: target.repository)
     let client = try session.client(for: info)
     if client.isACR {
-      return CommandResult(try await target.acrRecord(client, update: nil), output: output)
+      return CommandResult(try await target.acrRecord(client), output: output)
     }
     return CommandResult(
       try target.cachedRecord(try session.store(), registry: info), output: output)

@@ -1,4 +1,5 @@
 import JMESPath
+import ImageActions
 import MetadataCache
 import RegistryAPI
 
@@ -70,15 +71,17 @@ struct AzImage {
     }
   }
 
-  /// The record as ACR serves it (GET), or as ACR answers a PATCH of its attributes.
-  func acrRecord(_ client: RegistryClient, update: ACRChangeableAttributes?) async throws -> JSON {
-    let data =
-      if let update {
-        try await client.acrUpdateRecord(record, update)
-      } else {
-        try await client.acrRecord(record)
-      }
-    return try AzRecords.record(data, member: member, what: text)
+  /// The record as ACR serves it (GET).
+  func acrRecord(_ client: RegistryClient) async throws -> JSON {
+    try AzRecords.record(try await client.acrRecord(record), member: member, what: text)
+  }
+
+  /// The record as ACR answers a PATCH of its attributes, made through ImageActions (the
+  /// registry's lease, the audit log).
+  func acrUpdate(_ workflow: AttributeUpdateWorkflow, _ update: ACRChangeableAttributes)
+    async throws -> JSON
+  {
+    try AzRecords.record(try await workflow.run(record, update), member: member, what: text)
   }
 
   /// The same shapes from the cache, for a registry that is not ACR.

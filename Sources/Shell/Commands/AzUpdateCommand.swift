@@ -1,4 +1,5 @@
 import ArgumentParser
+import ImageActions
 import JMESPath
 import MetadataCache
 import RegistryAPI
@@ -68,7 +69,11 @@ public struct AzUpdate: SessionCommand {
       deleteEnabled: deleteEnabled, writeEnabled: writeEnabled, readEnabled: readEnabled,
       listEnabled: listEnabled)
     let changes = attributes != ACRChangeableAttributes()
-    let record = try await target.acrRecord(client, update: changes ? attributes : nil)
+    let record =
+      changes
+      ? try await target.acrUpdate(
+        AttributeUpdateWorkflow(context: try session.actionContext(info)), attributes)
+      : try await target.acrRecord(client)
     // The locks decide what a later delete skips: the cache learns them now.
     if changes { try await session.refresh(info, repository: target.repository) }
     return CommandResult(record, output: output)

@@ -69,12 +69,11 @@ public struct DeleteCommand: SessionCommand {
     // One delete or purge of a registry at a time, across every client of the store: a
     // second one waits, then plans from what the first left (its deletes are gone from the
     // store), so no digest is deleted by both.
-    let lock = dryRun ? nil : try session.store().actionLock(registry: info.name, wait: true)
-    defer { withExtendedLifetime(lock) {} }
-    if lock != nil { try await session.settlePendingDeletes(info) }
+    var context = try session.actionContext(info, concurrency: concurrency)
+    if !dryRun { context = try await context.leased(wait: true) }
     try await session.prepareCache(info, for: targets)
     let workflow = DeleteWorkflow(
-      context: try session.actionContext(info, concurrency: concurrency),
+      context: context,
       options: DeleteWorkflow.Options(
         includeChildren: includeChildren, includeReferrers: includeReferrers,
         concurrency: concurrency,

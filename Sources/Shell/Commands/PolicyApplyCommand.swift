@@ -76,12 +76,11 @@ public struct PolicyApplyCommand: SessionCommand {
       throw PolicyUsage(
         description: "the plan is for registry '\(saved.registry)', not '\(info.name)'")
     }
-    // One cleanup of a registry at a time: purge's lock.
-    let lock = try session.store().actionLock(registry: info.name)
-    defer { withExtendedLifetime(lock) {} }
-    // What a killed delete, purge or apply left pending is settled before planning, as
-    // delete and purge do, so the plan starts from what the registry holds.
-    try await session.settlePendingDeletes(info)
+    // One cleanup of a registry at a time, as purge: the lease is taken before planning,
+    // with what a killed delete, purge or apply left pending settled, so the plan starts
+    // from what the registry holds.
+    let context = try await session.actionContext(info, concurrency: concurrency).leased(
+      wait: false)
     let (_, fresh) = try await source.plan(policy, in: session, countBytes: false)
     if let exceeded = fresh.limitExceeded {
       throw ShellError.failed("\(exceeded): nothing was changed")
@@ -91,8 +90,7 @@ public struct PolicyApplyCommand: SessionCommand {
     if let saved { (changes, drifted) = PlanDrift.compare(saved: saved, fresh: fresh) }
     let untags = changes.filter { $0.action == .untag }.count
     let deletes = changes.count - untags
-    let runner = PolicyRunner(
-      context: try session.actionContext(info, concurrency: concurrency), concurrency: concurrency)
+    let runner = PolicyRunner(context: context, concurrency: concurrency)
     let yes = self.yes
     var outcome: PolicyRunner.Outcome
     do {

@@ -149,11 +149,12 @@ public struct PurgeCommand: SessionCommand {
       throw ShellError.failed("unable to determine registry name, please use --registry flag")
     }
     let info = try session.resolveRegistry(name)
-    // A dry run changes nothing, so only real runs take the registry's lock.
-    let lock =
-      dryRun ? nil : try session.store().actionLock(registry: info.name)
-    defer { withExtendedLifetime(lock) {} }
-    if lock != nil { try await session.settlePendingDeletes(info) }
+    // A dry run changes nothing, so only real runs take the registry's lease, before the
+    // sync and the plan; a second purge of the registry fails at once, with who holds it.
+    let leased =
+      dryRun
+      ? nil : try await session.actionContext(info, concurrency: concurrency).leased(wait: false)
+    defer { withExtendedLifetime(leased) {} }
     if !cached { try await syncForPurge(session, info, checked.policy) }
 
     let planner = CleanupPlanner(store: try session.store(), registry: info, policy: checked.policy)
@@ -170,7 +171,8 @@ public struct PurgeCommand: SessionCommand {
       (counts.tags, counts.manifests) = planner.report(plan, onEvent: log.record)
     } else {
       let runner = PurgeRunner(
-        context: try session.actionContext(info, concurrency: concurrency), policy: checked.policy,
+        context: try leased ?? session.actionContext(info, concurrency: concurrency),
+        policy: checked.policy,
         maxDeletes: maxDeletes, concurrency: concurrency)
       counts = try await runner.run(plan, dryRun: dryRun, onEvent: log.record)
     }

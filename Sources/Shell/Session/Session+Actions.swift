@@ -74,7 +74,8 @@ extension Session {
   }
 
   /// What a workflow acts with in this session: the cache, this session's client for the
-  /// registry, and progress bars on a terminal (a bar per step, each timed from its start).
+  /// registry, progress bars on a terminal (a bar per step, each timed from its start), and
+  /// its notices on stderr.
   func actionContext(_ registry: RegistryInfo, concurrency: Int = 8) throws -> ActionContext {
     var progress: (@Sendable (String, Int, Int) -> Void)?
     if stderrIsTerminal {
@@ -86,7 +87,10 @@ extension Session {
     }
     return ActionContext(
       store: try store(), registry: registry,
-      client: try client(for: registry, concurrency: concurrency), progress: progress)
+      client: try client(for: registry, concurrency: concurrency), progress: progress,
+      notice: { text in
+        ByteIO.write(TerminalText.escapeMessage(text) + "\n", to: ByteIO.standardError)
+      })
   }
 
   /// A delete's outcome as one summary line, then a line per item that did not go as
