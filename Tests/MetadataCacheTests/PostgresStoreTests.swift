@@ -104,14 +104,16 @@ struct PostgresSchemaTests {
   @Test func aWholeStoreCopiesToPostgreSQLAndBackWithEveryRow() throws {
     let home = try TemporaryDirectory()
     let sqlite = try MetadataStore(url: home.url.appendingPathComponent("cache.sqlite"))
-    try sqlite.populateBenchmark(manifests: 500, repositories: 7)
+    // More rows than two of PostgreSQL's cursor batches (`visitBatch`), so the copy back
+    // and the documents read every batch, and a batch lost or read twice shows.
+    try sqlite.populateBenchmark(manifests: 12_001, repositories: 7)
     let bench = try #require(try sqlite.registry(named: "bench"))
     _ = try sqlite.addProtection(
       ProtectionRule(registryId: bench.id, repository: nil, pattern: "v1*", reason: "kept"))
     let postgres = try MetadataStore(
       address: try StoreAddress(parsing: try TestPostgres.freshDatabase()))
     let there = try sqlite.copyEverything(to: postgres)
-    #expect(there["manifest"] == 500 && there["layer"] == 2000 && there["protection"] == 1)
+    #expect(there["manifest"] == 12_001 && there["layer"] == 48_004 && there["protection"] == 1)
     let back = try MetadataStore(url: home.url.appendingPathComponent("back.sqlite"))
     #expect(try postgres.copyEverything(to: back) == there)
     let status = try postgres.status()

@@ -30,13 +30,43 @@ final class PostgresConnectionHandle: StoreConnection {
     }
   }
 
+  /// Visits the answer through a server-side cursor, `visitBatch` rows at a time: a
+  /// visit is how a million manifests are read, and postgres-nio's query collects its whole
+  /// answer first, which held every row twice (the answer, then what the visitor builds).
+  /// Every handle serves a transaction (the backend's read or write), which a cursor needs.
   func visit(
     _ sql: String, _ arguments: StoreArguments, _ body: (any StoreCursor) throws -> Void
   ) throws {
-    for row in try run(sql, arguments).rows {
-      try body(PostgresCursor(cells: Array(row)))
+    // A cursor is declared over a query only; an INSERT … RETURNING is answered whole.
+    guard Self.isQuery(sql) else {
+      for row in try run(sql, arguments).rows { try body(PostgresCursor(cells: Array(row))) }
+      return
     }
+    cursors += 1
+    let name = "regsh_visit_\(cursors)"
+    _ = try run("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", arguments)
+    while true {
+      let batch = try run("FETCH FORWARD \(Self.visitBatch) FROM \(name)", [])
+      var count = 0
+      for row in batch.rows {
+        count += 1
+        try body(PostgresCursor(cells: Array(row)))
+      }
+      if count < Self.visitBatch { break }
+    }
+    _ = try run("CLOSE \(name)", [])
   }
+
+  static func isQuery(_ sql: String) -> Bool {
+    let head = sql.drop { $0.isWhitespace || $0 == "(" }.prefix(6).uppercased()
+    return head.hasPrefix("SELECT") || head.hasPrefix("VALUES")
+  }
+
+  /// Rows per FETCH: large enough that the round trips cost nothing beside the rows
+  /// (200 for a million), small enough that a batch is a few megabytes.
+  static let visitBatch = 5_000
+  /// Cursors declared on this handle so far, for their names (a visitor may visit again).
+  private var cursors = 0
 
   /// An INSERT of one row of values becomes one INSERT of many rows (up to PostgreSQL's
   /// 65,535 parameters); any other statement is sent once per argument list without
