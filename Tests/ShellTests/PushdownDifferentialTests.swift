@@ -20,7 +20,12 @@ import Testing
     _ session: Session, expression: String, repository: String?,
     options: DocumentOptions = DocumentOptions()
   ) -> (texts: [String], pushed: Bool) {
-    outputs(session, expression: expression) { registryId, output in
+    // The pushing side runs as `manifests` does, so a listing it builds whole holds only
+    // what the query reads; the interpreting side builds whole documents, as regsh did
+    // before either: the reference for both.
+    var options = options
+    if session.pushdownEnabled { options.fields = session.fields(readBy: expression) }
+    return outputs(session, expression: expression) { registryId, output in
       try session.manifestListing(
         registryId: registryId, repository: repository, options: options, output: output)
     }

@@ -8,11 +8,16 @@ public struct DocumentOptions: Sendable {
   public var order: Order?
   public var top: Int?
   public var detail: Bool
+  /// What the query over the listing reads of each summary (not of `--detail` records).
+  public var fields: DocumentFields
 
-  public init(order: Order? = nil, top: Int? = nil, detail: Bool = false) {
+  public init(
+    order: Order? = nil, top: Int? = nil, detail: Bool = false, fields: DocumentFields = .all
+  ) {
     self.order = order
     self.top = top
     self.detail = detail
+    self.fields = fields
   }
 
   var orderClause: String {
