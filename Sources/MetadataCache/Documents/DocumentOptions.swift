@@ -20,10 +20,14 @@ public struct DocumentOptions: Sendable {
     self.fields = fields
   }
 
+  /// `--orderby` breaks ties by digest, then by repository name (code point order): the
+  /// same manifest in two repositories (a cross-repository mount) has one timestamp and
+  /// one digest, and the order between its two rows must not be the database's choice, or
+  /// the store's answer and the interpreter's could differ.
   var orderClause: String {
     switch order {
-    case .timeAscending: "ORDER BY m.timestamp ASC, m.digest"
-    case .timeDescending: "ORDER BY m.timestamp DESC, m.digest"
+    case .timeAscending: "ORDER BY m.timestamp ASC, m.digest, r.name"
+    case .timeDescending: "ORDER BY m.timestamp DESC, m.digest, r.name"
     case nil: "ORDER BY r.name, m.digest"
     }
   }

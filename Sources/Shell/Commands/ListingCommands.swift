@@ -4,7 +4,9 @@ import MetadataCache
 
 /// `--orderby`, `--top` and `--detail`, as az spells them.
 public struct ListingOptions: ParsableArguments {
-  @Option(help: "time_asc or time_desc.")
+  @Option(
+    help:
+      "time_asc or time_desc; manifests with equal times by digest, then repository name.")
   var orderby: String?
 
   @Option(help: "At most this many items.", transform: ArgumentCheck.nonNegative)
