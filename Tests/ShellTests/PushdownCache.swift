@@ -35,6 +35,7 @@ struct PushdownCache {
     var timestamps: [String] = []
     let queue = try DatabaseQueue(path: home.appendingPathComponent("cache.sqlite").path)
     let base = ["2024-01-01T00:00:00Z", "2024-01-01T00:00:00.5Z", "2024-06-30T12:00:00Z"]
+    var mounted: [(String, String)] = []
     try queue.write { db in
       try db.execute(
         sql: """
@@ -52,12 +53,18 @@ struct PushdownCache {
           arguments: [registryId, name, random.below(6) == 0 ? "2024-02-01T00:00:00Z" : nil])
         let repositoryId = db.lastInsertedRowID
         for m in 0..<random.below(25) {
-          let digest =
+          var digest =
             "sha256:" + String(format: "%064x", random.next() % 5000 &* 7919 &+ UInt64(m))
-          let timestamp =
+          var timestamp =
             random.below(3) == 0
             ? random.pick(base)
             : String(format: "2024-%02d-%02dT10:00:00Z", 1 + random.below(12), 1 + random.below(28))
+          // The same manifest mounted in another repository: one digest and one time in
+          // two rows, a tie only the repository name breaks (`--orderby` over --all).
+          if random.below(4) == 0, !mounted.isEmpty {
+            (digest, timestamp) = random.pick(mounted)
+          }
+          mounted.append((digest, timestamp))
           timestamps.append(timestamp)
           let count = random.below(4) == 0 ? 0 : 1 + random.below(random.below(3) == 0 ? 8 : 2)
           let own = Set((0..<count).map { _ in random.pick(Self.oddTags) })

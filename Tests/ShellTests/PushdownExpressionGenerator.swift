@@ -190,6 +190,11 @@ struct PushdownExpressionGenerator {
   }
 
   mutating func rest() -> String {
-    random.pick(["length(@)", "[0]", "[-1]", "sort_by(@, &timestamp)", "[:2]", "@", "$"])
+    random.pick([
+      "length(@)", "[0]", "[-1]", "sort_by(@, &timestamp)", "[:2]", "@", "$",
+      // Read only some fields of documents built whole (compact documents).
+      "max_by(@, &digest).repository", "[0].keys(@)", "sort_by(@, &digest)[:3].[digest, tags]",
+      "min_by(@, &timestamp).digest",
+    ])
   }
 }

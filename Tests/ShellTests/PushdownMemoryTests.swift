@@ -23,7 +23,11 @@ struct PushdownMemoryTests {
       "manifests --all --registry bench --query \"[?contains(join(',', tags || `[]`), 'rc')] | length(@)\""
     let streamed = try peakKiB(["-c", nonPushable], home: home.url, pushdown: true)
     let inMemory = try peakKiB(["-c", nonPushable], home: home.url, pushdown: false)
-    #expect(streamed * 2 < inMemory, "streamed \(streamed) KiB, in memory \(inMemory) KiB")
+    // The listing in memory holds 60,000 documents of more than 166 bytes each (a digest
+    // alone is 71); since the listing is read around the cache's memory map and builds only
+    // what the query reads, that, not the map, is the difference.
+    #expect(
+      streamed + 10_000 < inMemory, "streamed \(streamed) KiB, in memory \(inMemory) KiB")
 
     let count = "manifests --all --registry bench --query \"length([?tags==null])\""
     let pushed = try peakKiB(["-c", count], home: home.url, pushdown: true)

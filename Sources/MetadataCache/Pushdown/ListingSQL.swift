@@ -76,8 +76,9 @@ public struct ListingSQL: Sendable {
   var listingOrder: [String] {
     switch (query.source, query.listingOrder) {
     case (.manifests, nil): ["r.name", "m.digest"]
-    case (.manifests, .timeAscending): ["m.timestamp ASC", "m.digest"]
-    case (.manifests, .timeDescending): ["m.timestamp DESC", "m.digest"]
+    // Ties as `DocumentOptions.orderClause` breaks them: digest, then repository.
+    case (.manifests, .timeAscending): ["m.timestamp ASC", "m.digest", "r.name"]
+    case (.manifests, .timeDescending): ["m.timestamp DESC", "m.digest", "r.name"]
     case (.tags, nil): ["t.name"]
     case (.tags, .timeAscending): ["\(column(.lastUpdateTime)) ASC", "t.name"]
     case (.tags, .timeDescending): ["\(column(.lastUpdateTime)) DESC", "t.name"]

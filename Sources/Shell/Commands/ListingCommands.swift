@@ -4,7 +4,9 @@ import MetadataCache
 
 /// `--orderby`, `--top` and `--detail`, as az spells them.
 public struct ListingOptions: ParsableArguments {
-  @Option(help: "time_asc or time_desc.")
+  @Option(
+    help:
+      "time_asc or time_desc; manifests with equal times by digest, then repository name.")
   var orderby: String?
 
   @Option(help: "At most this many items.", transform: ArgumentCheck.nonNegative)
@@ -140,14 +142,25 @@ public struct ManifestsCommand: SessionCommand {
     if let repository { try await session.syncIfNeverSynced(info, repository: repository) }
     // Bare digests taken from this listing belong to its repository (none for --all).
     session.contextRepository = repository
-    let options = try listing.documentOptions()
+    var options = try listing.documentOptions()
     if explain {
       return session.explanation(
         try session.explainListing(
           output.query, registryId: info.id, repository: repository, options: options),
         output: output)
     }
+    options.fields = session.fields(readBy: output.query)
     return try session.manifestListing(
       registryId: info.id, repository: repository, options: options, output: output)
+  }
+}
+
+extension Session {
+  /// What `query` reads of each manifest summary, so a listing the interpreter needs whole
+  /// builds only that; every field without a query (the documents are printed), or when
+  /// the query does not compile (its error is reported where it runs).
+  func fields(readBy query: String?) -> DocumentFields {
+    guard let query, let expression = try? compile(query) else { return .all }
+    return DocumentFields(readBy: expression.part)
   }
 }
