@@ -136,15 +136,12 @@ extension Session {
     _ query: String, source: ListingQuery.Source = .manifests, registryId: Int64,
     repository: String?, options: DocumentOptions
   ) throws -> ListingPlan? {
-    // Manifests' `--detail` documents are the interpreter's, and so is an `--orderby` over
-    // every repository, which has ties between repositories only it orders. A tag listing
-    // is ordered within its repository, and its `--detail` records are ones the store
-    // builds. `--top` cuts the listing in its own order, before the query, in SQL too.
-    if source == .manifests,
-      options.detail || (options.order != nil && repository == nil)
-    {
-      return nil
-    }
+    // Manifests' `--detail` documents are the interpreter's. An `--orderby` over every
+    // repository breaks its ties by digest, then repository name, in the listing and in
+    // the store's SQL alike. A tag listing is ordered within its repository, and its
+    // `--detail` records are ones the store builds. `--top` cuts the listing in its own
+    // order, before the query, in SQL too.
+    if source == .manifests, options.detail { return nil }
     let expression: Expression
     do {
       expression = try compile(query)
