@@ -47,6 +47,34 @@ struct CacheFileTests {
     }
   }
 
+  /// A column holding a value of another type than regsh wrote (SQLite keeps whatever an
+  /// edit puts there) is an error naming the column, not the end of the process.
+  @Test func aColumnOfTheWrongTypeIsAnErrorNotACrash() throws {
+    let home = try TemporaryDirectory()
+    let file = home.url.appendingPathComponent("cache.sqlite")
+    let store = try MetadataStore(url: file)
+    try store.populateBenchmark(manifests: 4, repositories: 1)
+    let edit = try run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        """
+        import sqlite3, sys
+        c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE manifest SET imageSize = 'not a size' WHERE id = (SELECT min(id) FROM manifest)"); c.commit()
+        """, file.path,
+      ])
+    #expect(edit.status == 0, "\(edit.output)")
+    let registry = try #require(try store.registry(named: "bench"))
+    let repository = try #require(try store.repositoryNames(registryId: registry.id).first)
+    #expect {
+      try store.manifestDocuments(
+        registryId: registry.id, repository: repository, options: DocumentOptions(detail: true))
+    } throws: { error in
+      guard case CacheError.damaged(let what) = error else { return false }
+      return what.contains("imageSize") && "\(error)".contains("sync the registry again")
+    }
+  }
+
   /// A cache another process holds under an exclusive lock for a moment (as SQLite does
   /// when the last connection removes the WAL) is waited for: SQLite answers such a lock
   /// with SQLITE_BUSY at once, busy timeout or not, and regsh once failed a sync with

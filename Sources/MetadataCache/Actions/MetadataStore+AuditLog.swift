@@ -56,15 +56,15 @@ extension MetadataStore {
 
   /// nil for an action this regsh does not know; an error for a damaged digest.
   static func auditEntry(_ row: StoreRow) throws -> AuditEntry? {
-    guard let action = AuditEntry.Action(rawValue: row["action"]) else { return nil }
+    guard let action = AuditEntry.Action(rawValue: try row["action"]) else { return nil }
     var entry = AuditEntry(
-      registry: row["registry"], repository: row["repository"], action: action,
+      registry: try row["registry"], repository: try row["repository"], action: action,
       digest: try row.optionalDigest("digest"), tags: [], mediaType: row["mediaType"],
       manifest: row["manifest"],
       bytesFreed: row["bytesFreed"], detail: row["detail"])
     entry.id = row["id"]
-    entry.time = row["time"]
-    entry.user = row["user"]
+    entry.time = try row["time"]
+    entry.user = try row["user"]
     entry.state = (row["state"] as String?).flatMap(AuditEntry.State.init) ?? .done
     if let tags: String = row["tags"],
       let list = try? JSONSerialization.jsonObject(with: Data(tags.utf8)) as? [String]

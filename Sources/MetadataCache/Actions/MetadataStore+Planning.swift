@@ -21,10 +21,11 @@ extension MetadataStore {
       func collect(_ rows: [StoreRow]) throws {
         for row in rows {
           let digest = try row.digest(1)
-          ids[row[0]] = digest
+          ids[try row[0]] = digest
           let tagList: String? = row[5]
           result[digest] = CachedManifest(
-            repository: repository, digest: digest, mediaType: row[2], raw: row[3], size: row[4],
+            repository: repository, digest: digest, mediaType: try row[2], raw: row[3],
+            size: try row[4],
             tags: TagList.decode(tagList),
             subjectDigest: try row.optionalDigest(6), changeableAttributes: row[7], blobs: [],
             children: [])
@@ -46,15 +47,15 @@ extension MetadataStore {
           "SELECT manifestId, digest, size, mediaType FROM layer WHERE manifestId IN \(marks) ORDER BY manifestId, position",
           Self.arguments([], batch))
         {
-          guard let digest = ids[row[0]] else { continue }
+          guard let digest = ids[try row[0]] else { continue }
           result[digest]?.blobs.append(
-            CachedBlob(digest: try row.digest(1), size: row[2], mediaType: row[3]))
+            CachedBlob(digest: try row.digest(1), size: try row[2], mediaType: try row[3]))
         }
         for row in try db.rows(
           "SELECT manifestId, digest FROM child WHERE manifestId IN \(marks) ORDER BY manifestId, position",
           Self.arguments([], batch))
         {
-          guard let digest = ids[row[0]] else { continue }
+          guard let digest = ids[try row[0]] else { continue }
           result[digest]?.children.append(try row.digest(1))
         }
       }
@@ -78,7 +79,7 @@ extension MetadataStore {
           """, Self.arguments([registryId], batch))
         {
           users[try row.digest(0), default: []].insert(
-            ManifestKey(repository: row[1], digest: try row.digest(2)))
+            ManifestKey(repository: try row[1], digest: try row.digest(2)))
         }
       }
       return users
@@ -101,7 +102,7 @@ extension MetadataStore {
           """, Self.arguments([registryId], batch))
         {
           let digest = try row.digest(0)
-          holders[digest, default: []].insert(ManifestKey(repository: row[1], digest: digest))
+          holders[digest, default: []].insert(ManifestKey(repository: try row[1], digest: digest))
         }
       }
       return holders
@@ -146,7 +147,7 @@ extension MetadataStore {
         WHERE r.registryId = ? AND r.name = ? AND t.untilTime IS NULL
         """, [registryId, repository])
       {
-        tags[row[0]] = try row.digest(1)
+        tags[try row[0]] = try row.digest(1)
       }
       return tags
     }

@@ -164,8 +164,8 @@ extension MetadataStore {
       for row in try db.rows(
         "SELECT id, name FROM repository WHERE registryId = ? AND goneAt IS NULL", [registryId])
       {
-        let name: String = row[1]
-        if repositories.contains(name) { names[row[0]] = name }
+        let name: String = try row[1]
+        if repositories.contains(name) { names[try row[0]] = name }
       }
       // Facts in an array, found by repository id: rows are appended in place, without
       // copying a repository's facts out of a dictionary and back for each row.

@@ -124,24 +124,24 @@ extension MetadataStore {
         WHERE r.registryId = ? \(filter) AND m.goneAt IS NULL AND r.goneAt IS NULL
         \(options.orderClause) \(options.limitClause)
         """, arguments)
-      let ids = rows.map { $0["id"] as Int64 }
+      let ids = try rows.map { try $0["id"] as Int64 }
       let layers = try Self.groupedLayers(db, manifestIds: ids)
       let children = try Self.groupedChildren(db, manifestIds: ids)
       let parents = try Self.referencingManifests(db, registryId: registryId)
       return .array(
-        rows.map { row in
-          let id: Int64 = row["id"]
-          let digest: String = row["digest"]
+        try rows.map { row in
+          let id: Int64 = try row["id"]
+          let digest: String = try row["digest"]
           var item = JSONObject()
-          if repository == nil { item["repository"] = .string(row["repositoryName"]) }
+          if repository == nil { item["repository"] = .string(try row["repositoryName"]) }
           item["digest"] = .string(digest)
-          item["mediaType"] = .string(row["mediaType"])
-          item["imageSize"] = .int(row["imageSize"])
-          item["manifestSize"] = .int(row["size"])
+          item["mediaType"] = .string(try row["mediaType"])
+          item["imageSize"] = .int(try row["imageSize"])
+          item["manifestSize"] = .int(try row["size"])
           item["createdTime"] = .string(
-            row["registryCreated"] ?? row["configCreated"] ?? row["firstSeen"])
-          item["lastUpdateTime"] = .string(row["timestamp"])
-          item["timestampSource"] = .string(row["timestampSource"])
+            try row["registryCreated"] ?? row["configCreated"] ?? row["firstSeen"])
+          item["lastUpdateTime"] = .string(try row["timestamp"])
+          item["timestampSource"] = .string(try row["timestampSource"])
           if let tagList: String = row["tagList"] {
             item["tags"] = Self.tagArray(tagList)
           }
@@ -156,8 +156,8 @@ extension MetadataStore {
           if let referencing = parents[digest], !referencing.isEmpty {
             item["referencedBy"] = .array(referencing.map { .string($0) })
           }
-          item["firstSeen"] = .string(row["firstSeen"])
-          item["lastSeen"] = .string(row["lastSeen"])
+          item["firstSeen"] = .string(try row["firstSeen"])
+          item["lastSeen"] = .string(try row["lastSeen"])
           if let attributes: String = row["changeableAttributes"],
             let value = try? JSONReader.parse(attributes)
           {
@@ -184,8 +184,11 @@ extension MetadataStore {
         ORDER BY manifestId, position
         """, arguments([], batch))
       {
-        grouped[row[0], default: []].append(
-          .object(["digest": .string(row[1]), "size": .int(row[2]), "mediaType": .string(row[3])]))
+        grouped[try row[0], default: []].append(
+          .object([
+            "digest": .string(try row[1]), "size": .int(try row[2]),
+            "mediaType": .string(try row[3]),
+          ]))
       }
     }
     return grouped
@@ -203,10 +206,10 @@ extension MetadataStore {
         """, arguments([], batch))
       {
         var child: JSONObject = [
-          "digest": .string(row[1]), "mediaType": .string(row[2]), "size": .int(row[3]),
+          "digest": .string(try row[1]), "mediaType": .string(try row[2]), "size": .int(try row[3]),
         ]
         if let platform: String = row[4] { child["platform"] = .string(platform) }
-        grouped[row[0], default: []].append(.object(child))
+        grouped[try row[0], default: []].append(.object(child))
       }
     }
     return grouped
@@ -227,7 +230,7 @@ extension MetadataStore {
       ORDER BY 1, 2
       """, [registryId, registryId])
     {
-      parents[row[0], default: []].append(row[1])
+      parents[try row[0], default: []].append(try row[1])
     }
     return parents
   }

@@ -22,12 +22,13 @@ extension MetadataStore {
         WHERE r.registryId = ? AND r.name = ? AND t.untilTime IS NULL
         \(order) \(options.limitClause)
         """, [registryId, repository])
-      guard options.detail else { return .array(rows.map { .string($0[0]) }) }
+      guard options.detail else { return .array(try rows.map { .string(try $0[0]) }) }
       return .array(
-        rows.map { row in
+        try rows.map { row in
           var tag: JSONObject = [
-            "name": .string(row[0]), "digest": .string(row[1]), "createdTime": .string(row[2]),
-            "lastUpdateTime": .string(row[3]),
+            "name": .string(try row[0]), "digest": .string(try row[1]),
+            "createdTime": .string(try row[2]),
+            "lastUpdateTime": .string(try row[3]),
           ]
           if let signed: Bool = row[4] { tag["signed"] = .bool(signed) }
           if let attributes: String = row[5], let value = try? JSONReader.parse(attributes) {
@@ -65,12 +66,12 @@ extension MetadataStore {
           FROM repository r WHERE r.registryId = ? AND r.name = ? AND r.goneAt IS NULL
           """, [registryId, repository])
       else { throw CacheError.unknownRepository(registry: server, repository: repository) }
-      let created: String = row[0]
+      let created: String = try row[0]
       let updated: String? = row[1]
       return .object([
         "registry": .string(server), "imageName": .string(repository),
         "createdTime": .string(created), "lastUpdateTime": .string(updated ?? created),
-        "manifestCount": .int(row[2]), "tagCount": .int(row[3]),
+        "manifestCount": .int(try row[2]), "tagCount": .int(try row[3]),
       ])
     }
   }
@@ -96,9 +97,9 @@ extension MetadataStore {
         WHERE r.registryId = ? AND r.name = ? AND t.name = ? ORDER BY t.id
         """, [registryId, repository, tag])
       return .array(
-        rows.map { row in
+        try rows.map { row in
           .object([
-            "digest": .string(row[0]), "since": .string(row[1]),
+            "digest": .string(try row[0]), "since": .string(try row[1]),
             "until": (row[2] as String?).map(JSON.string) ?? .null,
           ])
         })

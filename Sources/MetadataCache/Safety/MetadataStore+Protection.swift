@@ -60,10 +60,11 @@ extension MetadataStore {
         "SELECT * FROM protection WHERE registryId = ? ORDER BY id", [registryId]
       ).map { row in
         var rule = ProtectionRule(
-          registryId: row["registryId"], repository: row["repository"], pattern: row["pattern"],
+          registryId: try row["registryId"], repository: row["repository"],
+          pattern: try row["pattern"],
           reason: row["reason"])
         rule.id = row["id"]
-        rule.createdAt = row["createdAt"]
+        rule.createdAt = try row["createdAt"]
         return rule
       }
     }
@@ -98,12 +99,12 @@ extension MetadataStore {
       if let last { sql += " LIMIT \(max(0, last))" }
       let rows = try db.rows(sql, arguments).reversed()
       return .array(
-        rows.map { row in
+        try rows.map { row in
           var entry: JSONObject = [
-            "id": .int(row["id"]), "time": .string(row["time"]),
-            "registry": .string(row["registry"]),
-            "repository": .string(row["repository"]), "action": .string(row["action"]),
-            "user": .string(row["user"]),
+            "id": .int(try row["id"]), "time": .string(try row["time"]),
+            "registry": .string(try row["registry"]),
+            "repository": .string(try row["repository"]), "action": .string(try row["action"]),
+            "user": .string(try row["user"]),
           ]
           if let digest: String = row["digest"] { entry["digest"] = .string(digest) }
           if let tags: String = row["tags"], let value = try? JSONReader.parse(tags) {

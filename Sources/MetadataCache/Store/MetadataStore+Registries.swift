@@ -18,8 +18,8 @@ public struct RegistryInfo: Codable, Hashable, Sendable {
 
 extension RegistryInfo {
   /// The registry as a row of the `registry` table holds it.
-  init(_ row: StoreRow) {
-    self.init(
+  init(_ row: StoreRow) throws {
+    try self.init(
       id: row["id"], name: row["name"], url: row["url"], insecure: row["insecure"],
       flavor: row["flavor"], addedAt: row["addedAt"])
   }

@@ -251,17 +251,43 @@ struct StoreRow: Sendable {
   /// Lower-cased column name → position, shared by the rows of one result.
   var columns: [String: Int]
 
+  /// The column's value as `T`. A value of another type (a cache edited by hand, a column
+  /// damaged on disk) is `CacheError.damaged`, an error the user sees, never a crash.
   subscript<T: StoreDecodable>(_ index: Int) -> T {
-    guard let value = T.decode(values[index]) else {
-      preconditionFailure("column \(index) holds \(values[index]), not \(T.self)")
+    get throws {
+      guard let value = T.decode(values[index]) else {
+        throw CacheError.damaged(
+          "a column holds \(Self.describe(values[index])) where \(T.self) belongs")
+      }
+      return value
     }
-    return value
   }
 
   subscript<T: StoreDecodable>(_ index: Int) -> T? { T.decode(values[index]) }
 
   subscript<T: StoreDecodable>(_ name: String) -> T {
-    self[position(name)]
+    get throws {
+      guard let index = columns[name.lowercased()] else {
+        throw CacheError.damaged("no column \(name)")
+      }
+      guard let value = T.decode(values[index]) else {
+        throw CacheError.damaged(
+          "column \(name) holds \(Self.describe(values[index])) where \(T.self) belongs")
+      }
+      return value
+    }
+  }
+
+  /// A value as an error names it: its kind, not its bytes (a damaged text may be long or
+  /// hold anything).
+  static func describe(_ value: StoreValue) -> String {
+    switch value {
+    case .null: "null"
+    case .integer: "an integer"
+    case .real: "a real number"
+    case .text: "text"
+    case .blob: "bytes"
+    }
   }
 
   subscript<T: StoreDecodable>(_ name: String) -> T? {
@@ -271,12 +297,5 @@ struct StoreRow: Sendable {
   func value(_ index: Int) -> StoreValue { values[index] }
   func value(_ name: String) -> StoreValue {
     columns[name.lowercased()].map { values[$0] } ?? .null
-  }
-
-  private func position(_ name: String) -> Int {
-    guard let index = columns[name.lowercased()] else {
-      preconditionFailure("no column \(name)")
-    }
-    return index
   }
 }

@@ -20,9 +20,9 @@ extension MetadataStore {
         """, [registryId, repository])
       var ids: [Int64: String] = [:]
       for row in rows {
-        let digest: String = row[1]
-        ids[row[0]] = digest
-        known[digest] = KnownManifest(isGone: row[2], isUsable: row[3], children: [])
+        let digest: String = try row[1]
+        ids[try row[0]] = digest
+        known[digest] = KnownManifest(isGone: try row[2], isUsable: try row[3], children: [])
       }
       let children = try db.rows(
         """
@@ -31,7 +31,7 @@ extension MetadataStore {
         ORDER BY c.manifestId, c.position
         """, [registryId, repository])
       for row in children {
-        if let parent = ids[row[0]] { known[parent]?.children.append(row[1]) }
+        if let parent = ids[try row[0]] { known[parent]?.children.append(try row[1]) }
       }
       return known
     }
@@ -171,7 +171,7 @@ extension MetadataStore {
     for row in try db.rows(
       "SELECT name, digest FROM tag WHERE repositoryId = ? AND untilTime IS NULL", [repositoryId])
     {
-      current[row[0]] = row[1]
+      current[try row[0]] = row[1]
     }
     let moved = current.filter { snapshot.tags[$0.key] != $0.value }.map(\.key)
     for batch in Self.batches(moved) {

@@ -94,7 +94,7 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
     _ begin: String, lock: Bool, _ body: (any StoreConnection) throws -> T
   ) throws -> T {
     let connection = try checkOut()
-    let handle = PostgresConnectionHandle(connection, store: description)
+    let handle = PostgresConnectionHandle(connection, store: description, inTransaction: true)
     do {
       try handle.execute(begin)
       if lock {
@@ -130,14 +130,21 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
   func actionLock(registry: String, wait: Bool) throws -> any ActionLock {
     let connection = try connect()
     let handle = PostgresConnectionHandle(connection, store: description)
-    let taken =
-      wait
-      ? try handle.scalar(
-        Bool.self,
-        "SELECT true FROM (SELECT pg_advisory_lock(\(Self.actionSpace), hashtext(?))) AS taken",
-        [registry])
-      : try handle.scalar(
-        Bool.self, "SELECT pg_try_advisory_lock(\(Self.actionSpace), hashtext(?))", [registry])
+    let taken: Bool?
+    do {
+      taken =
+        wait
+        ? try handle.scalar(
+          Bool.self,
+          "SELECT true FROM (SELECT pg_advisory_lock(\(Self.actionSpace), hashtext(?))) AS taken",
+          [registry])
+        : try handle.scalar(
+          Bool.self, "SELECT pg_try_advisory_lock(\(Self.actionSpace), hashtext(?))", [registry])
+    } catch {
+      // A connection is closed before it is let go, whatever happened on it.
+      Self.close(connection)
+      throw error
+    }
     guard taken == true else {
       Self.close(connection)
       throw ActionLockBusy(registry: registry, holder: "an advisory lock in \(description)")

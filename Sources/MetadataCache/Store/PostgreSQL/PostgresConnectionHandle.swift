@@ -11,9 +11,14 @@ final class PostgresConnectionHandle: StoreConnection {
   var dialect: StoreDialect { PostgresBackend.postgresDialect }
   private static let logger = Logger(label: "regsh.store")
 
-  init(_ connection: PostgresConnection, store: String) {
+  /// Whether the handle serves one of the backend's transactions: a cursor lives only in
+  /// one (the action lock's connection and the migrations' run outside).
+  let inTransaction: Bool
+
+  init(_ connection: PostgresConnection, store: String, inTransaction: Bool = false) {
     self.connection = connection
     self.store = store
+    self.inTransaction = inTransaction
   }
 
   func execute(_ sql: String, _ arguments: StoreArguments) throws -> Int {
@@ -33,12 +38,12 @@ final class PostgresConnectionHandle: StoreConnection {
   /// Visits the answer through a server-side cursor, `visitBatch` rows at a time: a
   /// visit is how a million manifests are read, and postgres-nio's query collects its whole
   /// answer first, which held every row twice (the answer, then what the visitor builds).
-  /// Every handle serves a transaction (the backend's read or write), which a cursor needs.
   func visit(
     _ sql: String, _ arguments: StoreArguments, _ body: (any StoreCursor) throws -> Void
   ) throws {
-    // A cursor is declared over a query only; an INSERT … RETURNING is answered whole.
-    guard Self.isQuery(sql) else {
+    // A cursor is declared over a query in a transaction only; an INSERT … RETURNING, or
+    // a statement outside a transaction, is answered whole.
+    guard inTransaction, Self.isQuery(sql) else {
       for row in try run(sql, arguments).rows { try body(PostgresCursor(cells: Array(row))) }
       return
     }
