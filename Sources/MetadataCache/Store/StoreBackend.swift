@@ -257,7 +257,7 @@ struct StoreRow: Sendable {
     get throws {
       guard let value = T.decode(values[index]) else {
         throw CacheError.damaged(
-          "a column holds \(Self.describe(values[index])) where \(T.self) belongs")
+          "\(Self.describe(values[index])) in column \(index + 1) of a row, where \(T.self) belongs")
       }
       return value
     }
@@ -272,7 +272,7 @@ struct StoreRow: Sendable {
       }
       guard let value = T.decode(values[index]) else {
         throw CacheError.damaged(
-          "column \(name) holds \(Self.describe(values[index])) where \(T.self) belongs")
+          "\(Self.describe(values[index])) in column \(name), where \(T.self) belongs")
       }
       return value
     }
