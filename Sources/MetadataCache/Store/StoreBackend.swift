@@ -257,7 +257,8 @@ struct StoreRow: Sendable {
     get throws {
       guard let value = T.decode(values[index]) else {
         throw CacheError.damaged(
-          "\(Self.describe(values[index])) in column \(index + 1) of a row, where \(T.self) belongs")
+          "\(Self.describe(values[index])) in column \(index + 1) of a row, where \(T.self) belongs"
+        )
       }
       return value
     }
