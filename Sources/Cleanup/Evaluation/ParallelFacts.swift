@@ -17,7 +17,7 @@ enum ParallelFacts {
   /// cache no longer holds is left out. An error is the first run's, in order.
   static func map<T: Sendable>(
     store: MetadataStore, registryId: Int64, repositories: [String], manifests: Bool,
-    tags: Bool, chunks: Int = defaultChunks,
+    tags: Bool, manifestTags: Bool = true, chunks: Int = defaultChunks, placeholder: T? = nil,
     _ evaluate: @escaping @Sendable (RepositoryFacts, inout [T]) -> Void
   ) throws -> [T] {
     let count = max(1, min(chunks, repositories.count))
@@ -27,7 +27,8 @@ enum ParallelFacts {
       let names = repositories[bounds[run]..<bounds[run + 1]]
       do {
         let all = try store.retentionFacts(
-          registryId: registryId, repositories: Set(names), manifests: manifests, tags: tags)
+          registryId: registryId, repositories: Set(names), manifests: manifests, tags: tags,
+          manifestTags: manifestTags)
         var out: [T] = []
         for name in names {
           if let facts = all[name] { evaluate(facts, &out) }
@@ -39,12 +40,31 @@ enum ParallelFacts {
       }
     }
     var runs = try results.take().map { try $0.get() }
+    if let placeholder { return joined(&runs, leaving: placeholder) }
     // The first run's list is the result's start (moved, not copied).
     var out = runs.isEmpty ? [] : runs.removeFirst()
     out.reserveCapacity(runs.reduce(out.count) { $0 + $1.count })
     for run in runs { out += run }
     BackgroundRelease.release(runs)
     return out
+  }
+
+  /// The runs' lists joined by moving their elements, not copying them: a copy retains
+  /// every string of half a million decisions, and freeing the runs releases them again.
+  /// Each moved-from slot is left holding `placeholder` (one that holds no object), so the
+  /// runs are freed as the lists of placeholders they now are.
+  static func joined<T>(_ runs: inout [[T]], leaving placeholder: T) -> [T] {
+    let total = runs.reduce(0) { $0 + $1.count }
+    return [T](unsafeUninitializedCapacity: total) { buffer, count in
+      for r in runs.indices {
+        runs[r].withUnsafeMutableBufferPointer { source in
+          guard let from = source.baseAddress, let to = buffer.baseAddress else { return }
+          (to + count).moveInitialize(from: from, count: source.count)
+          from.initialize(repeating: placeholder, count: source.count)
+          count += source.count
+        }
+      }
+    }
   }
 
   final class Results<T: Sendable>: @unchecked Sendable {
