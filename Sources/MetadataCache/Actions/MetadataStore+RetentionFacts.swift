@@ -173,7 +173,7 @@ extension MetadataStore {
       // Facts in an array, found by repository id: rows are appended in place, without
       // copying a repository's facts out of a dictionary and back for each row.
       var all: [RepositoryFacts] = []
-      var slot: [Int64: Int] = [:]
+      var slot = RepositorySlots(ids: names.keys)
       for (id, name) in names {
         slot[id] = all.count
         all.append(RepositoryFacts(repository: name, tags: [], manifests: []))
@@ -240,6 +240,34 @@ extension MetadataStore {
     row.withText(column) { bytes in
       bytes.split(separator: UInt8(ascii: "\t")).map {
         String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self)
+      }
+    }
+  }
+}
+
+/// Each repository id's place in the bulk reader's list, looked up once per row of a
+/// million: by index where the ids are dense (row ids are), not by hashing.
+struct RepositorySlots {
+  private var dense: [Int32]
+  private var sparse: [Int64: Int] = [:]
+
+  init(ids: some Collection<Int64>) {
+    let largest = ids.max() ?? -1
+    // Beyond a few million, the ids are not dense: the dictionary is smaller.
+    dense = largest >= 0 && largest < 1 << 22 ? Array(repeating: -1, count: Int(largest) + 1) : []
+  }
+
+  subscript(id: Int64) -> Int? {
+    get {
+      guard id >= 0, id < dense.count else { return sparse[id] }
+      let slot = dense[Int(id)]
+      return slot < 0 ? nil : Int(slot)
+    }
+    set {
+      if id >= 0, id < dense.count {
+        dense[Int(id)] = newValue.map(Int32.init) ?? -1
+      } else {
+        sparse[id] = newValue
       }
     }
   }
