@@ -17,7 +17,8 @@ enum ParallelFacts {
   /// cache no longer holds is left out. An error is the first run's, in order.
   static func map<T: Sendable>(
     store: MetadataStore, registryId: Int64, repositories: [String], manifests: Bool,
-    tags: Bool, manifestTags: Bool = true, chunks: Int = defaultChunks, placeholder: T? = nil,
+    tags: Bool, manifestTags: Bool = true, configCreated: Bool = true,
+    chunks: Int = defaultChunks, placeholder: T? = nil,
     _ evaluate: @escaping @Sendable (RepositoryFacts, inout [T]) -> Void
   ) throws -> [T] {
     let count = max(1, min(chunks, repositories.count))
@@ -28,7 +29,7 @@ enum ParallelFacts {
       do {
         let all = try store.retentionFacts(
           registryId: registryId, repositories: Set(names), manifests: manifests, tags: tags,
-          manifestTags: manifestTags)
+          manifestTags: manifestTags, configCreated: configCreated)
         var out: [T] = []
         for name in names {
           if let facts = all[name] { evaluate(facts, &out) }

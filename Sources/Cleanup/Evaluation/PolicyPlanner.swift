@@ -33,7 +33,8 @@ public struct PolicyPlanner: Sendable {
       let evaluation = self.evaluation
       plan.decisions = try ParallelFacts.map(
         store: store, registryId: registry.id, repositories: repositories, manifests: true,
-        tags: true, manifestTags: false, placeholder: PolicyDecision.placeholder
+        tags: true, manifestTags: false,
+        configCreated: evaluation.timeBasis == .created, placeholder: PolicyDecision.placeholder
       ) { facts, decisions in evaluation.evaluate(facts, into: &decisions) }
     } else {
       for repository in repositories {

@@ -64,6 +64,15 @@ struct TimeOrder {
       precedes(a, b, times: times) ?? (name(a) < name(b))
     }
   }
+
+  /// The same order, names compared by their keys first (`names`, by the same positions).
+  func sorted(
+    _ positions: [Int], times: [String?], names: NameOrder, name: (Int) -> String
+  ) -> [Int] {
+    positions.sorted { a, b in
+      precedes(a, b, times: times) ?? names.precedes(a, b) ?? (name(a) < name(b))
+    }
+  }
 }
 
 extension Array {
