@@ -277,9 +277,10 @@ public struct PolicyEvaluation: Sendable {
     }
     guardGraph(&images, manifests: manifests, at: manifestAt)
     // A tag untagged here whose image is deleted goes with it: one request, not two.
-    // Lazily: `filter` would copy each decision that goes, retaining its strings.
+    // By index, not `filter(\.goes)`: that copies each decision, retaining its strings.
     let deleted =
-      images.contains(where: \.goes) ? Set(images.lazy.filter(\.goes).map(\.digest)) : []
+      images.contains(where: { $0.goes })
+      ? Set(images.indices.filter { images[$0].goes }.map { images[$0].digest }) : []
 
     // Tags, then images, each newest first (no time last, then by name): the decisions are
     // made in that order, and the images moved into it, so none is copied.
@@ -451,25 +452,34 @@ public struct PolicyEvaluation: Sendable {
   func guardGraph(
     _ images: inout [PolicyDecision], manifests: [ManifestFact], at manifestAt: [String: Int]
   ) {
-    guard images.contains(where: \.goes) else { return }
-    var position: [String: Int] = [:]
-    for n in images.indices { position[images[n].digest] = n }
-    var deleted = Set(images.filter(\.goes).map(\.digest))
+    guard images.contains(where: { $0.goes }) else { return }
+    // Each decision's position by digest, made only when a kept index lists one that goes
+    // (rarely), not a million digests hashed for nothing.
+    var positions: [String: Int]?
+    func position(_ digest: String) -> Int? {
+      if positions == nil {
+        var made: [String: Int] = [:]
+        for n in images.indices { made[images[n].digest] = n }
+        positions = made
+      }
+      return positions![digest]
+    }
+    var deleted = Set(images.indices.filter { images[$0].goes }.map { images[$0].digest })
     var queue = manifests.indices.filter {
       !manifests[$0].children.isEmpty && !deleted.contains(manifests[$0].digest)
     }
     while let index = queue.popLast() {
       for child in manifests[index].children where deleted.contains(child) {
         deleted.remove(child)
-        if let n = position[child] {
+        if let n = position(child) {
           images[n].action = .keep
           images[n].keptBy.append("listed by the kept index \(manifests[index].digest)")
         }
         if let c = manifestAt[child] { queue.append(c) }
       }
     }
-    for (n, decision) in images.enumerated() where decision.goes {
-      if let m = manifestAt[decision.digest], let subject = manifests[m].subjectDigest,
+    for n in images.indices where images[n].goes {
+      if let m = manifestAt[images[n].digest], let subject = manifests[m].subjectDigest,
         manifestAt[subject] != nil, !deleted.contains(subject)
       {
         images[n].action = .keep
