@@ -15,10 +15,13 @@ enum ParallelFacts {
   /// `evaluate` over the facts of each of `repositories` (read in bulk), in their order,
   /// each run appending to a list of its own; the lists joined in order. A repository the
   /// cache no longer holds is left out. An error is the first run's, in order.
+  /// `capacity` says how many results a run's facts make at most: its list is made that
+  /// large at once, not grown by copying (and touching fresh pages) as it fills.
   static func map<T: Sendable>(
     store: MetadataStore, registryId: Int64, repositories: [String], manifests: Bool,
     tags: Bool, manifestTags: Bool = true, configCreated: Bool = true,
     chunks: Int = defaultChunks, placeholder: T? = nil,
+    capacity: (@Sendable ([String: RepositoryFacts]) -> Int)? = nil,
     _ evaluate: @escaping @Sendable (RepositoryFacts, inout [T]) -> Void
   ) throws -> [T] {
     let count = max(1, min(chunks, repositories.count))
@@ -31,6 +34,7 @@ enum ParallelFacts {
           registryId: registryId, repositories: Set(names), manifests: manifests, tags: tags,
           manifestTags: manifestTags, configCreated: configCreated)
         var out: [T] = []
+        if let capacity { out.reserveCapacity(capacity(all)) }
         for name in names {
           if let facts = all[name] { evaluate(facts, &out) }
         }

@@ -300,7 +300,7 @@ public struct PolicyEvaluation: Sendable {
       Array(images.indices), times: imageTimesInOrder,
       names: digestOrder.picking(imagePositions), name: { images[$0].reference })
     images.permute(to: order)
-    decisions.append(contentsOf: images)
+    decisions.append(moving: &images, leaving: .placeholder)
   }
 
   // MARK: selection and verdicts

@@ -34,7 +34,9 @@ public struct PolicyPlanner: Sendable {
       plan.decisions = try ParallelFacts.map(
         store: store, registryId: registry.id, repositories: repositories, manifests: true,
         tags: true, manifestTags: false,
-        configCreated: evaluation.timeBasis == .created, placeholder: PolicyDecision.placeholder
+        configCreated: evaluation.timeBasis == .created, placeholder: PolicyDecision.placeholder,
+        // At most one decision per tag and per manifest.
+        capacity: { $0.values.reduce(0) { $0 + $1.tags.count + $1.manifests.count } }
       ) { facts, decisions in evaluation.evaluate(facts, into: &decisions) }
     } else {
       for repository in repositories {

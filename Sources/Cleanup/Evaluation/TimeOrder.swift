@@ -76,6 +76,18 @@ struct TimeOrder {
 }
 
 extension Array {
+  /// Appends `other`'s elements by swapping each out for `placeholder` (one that holds no
+  /// object): `append(contentsOf:)` copies them, retaining every string they hold, and
+  /// freeing `other` then releases each again.
+  mutating func append(moving other: inout [Element], leaving placeholder: Element) {
+    // No `reserveCapacity` here: called once per repository, it would grow the list by
+    // exactly what is added each time (a copy per call), not geometrically.
+    for n in other.indices {
+      append(placeholder)
+      swap(&self[count - 1], &other[n])
+    }
+  }
+
   /// Puts the elements in the order `order` gives (element `order[n]` goes to `n`) by
   /// swapping them in place: no element is copied, so no reference is counted.
   mutating func permute(to order: [Int]) {
