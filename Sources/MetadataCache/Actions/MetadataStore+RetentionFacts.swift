@@ -181,7 +181,8 @@ extension MetadataStore {
         all.append(RepositoryFacts(repository: name, tags: [], manifests: []))
       }
       if readTags {
-        var sinceTimes = RepeatedText()
+        // Mostly distinct, but one sync can stamp many in a row.
+        var sinceTimes = InternedTexts(limit: 1)
         try db.visit(
           """
           SELECT repositoryId, name, digest, registryUpdated, sinceTime, changeableAttributes
@@ -192,7 +193,7 @@ extension MetadataStore {
           all[n].tags.append(
             TagFact(
               name: row.text(1) ?? "", digest: row.text(2) ?? "", registryUpdated: row.text(3),
-              since: row.text(4, repeating: &sinceTimes), changeableAttributes: row.text(5)))
+              since: sinceTimes.text(row, 4), changeableAttributes: row.text(5)))
         }
       }
       guard manifests else {
@@ -201,10 +202,10 @@ extension MetadataStore {
       // manifest id → (slot of its repository, position in its facts), for indexes only
       var position: [Int64: (Int, Int)] = [:]
       // The hot loop of a plan over a million manifests: columns read straight from the
-      // row. Media types and first-seen times repeat from row to row (one sync stamps
-      // many), so an equal value reuses the previous row's string.
-      var mediaTypes = RepeatedText()
-      var firstSeens = RepeatedText()
+      // row. A registry holds a handful of media types, and one sync stamps its first-seen
+      // time on many manifests: one string for each, not one per row.
+      var mediaTypes = InternedTexts(limit: 8)
+      var firstSeens = InternedTexts(limit: 4)
       try db.visit(
         """
         SELECT repositoryId, id, digest, mediaType, tagList, registryUpdated, configCreated,
@@ -213,7 +214,7 @@ extension MetadataStore {
         """, []
       ) { row in
         guard let n = slot[row.int64(0)] else { return }
-        let mediaType = row.text(3, repeating: &mediaTypes)
+        let mediaType = mediaTypes.text(row, 3)
         if Self.mayList(mediaType) {
           position[row.int64(1)] = (n, all[n].manifests.count)
         }
@@ -222,7 +223,7 @@ extension MetadataStore {
             digest: row.text(2) ?? "", mediaType: mediaType,
             tags: manifestTags ? Self.tagList(row, 4) : [],
             registryUpdated: row.text(5), configCreated: readsCreated ? row.text(6) : nil,
-            firstSeen: row.text(7, repeating: &firstSeens), subjectDigest: row.text(8),
+            firstSeen: firstSeens.text(row, 7), subjectDigest: row.text(8),
             changeableAttributes: row.text(9)))
       }
       if !position.isEmpty {
