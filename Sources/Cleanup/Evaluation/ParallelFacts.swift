@@ -16,12 +16,13 @@ enum ParallelFacts {
   /// each run appending to a list of its own; the lists joined in order. A repository the
   /// cache no longer holds is left out. An error is the first run's, in order.
   /// `capacity` says how many results a run's facts make at most: its list is made that
-  /// large at once, not grown by copying (and touching fresh pages) as it fills.
+  /// large at once, not grown by copying (and touching fresh pages) as it fills. Without
+  /// `freesFacts`, the facts are kept until the process exits (see `BackgroundRelease.keep`).
   static func map<T: Sendable>(
     store: MetadataStore, registryId: Int64, repositories: [String], manifests: Bool,
     tags: Bool, manifestTags: Bool = true, configCreated: Bool = true,
     chunks: Int = defaultChunks, placeholder: T? = nil,
-    capacity: (@Sendable ([String: RepositoryFacts]) -> Int)? = nil,
+    capacity: (@Sendable ([String: RepositoryFacts]) -> Int)? = nil, freesFacts: Bool = true,
     _ evaluate: @escaping @Sendable (RepositoryFacts, inout [T]) -> Void
   ) throws -> [T] {
     let count = max(1, min(chunks, repositories.count))
@@ -39,7 +40,7 @@ enum ParallelFacts {
           if let facts = all[name] { evaluate(facts, &out) }
         }
         results.set(run, .success(out))
-        BackgroundRelease.release(all)
+        if freesFacts { BackgroundRelease.release(all) } else { BackgroundRelease.keep(all) }
       } catch {
         results.set(run, .failure(error))
       }
@@ -105,5 +106,12 @@ public enum BackgroundRelease {
   public static func release<T>(_ value: consuming T) {
     let box = Box(value)
     DispatchQueue.global(qos: .utility).async { box.value = nil }
+  }
+
+  /// Large values kept until the process exits: a run that exits right after its answer
+  /// would otherwise spend CPU freeing them (on the other core, beside the work it waits
+  /// for), and the system takes the memory back at exit at no cost.
+  public static func keep<T>(_ value: consuming T) {
+    _ = Unmanaged.passRetained(Box(value))
   }
 }

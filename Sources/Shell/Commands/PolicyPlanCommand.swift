@@ -62,7 +62,12 @@ public struct PolicyPlanCommand: SessionCommand {
       if printsDirectly, outputOptions.query == nil,
         try Self.printed(plan, format: outputOptions.output, in: session)
       {
-        BackgroundRelease.release(consume plan)
+        // A run that exits now has no use for freeing a million decisions first.
+        if session.keepsIntermediateResults {
+          BackgroundRelease.keep(consume plan)
+        } else {
+          BackgroundRelease.release(consume plan)
+        }
         return CommandResult(nil, output: outputOptions, status: status)
       }
       let document = plan.document
