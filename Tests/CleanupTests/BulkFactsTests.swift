@@ -48,4 +48,61 @@ import Testing
     }
     #expect(plan.tagCount > 0)
   }
+
+  /// Without `configCreated`, the scan leaves every config time out and reads the rest
+  /// the same; a plan on the `created` basis reads them, and decides as each repository's
+  /// read does on either basis (and whether or not its facts are kept until exit).
+  @Test(arguments: [TimeBasis.updated, .created], [false, true])
+  func configTimesAreReadOnlyForTheCreatedBasis(basis: TimeBasis, keepsFacts: Bool) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "regsh-bulk-created-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try MetadataStore(url: directory.appendingPathComponent("cache.sqlite"))
+    let count = CleanupPlanner.bulkReadThreshold + 5
+    try store.populateBenchmark(manifests: count * 20, repositories: count)
+    let registry = try #require(try store.registry(named: "bench"))
+    let names = try store.liveRepositoryNames(registryId: registry.id)
+    let full = try store.retentionFacts(
+      registryId: registry.id, repositories: Set(names), manifests: true)
+    let lean = try store.retentionFacts(
+      registryId: registry.id, repositories: Set(names), manifests: true, configCreated: false)
+    #expect(full.values.contains { $0.manifests.contains { $0.configCreated != nil } })
+    for name in names {
+      let kept = try #require(lean[name]).manifests
+      #expect(kept.allSatisfy { $0.configCreated == nil })
+      let expected = try #require(full[name]).manifests.map {
+        var fact = $0
+        fact.configCreated = nil
+        return fact
+      }
+      #expect(kept == expected)
+    }
+
+    let policy = try PolicyFile(file: "policy.yaml", directory: URL(fileURLWithPath: "/"))
+      .parse(
+        """
+        rules:
+          - id: all
+            select: {tags: {regex: '.*'}}
+            keep: {newest: 3}
+            action: untag
+          - id: dangling
+            select: {untagged: true}
+            keep: {newest: 1}
+            action: delete
+        """)
+    let evaluation = PolicyEvaluation(policy: policy, now: Date(), timeBasis: basis)
+    var planner = PolicyPlanner(store: store, registry: registry, evaluation: evaluation)
+    planner.keepsFactsUntilExit = keepsFacts
+    let plan = try planner.plan(countBytes: false)
+    var oneByOne: [PolicyDecision] = []
+    for name in names {
+      oneByOne += evaluation.evaluate(
+        try store.retentionFacts(registryId: registry.id, repository: name, manifests: true))
+    }
+    #expect(plan.decisions == oneByOne)
+    #expect(plan.decisions.contains { $0.goes } && plan.decisions.contains { !$0.goes })
+    #expect(plan.decisions.contains { $0.time != nil })
+  }
 }

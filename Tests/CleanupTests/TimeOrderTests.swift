@@ -41,6 +41,37 @@ import Testing
     }
   }
 
+  /// Names that share long prefixes (digests differ past byte 24 only here), differ in
+  /// length, hold NUL or are not ASCII: the packed name keys order them as the strings do.
+  @Test func nameKeysOrderAsTheStringsDo() {
+    var generator = SystemRandomNumberGenerator()
+    let digest = "sha256:" + String(repeating: "0", count: 17)
+    let pool = [
+      "", "a", "ab", "a\u{0}", "a\u{0}b", "v1", "v10", "v1-a", "é", "e\u{301}", "z",
+      digest + "a", digest + "b", digest, digest + "aa", "sha256:ff", "sha256:f",
+      "Ω-release", "release-Ω",
+    ]
+    for _ in 0..<200 {
+      let count = Int.random(in: 0...40, using: &generator)
+      let time = "2026-11-30T07:39:30.1493087Z"
+      // One time for all but a few, as a sync stamps its images: the names decide.
+      let times: [String?] = (0..<count).map { _ in Bool.random() ? time : nil }
+      let names = (0..<count).map { _ in pool.randomElement(using: &generator)! }
+      let keyed = TimeOrder(times).sorted(
+        Array(times.indices), times: times, names: NameOrder(count: count) { names[$0] },
+        name: { names[$0] })
+      let expected = Self.stringOrder(times, names)
+      #expect(keyed.map { times[$0] } == expected.map { times[$0] })
+      #expect(keyed.map { names[$0] } == expected.map { names[$0] })
+    }
+    let order = NameOrder(count: pool.count) { pool[$0] }
+    for a in pool.indices {
+      for b in pool.indices {
+        if let before = order.precedes(a, b) { #expect(before == (pool[a] < pool[b])) }
+      }
+    }
+  }
+
   @Test func aPermutationInPlaceMatchesACopy() {
     var generator = SystemRandomNumberGenerator()
     for count in [0, 1, 2, 7, 100] {

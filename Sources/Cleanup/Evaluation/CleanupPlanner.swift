@@ -37,7 +37,8 @@ public struct CleanupPlanner: Sendable {
     if repositories.count > Self.bulkReadThreshold {
       plan.repositories = try ParallelFacts.map(
         store: store, registryId: registryId, repositories: repositories,
-        manifests: needsManifests, tags: readsTags
+        manifests: needsManifests, tags: readsTags,
+        configCreated: policy.timeBasis == .created
       ) { facts, plans in plans.append(evaluation.evaluate(facts)) }
       return plan
     }

@@ -15,9 +15,14 @@ enum ParallelFacts {
   /// `evaluate` over the facts of each of `repositories` (read in bulk), in their order,
   /// each run appending to a list of its own; the lists joined in order. A repository the
   /// cache no longer holds is left out. An error is the first run's, in order.
+  /// `capacity` says how many results a run's facts make at most: its list is made that
+  /// large at once, not grown by copying (and touching fresh pages) as it fills. Without
+  /// `freesFacts`, the facts are kept until the process exits (see `BackgroundRelease.keep`).
   static func map<T: Sendable>(
     store: MetadataStore, registryId: Int64, repositories: [String], manifests: Bool,
-    tags: Bool, chunks: Int = defaultChunks,
+    tags: Bool, manifestTags: Bool = true, configCreated: Bool = true,
+    chunks: Int = defaultChunks, placeholder: T? = nil,
+    capacity: (@Sendable ([String: RepositoryFacts]) -> Int)? = nil, freesFacts: Bool = true,
     _ evaluate: @escaping @Sendable (RepositoryFacts, inout [T]) -> Void
   ) throws -> [T] {
     let count = max(1, min(chunks, repositories.count))
@@ -27,24 +32,45 @@ enum ParallelFacts {
       let names = repositories[bounds[run]..<bounds[run + 1]]
       do {
         let all = try store.retentionFacts(
-          registryId: registryId, repositories: Set(names), manifests: manifests, tags: tags)
+          registryId: registryId, repositories: Set(names), manifests: manifests, tags: tags,
+          manifestTags: manifestTags, configCreated: configCreated)
         var out: [T] = []
+        if let capacity { out.reserveCapacity(capacity(all)) }
         for name in names {
           if let facts = all[name] { evaluate(facts, &out) }
         }
         results.set(run, .success(out))
-        BackgroundRelease.release(all)
+        if freesFacts { BackgroundRelease.release(all) } else { BackgroundRelease.keep(all) }
       } catch {
         results.set(run, .failure(error))
       }
     }
     var runs = try results.take().map { try $0.get() }
+    if let placeholder { return joined(&runs, leaving: placeholder) }
     // The first run's list is the result's start (moved, not copied).
     var out = runs.isEmpty ? [] : runs.removeFirst()
     out.reserveCapacity(runs.reduce(out.count) { $0 + $1.count })
     for run in runs { out += run }
     BackgroundRelease.release(runs)
     return out
+  }
+
+  /// The runs' lists joined by moving their elements, not copying them: a copy retains
+  /// every string of half a million decisions, and freeing the runs releases them again.
+  /// Each moved-from slot is left holding `placeholder` (one that holds no object), so the
+  /// runs are freed as the lists of placeholders they now are.
+  static func joined<T>(_ runs: inout [[T]], leaving placeholder: T) -> [T] {
+    let total = runs.reduce(0) { $0 + $1.count }
+    return [T](unsafeUninitializedCapacity: total) { buffer, count in
+      for r in runs.indices {
+        runs[r].withUnsafeMutableBufferPointer { source in
+          guard let from = source.baseAddress, let to = buffer.baseAddress else { return }
+          (to + count).moveInitialize(from: from, count: source.count)
+          from.initialize(repeating: placeholder, count: source.count)
+          count += source.count
+        }
+      }
+    }
   }
 
   final class Results<T: Sendable>: @unchecked Sendable {
@@ -80,5 +106,12 @@ public enum BackgroundRelease {
   public static func release<T>(_ value: consuming T) {
     let box = Box(value)
     DispatchQueue.global(qos: .utility).async { box.value = nil }
+  }
+
+  /// Large values kept until the process exits: a run that exits right after its answer
+  /// would otherwise spend CPU freeing them (on the other core, beside the work it waits
+  /// for), and the system takes the memory back at exit at no cost.
+  public static func keep<T>(_ value: consuming T) {
+    _ = Unmanaged.passRetained(Box(value))
   }
 }

@@ -26,6 +26,12 @@ public struct PolicyDecision: Sendable, Hashable {
 
   public var goes: Bool { action != .keep }
 
+  /// A decision that holds no object (empty strings and lists), left where one was moved
+  /// out of a list.
+  static let placeholder = PolicyDecision(
+    repository: "", kind: .tag, reference: "", digest: "", tags: [], time: nil, action: .keep,
+    chosenBy: [], keptBy: [])
+
   /// `repository:tag` or `repository@digest`.
   public var name: String {
     kind == .tag ? "\(repository):\(reference)" : "\(repository)@\(reference)"

@@ -90,7 +90,8 @@ public struct PolicyEvaluation: Sendable {
     var manifestAt: [String: Int] = [:]
     manifestAt.reserveCapacity(manifests.count)
     // Index loops: `for fact in facts` copies each fact, retaining every string in it.
-    for n in manifests.indices where manifestAt[manifests[n].digest] == nil {
+    // Backwards, so that the first manifest with a digest is the one left: one hash each.
+    for n in manifests.indices.reversed() {
       manifestAt[manifests[n].digest] = n
     }
     // The tags of each image, as a list of tag positions from the first manifest with the
@@ -133,6 +134,8 @@ public struct PolicyEvaluation: Sendable {
     let imageTimes = manifests.indices.map { timeBasis.time(of: manifests[$0]) }
     let tagOrder = TimeOrder(tagTimes)
     let imageOrder = TimeOrder(imageTimes)
+    let tagNameOrder = NameOrder(count: tags.count) { tags[$0].name }
+    let digestOrder = NameOrder(count: manifests.count) { manifests[$0].digest }
 
     let protection = protections(facts)
     let tagProtectedBy: [[String]?] =
@@ -170,7 +173,7 @@ public struct PolicyEvaluation: Sendable {
       }
       let verdicts = judge(
         rule, selected, times: onTags ? tagTimes : imageTimes,
-        order: onTags ? tagOrder : imageOrder,
+        order: onTags ? tagOrder : imageOrder, names: onTags ? tagNameOrder : digestOrder,
         reference: { onTags ? tags[$0].name : manifests[$0].digest },
         groupTags: { onTags ? [tags[$0].name] : imageTags?[$0] ?? [] },
         counts: {
@@ -274,14 +277,17 @@ public struct PolicyEvaluation: Sendable {
     }
     guardGraph(&images, manifests: manifests, at: manifestAt)
     // A tag untagged here whose image is deleted goes with it: one request, not two.
-    let deleted = images.contains(where: \.goes) ? Set(images.filter(\.goes).map(\.digest)) : []
+    // By index, not `filter(\.goes)`: that copies each decision, retaining its strings.
+    let deleted =
+      images.contains(where: { $0.goes })
+      ? Set(images.indices.filter { images[$0].goes }.map { images[$0].digest }) : []
 
     // Tags, then images, each newest first (no time last, then by name): the decisions are
     // made in that order, and the images moved into it, so none is copied.
     let tagPositions = tagOrder.sorted(
       tags.indices.filter {
         tagVerdicts.has($0) && !(tagGoes[$0] && deleted.contains(tags[$0].digest))
-      }, times: tagTimes, name: { tags[$0].name })
+      }, times: tagTimes, names: tagNameOrder, name: { tags[$0].name })
     for t in tagPositions {
       var decision = decide(
         kind: .tag, reference: tags[t].name, digest: tags[t].digest, tags: [], time: tagTimes[t],
@@ -291,9 +297,10 @@ public struct PolicyEvaluation: Sendable {
     }
     let imageTimesInOrder = imagePositions.map { imageTimes[$0] }
     let order = TimeOrder(imageTimesInOrder).sorted(
-      Array(images.indices), times: imageTimesInOrder, name: { images[$0].reference })
+      Array(images.indices), times: imageTimesInOrder,
+      names: digestOrder.picking(imagePositions), name: { images[$0].reference })
     images.permute(to: order)
-    decisions.append(contentsOf: images)
+    decisions.append(moving: &images, leaving: .placeholder)
   }
 
   // MARK: selection and verdicts
@@ -309,11 +316,12 @@ public struct PolicyEvaluation: Sendable {
   /// verdict is -1 (remove) or the index of the keep reason in `reasons`.
   func judge(
     _ rule: Rule, _ units: [Int], times: [String?], order timeOrder: TimeOrder,
-    reference: (Int) -> String,
+    names: NameOrder, reference: (Int) -> String,
     groupTags: (Int) -> [String], counts: (Int) -> Bool, reasons: inout Reasons
   ) -> [Int32] {
     let order = units.indices.sorted { a, b in
       timeOrder.precedes(units[a], units[b], times: times)
+        ?? names.precedes(units[a], units[b])
         ?? (reference(units[a]) < reference(units[b]))
     }
     let cutoff = rule.keepWithin.map { Timestamp.format(now.addingTimeInterval(-$0)) }
@@ -444,25 +452,34 @@ public struct PolicyEvaluation: Sendable {
   func guardGraph(
     _ images: inout [PolicyDecision], manifests: [ManifestFact], at manifestAt: [String: Int]
   ) {
-    guard images.contains(where: \.goes) else { return }
-    var position: [String: Int] = [:]
-    for n in images.indices { position[images[n].digest] = n }
-    var deleted = Set(images.filter(\.goes).map(\.digest))
+    guard images.contains(where: { $0.goes }) else { return }
+    // Each decision's position by digest, made only when a kept index lists one that goes
+    // (rarely), not a million digests hashed for nothing.
+    var positions: [String: Int]?
+    func position(_ digest: String) -> Int? {
+      if positions == nil {
+        var made: [String: Int] = [:]
+        for n in images.indices { made[images[n].digest] = n }
+        positions = made
+      }
+      return positions![digest]
+    }
+    var deleted = Set(images.indices.filter { images[$0].goes }.map { images[$0].digest })
     var queue = manifests.indices.filter {
       !manifests[$0].children.isEmpty && !deleted.contains(manifests[$0].digest)
     }
     while let index = queue.popLast() {
       for child in manifests[index].children where deleted.contains(child) {
         deleted.remove(child)
-        if let n = position[child] {
+        if let n = position(child) {
           images[n].action = .keep
           images[n].keptBy.append("listed by the kept index \(manifests[index].digest)")
         }
         if let c = manifestAt[child] { queue.append(c) }
       }
     }
-    for (n, decision) in images.enumerated() where decision.goes {
-      if let m = manifestAt[decision.digest], let subject = manifests[m].subjectDigest,
+    for n in images.indices where images[n].goes {
+      if let m = manifestAt[images[n].digest], let subject = manifests[m].subjectDigest,
         manifestAt[subject] != nil, !deleted.contains(subject)
       {
         images[n].action = .keep

@@ -8,6 +8,9 @@ public struct PolicyPlanner: Sendable {
   public let store: MetadataStore
   public let registry: RegistryInfo
   public let evaluation: PolicyEvaluation
+  /// Whether the facts a bulk plan reads are kept until the process exits, not freed: for
+  /// a run that exits once its plan is printed.
+  public var keepsFactsUntilExit = false
 
   public init(store: MetadataStore, registry: RegistryInfo, evaluation: PolicyEvaluation) {
     self.store = store
@@ -33,7 +36,11 @@ public struct PolicyPlanner: Sendable {
       let evaluation = self.evaluation
       plan.decisions = try ParallelFacts.map(
         store: store, registryId: registry.id, repositories: repositories, manifests: true,
-        tags: true
+        tags: true, manifestTags: false,
+        configCreated: evaluation.timeBasis == .created, placeholder: PolicyDecision.placeholder,
+        // At most one decision per tag and per manifest.
+        capacity: { $0.values.reduce(0) { $0 + $1.tags.count + $1.manifests.count } },
+        freesFacts: !keepsFactsUntilExit
       ) { facts, decisions in evaluation.evaluate(facts, into: &decisions) }
     } else {
       for repository in repositories {

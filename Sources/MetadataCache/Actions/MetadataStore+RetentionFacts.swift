@@ -155,9 +155,14 @@ extension MetadataStore {
   /// The facts of many repositories at once, in one pass over each table (NOT INDEXED on
   /// SQLite): a table scan reads a million rows an order of magnitude faster than a
   /// million index lookups, so a plan over most of a registry reads it this way.
-  /// Repositories not in `repositories` are skipped as they are read.
+  /// Repositories not in `repositories` are skipped as they are read. Without
+  /// `manifestTags`, every manifest's `tags` is empty: a retention policy names an image's
+  /// tags from the tag facts, and 700,000 lists it never reads cost a tenth of its plan.
+  /// Without `configCreated`, every manifest's `configCreated` is nil: only the `created`
+  /// time basis reads it, and a million distinct times are a million allocations.
   public func retentionFacts(
-    registryId: Int64, repositories: Set<String>, manifests: Bool, tags readTags: Bool = true
+    registryId: Int64, repositories: Set<String>, manifests: Bool, tags readTags: Bool = true,
+    manifestTags: Bool = true, configCreated readsCreated: Bool = true
   ) throws -> [String: RepositoryFacts] {
     try read { db in
       var names: [Int64: String] = [:]
@@ -170,13 +175,14 @@ extension MetadataStore {
       // Facts in an array, found by repository id: rows are appended in place, without
       // copying a repository's facts out of a dictionary and back for each row.
       var all: [RepositoryFacts] = []
-      var slot: [Int64: Int] = [:]
+      var slot = RepositorySlots(ids: names.keys)
       for (id, name) in names {
         slot[id] = all.count
         all.append(RepositoryFacts(repository: name, tags: [], manifests: []))
       }
       if readTags {
-        var sinceTimes = RepeatedText()
+        // Mostly distinct, but one sync can stamp many in a row.
+        var sinceTimes = InternedTexts(limit: 1)
         try db.visit(
           """
           SELECT repositoryId, name, digest, registryUpdated, sinceTime, changeableAttributes
@@ -187,7 +193,7 @@ extension MetadataStore {
           all[n].tags.append(
             TagFact(
               name: row.text(1) ?? "", digest: row.text(2) ?? "", registryUpdated: row.text(3),
-              since: row.text(4, repeating: &sinceTimes), changeableAttributes: row.text(5)))
+              since: sinceTimes.text(row, 4), changeableAttributes: row.text(5)))
         }
       }
       guard manifests else {
@@ -196,10 +202,10 @@ extension MetadataStore {
       // manifest id → (slot of its repository, position in its facts), for indexes only
       var position: [Int64: (Int, Int)] = [:]
       // The hot loop of a plan over a million manifests: columns read straight from the
-      // row. Media types and first-seen times repeat from row to row (one sync stamps
-      // many), so an equal value reuses the previous row's string.
-      var mediaTypes = RepeatedText()
-      var firstSeens = RepeatedText()
+      // row. A registry holds a handful of media types, and one sync stamps its first-seen
+      // time on many manifests: one string for each, not one per row.
+      var mediaTypes = InternedTexts(limit: 8)
+      var firstSeens = InternedTexts(limit: 4)
       try db.visit(
         """
         SELECT repositoryId, id, digest, mediaType, tagList, registryUpdated, configCreated,
@@ -208,15 +214,16 @@ extension MetadataStore {
         """, []
       ) { row in
         guard let n = slot[row.int64(0)] else { return }
-        let mediaType = row.text(3, repeating: &mediaTypes)
+        let mediaType = mediaTypes.text(row, 3)
         if Self.mayList(mediaType) {
           position[row.int64(1)] = (n, all[n].manifests.count)
         }
         all[n].manifests.append(
           ManifestFact(
-            digest: row.text(2) ?? "", mediaType: mediaType, tags: Self.tagList(row, 4),
-            registryUpdated: row.text(5), configCreated: row.text(6),
-            firstSeen: row.text(7, repeating: &firstSeens), subjectDigest: row.text(8),
+            digest: row.text(2) ?? "", mediaType: mediaType,
+            tags: manifestTags ? Self.tagList(row, 4) : [],
+            registryUpdated: row.text(5), configCreated: readsCreated ? row.text(6) : nil,
+            firstSeen: firstSeens.text(row, 7), subjectDigest: row.text(8),
             changeableAttributes: row.text(9)))
       }
       if !position.isEmpty {
@@ -236,6 +243,34 @@ extension MetadataStore {
     row.withText(column) { bytes in
       bytes.split(separator: UInt8(ascii: "\t")).map {
         String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self)
+      }
+    }
+  }
+}
+
+/// Each repository id's place in the bulk reader's list, looked up once per row of a
+/// million: by index where the ids are dense (row ids are), not by hashing.
+struct RepositorySlots {
+  private var dense: [Int32]
+  private var sparse: [Int64: Int] = [:]
+
+  init(ids: some Collection<Int64>) {
+    let largest = ids.max() ?? -1
+    // Beyond a few million, the ids are not dense: the dictionary is smaller.
+    dense = largest >= 0 && largest < 1 << 22 ? Array(repeating: -1, count: Int(largest) + 1) : []
+  }
+
+  subscript(id: Int64) -> Int? {
+    get {
+      guard id >= 0, id < dense.count else { return sparse[id] }
+      let slot = dense[Int(id)]
+      return slot < 0 ? nil : Int(slot)
+    }
+    set {
+      if id >= 0, id < dense.count {
+        dense[Int(id)] = newValue.map(Int32.init) ?? -1
+      } else {
+        sparse[id] = newValue
       }
     }
   }

@@ -109,8 +109,11 @@ extension PolicySourceOptions {
     if !cached { try await session.sync(info, repositories: nil) }
     let evaluation = PolicyEvaluation(
       policy: policy, now: Date(), timeBasis: timeBasis.flatMap(TimeBasis.init(rawValue:)))
-    var plan = try PolicyPlanner(store: try session.store(), registry: info, evaluation: evaluation)
-      .plan(countBytes: countBytes)
+    var planner = PolicyPlanner(store: try session.store(), registry: info, evaluation: evaluation)
+    // The last command of a run that then exits (the session keeps its results for that
+    // reason too): its facts are not worth freeing.
+    planner.keepsFactsUntilExit = session.keepsIntermediateResults
+    var plan = try planner.plan(countBytes: countBytes)
     if ecr != nil { plan.ecrRepositories = repository }
     return (info, plan)
   }
