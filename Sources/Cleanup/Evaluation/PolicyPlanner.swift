@@ -38,8 +38,7 @@ public struct PolicyPlanner: Sendable {
         store: store, registryId: registry.id, repositories: repositories, manifests: true,
         tags: true, manifestTags: false,
         configCreated: evaluation.timeBasis == .created, placeholder: PolicyDecision.placeholder,
-        // At most one decision per tag and per manifest.
-        capacity: { $0.values.reduce(0) { $0 + $1.tags.count + $1.manifests.count } },
+        capacity: Self.mostDecisions,
         freesFacts: !keepsFactsUntilExit
       ) { facts, decisions in evaluation.evaluate(facts, into: &decisions) }
     } else {
@@ -51,6 +50,11 @@ public struct PolicyPlanner: Sendable {
     }
     if countBytes { try count(&plan) }
     return plan
+  }
+
+  /// At most one decision per tag and per manifest read.
+  @Sendable static func mostDecisions(_ facts: [String: RepositoryFacts]) -> Int {
+    facts.values.reduce(0) { $0 + $1.tags.count + $1.manifests.count }
   }
 
   func count(_ plan: inout PolicyPlan) throws {
