@@ -101,6 +101,17 @@ struct PostgresSchemaTests {
       ).trimmingCharacters(in: .whitespacesAndNewlines) == "1,2,3,4")
   }
 
+  /// A released action lock is free at once: a script's next command does not wait for
+  /// it, and the server drops a closed session's locks only a moment after the close.
+  @Test func aReleasedActionLockIsFreeAtOnce() throws {
+    let store = try MetadataStore(
+      address: try StoreAddress(parsing: try TestPostgres.freshDatabase()))
+    for _ in 0..<100 {
+      let lock = try store.actionLock(registry: "lab", wait: false)
+      lock.release()
+    }
+  }
+
   @Test func aWholeStoreCopiesToPostgreSQLAndBackWithEveryRow() throws {
     let home = try TemporaryDirectory()
     let sqlite = try MetadataStore(url: home.url.appendingPathComponent("cache.sqlite"))

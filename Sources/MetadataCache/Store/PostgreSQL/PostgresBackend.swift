@@ -207,10 +207,18 @@ final class PostgresActionLock: ActionLock, @unchecked Sendable {
   init(connection: PostgresConnection) { self.connection = connection }
 
   func release() {
-    // Closing the session releases its advisory locks.
     lock.withLock {
-      connection.map(PostgresBackend.close)
-      connection = nil
+      guard let connection else { return }
+      self.connection = nil
+      // Unlocked, and the server's answer waited for, before the connection is let go:
+      // a closed session's locks are dropped only when its server process ends, a moment
+      // later, and the next action (a script's next command, which does not wait for the
+      // lock) must find it free. Never waited for on an event loop, which would hang it.
+      if !connection.eventLoop.inEventLoop {
+        _ = try? PostgresConnectionHandle(connection, store: "").execute(
+          "SELECT pg_advisory_unlock_all()")
+      }
+      PostgresBackend.close(connection)
     }
   }
 
