@@ -23,49 +23,22 @@ struct CacheFileTests {
   /// regsh writes only valid digests; one edited in by hand is named in an error when it is
   /// read back as a `Digest` (GRDB's own failed conversion would end the process).
   @Test func aDamagedDigestIsAnErrorNotACrash() throws {
-    let home = try TemporaryDirectory()
-    let file = home.url.appendingPathComponent("cache.sqlite")
-    let store = try MetadataStore(url: file)
-    try store.populateBenchmark(manifests: 4, repositories: 1)
-    let edit = try run(
-      "/usr/bin/env",
-      [
-        "python3", "-c",
-        """
-        import sqlite3, sys
-        c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE manifest SET digest = 'sha256:\\x1b[2Jnot-hex' WHERE id = (SELECT min(id) FROM manifest)"); c.commit()
-        """, file.path,
-      ])
-    #expect(edit.status == 0, "\(edit.output)")
-    let registry = try #require(try store.registry(named: "bench"))
-    let repository = try #require(try store.repositoryNames(registryId: registry.id).first)
+    let (home, store, registry, repository) = try Self.cacheWithFirstManifestEdited(
+      "digest = 'sha256:\u{1B}[2Jnot-hex'")
     #expect {
       try store.cachedManifests(registryId: registry.id, repository: repository)
     } throws: { error in
       guard case CacheError.damaged(let what) = error else { return false }
       return what.contains("not-hex")
     }
+    withExtendedLifetime(home) {}
   }
 
   /// A column holding a value of another type than regsh wrote (SQLite keeps whatever an
   /// edit puts there) is an error naming the column, not the end of the process.
   @Test func aColumnOfTheWrongTypeIsAnErrorNotACrash() throws {
-    let home = try TemporaryDirectory()
-    let file = home.url.appendingPathComponent("cache.sqlite")
-    let store = try MetadataStore(url: file)
-    try store.populateBenchmark(manifests: 4, repositories: 1)
-    let edit = try run(
-      "/usr/bin/env",
-      [
-        "python3", "-c",
-        """
-        import sqlite3, sys
-        c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE manifest SET imageSize = 'not a size' WHERE id = (SELECT min(id) FROM manifest)"); c.commit()
-        """, file.path,
-      ])
-    #expect(edit.status == 0, "\(edit.output)")
-    let registry = try #require(try store.registry(named: "bench"))
-    let repository = try #require(try store.repositoryNames(registryId: registry.id).first)
+    let (home, store, registry, repository) = try Self.cacheWithFirstManifestEdited(
+      "imageSize = 'not a size'")
     #expect {
       try store.manifestDocuments(
         registryId: registry.id, repository: repository, options: DocumentOptions(detail: true))
@@ -73,6 +46,32 @@ struct CacheFileTests {
       guard case CacheError.damaged(let what) = error else { return false }
       return what.contains("imageSize") && "\(error)".contains("sync the registry again")
     }
+    withExtendedLifetime(home) {}
+  }
+
+  /// A four-manifest cache whose first manifest row had `assignment` made to it by hand
+  /// (python's sqlite3: CI has python3, not the sqlite3 shell), with its registry and
+  /// repository, and the temporary home (removed when the caller lets it go).
+  static func cacheWithFirstManifestEdited(_ assignment: String) throws -> (
+    TemporaryDirectory, MetadataStore, RegistryInfo, String
+  ) {
+    let home = try TemporaryDirectory()
+    let file = home.url.appendingPathComponent("cache.sqlite")
+    let store = try MetadataStore(url: file)
+    try store.populateBenchmark(manifests: 4, repositories: 1)
+    let edit = try run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        """
+        import sqlite3, sys
+        c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE manifest SET " + sys.argv[2] + " WHERE id = (SELECT min(id) FROM manifest)"); c.commit()
+        """, file.path, assignment,
+      ])
+    #expect(edit.status == 0, "\(edit.output)")
+    let registry = try #require(try store.registry(named: "bench"))
+    let repository = try #require(try store.repositoryNames(registryId: registry.id).first)
+    return (home, store, registry, repository)
   }
 
   /// A cache another process holds under an exclusive lock for a moment (as SQLite does
