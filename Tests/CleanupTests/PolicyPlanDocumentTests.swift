@@ -58,15 +58,17 @@ import Testing
     plan.ecrRepositories = ["team/*", "q\"uote\u{1}\n é"]
     plan.decisions[0].bytesFreed = 1234
     plan.decisions[0].keptBy = ["a \"reason\"\t\u{7F}"]
-    for pieceSize in [1, 100, 1 << 16] {
+    // Batches of one, of a few (many windows, written on every core) and one batch.
+    let document = JSONWriter().bytes(plan.document)
+    for (pieceSize, batch) in [(1, 1), (100, 7), (1 << 16, 333), (1 << 16, 1 << 20)] {
       var text: [UInt8] = []
       var pieces = 0
-      plan.writeDocument(pieceSize: pieceSize) {
+      plan.writeDocument(pieceSize: pieceSize, decisionsPerBatch: batch) {
         text += $0
         pieces += 1
       }
-      #expect(text == JSONWriter().bytes(plan.document), "piece size \(pieceSize)")
-      #expect(pieceSize > 100 || pieces > 1)
+      #expect(text == document, "piece size \(pieceSize), batches of \(batch)")
+      #expect(pieceSize > 100 || pieces > plan.decisions.count)
     }
 
     var empty = plan

@@ -701,6 +701,32 @@ struct OutputFormatTests {
     }
   }
 
+  /// The word-at-a-time check of printed bytes finds DEL and every C1 character (two bytes,
+  /// `0xC2 0x80...0x9F`) at every offset, a pair straddling two words included, and passes
+  /// other non-ASCII text (`é` is `0xC3 0xA9`; `0xC2 0xA0` is a no-break space).
+  @Test func theByteCheckFindsDELAndC1AtEveryOffset() {
+    let plain = Array("registry/repository:v1.2.3 sha256:0123456789abcdef é\u{A0}".utf8)
+    #expect(!OutputRenderer.holdsDELOrC1(plain))
+    #expect(!OutputRenderer.holdsDELOrC1([]))
+    for length in [1, 7, 8, 9, 16, 17, 40] {
+      for offset in 0..<length {
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+        bytes[offset] = 0x7F
+        #expect(OutputRenderer.holdsDELOrC1(bytes), "DEL at \(offset) of \(length)")
+        guard offset + 1 < length else { continue }
+        bytes[offset] = 0xC2
+        for second: UInt8 in [0x80, 0x85, 0x9B, 0x9F] {
+          bytes[offset + 1] = second
+          #expect(OutputRenderer.holdsDELOrC1(bytes), "C1 at \(offset) of \(length)")
+        }
+        for second: UInt8 in [0xA0, 0xA9] {
+          bytes[offset + 1] = second
+          #expect(!OutputRenderer.holdsDELOrC1(bytes), "0xC2 \(second) at \(offset)")
+        }
+      }
+    }
+  }
+
   // MARK: Python's spelling of numbers
 
   /// Python 3.11's `repr(float)` for the same values.

@@ -1,3 +1,4 @@
+import Dispatch
 import JMESPath
 
 /// A plan's document as JSON text, written candidate by candidate: a plan of a million
@@ -5,132 +6,234 @@ import JMESPath
 /// the plan itself. The pieces joined are exactly `JSONWriter(style: .pretty(indent: 2))`'s
 /// bytes of `document`, without a trailing newline.
 extension PolicyPlan {
-  /// Hands the text to `sink` in pieces of about `pieceSize` bytes, each ending after a
-  /// whole candidate (or at the end), so a piece can be escaped on its own.
-  public func writeDocument(pieceSize: Int = 1 << 16, to sink: ([UInt8]) throws -> Void) rethrows {
-    var out: [UInt8] = []
-    out.reserveCapacity(pieceSize + 4096)
-    let text = DocumentText()
+  /// Hands the text to `sink`, in order, in pieces of about `pieceSize` bytes, each ending
+  /// after a whole candidate (or after the document's opening or end), so a piece can be
+  /// escaped on its own. The candidates are written in batches of `decisionsPerBatch`, the
+  /// batches of a window on every core at once (writing the text of a million candidates
+  /// takes one core longer than making the plan); `sink` runs on the caller's thread.
+  public func writeDocument(
+    pieceSize: Int = 1 << 16, decisionsPerBatch: Int = 8_192,
+    to sink: ([UInt8]) throws -> Void
+  ) rethrows {
+    var head: [UInt8] = [UInt8(ascii: "{")]
+    DocumentText.member("registry", level: 1, first: true, into: &head)
+    DocumentText.string(registry, into: &head)
+    DocumentText.member("policy", level: 1, into: &head)
+    DocumentText.string(source, into: &head)
+    DocumentText.member("now", level: 1, into: &head)
+    DocumentText.string(now, into: &head)
+    DocumentText.member("timeBasis", level: 1, into: &head)
+    DocumentText.string(timeBasis.rawValue, into: &head)
+    DocumentText.member("candidates", level: 1, into: &head)
+    if decisions.isEmpty {
+      head.append(contentsOf: "[]".utf8)
+      try sink(head + tail)
+      return
+    }
+    head.append(UInt8(ascii: "["))
+    try sink(head)
+    let batchSize = max(1, decisionsPerBatch)
+    let batches = (decisions.count + batchSize - 1) / batchSize
+    let lanes = ParallelFacts.defaultChunks
+    let decisions = decisions
+    let pieces: @Sendable (Int) -> [[UInt8]] = { batch in
+      CandidateText.pieces(
+        decisions, from: batch * batchSize, to: min(decisions.count, (batch + 1) * batchSize),
+        pieceSize: pieceSize)
+    }
+    if batches == 1 || lanes == 1 {
+      for batch in 0..<batches { for piece in pieces(batch) { try sink(piece) } }
+    } else {
+      // A window of a few batches per core at a time: the text in memory stays a few tens
+      // of megabytes, however large the plan.
+      var start = 0
+      while start < batches {
+        let (first, end) = (start, min(batches, start + lanes * 2))
+        let written = ParallelFacts.Results<[[UInt8]]>(count: end - first)
+        DispatchQueue.concurrentPerform(iterations: end - first) { k in
+          written.set(k, .success(pieces(first + k)))
+        }
+        for batch in written.take() {
+          for piece in try! batch.get() { try sink(piece) }
+        }
+        start = end
+      }
+    }
+    var end: [UInt8] = []
+    DocumentText.newline(1, into: &end)
+    end.append(UInt8(ascii: "]"))
+    try sink(end + tail)
+  }
+
+  /// Everything after `candidates`: the totals, the limits' verdict, ECR's patterns.
+  private var tail: [UInt8] {
     let untags = untagCount
     let deletes = deleteCount
     let bytes = decisions.indices.reduce(0) { $0 &+ (decisions[$1].bytesFreed ?? 0) }
+    var out: [UInt8] = []
+    DocumentText.member("totals", level: 1, into: &out)
     out.append(UInt8(ascii: "{"))
-    text.member("registry", level: 1, first: true, into: &out)
-    text.string(registry, into: &out)
-    text.member("policy", level: 1, into: &out)
-    text.string(source, into: &out)
-    text.member("now", level: 1, into: &out)
-    text.string(now, into: &out)
-    text.member("timeBasis", level: 1, into: &out)
-    text.string(timeBasis.rawValue, into: &out)
-    text.member("candidates", level: 1, into: &out)
-    if decisions.isEmpty {
-      out.append(contentsOf: "[]".utf8)
+    DocumentText.member("untag", level: 2, first: true, into: &out)
+    JSONWriter.writeInt(untags, into: &out)
+    DocumentText.member("delete", level: 2, into: &out)
+    JSONWriter.writeInt(deletes, into: &out)
+    DocumentText.member("keep", level: 2, into: &out)
+    JSONWriter.writeInt(decisions.count - untags - deletes, into: &out)
+    DocumentText.member("bytesFreed", level: 2, into: &out)
+    JSONWriter.writeInt(bytes, into: &out)
+    DocumentText.newline(1, into: &out)
+    out.append(UInt8(ascii: "}"))
+    DocumentText.member("limitExceeded", level: 1, into: &out)
+    if let limitExceeded {
+      DocumentText.string(limitExceeded, into: &out)
     } else {
-      out.append(UInt8(ascii: "["))
-      // By index: iterating the decisions would copy each one, retaining its every string.
-      for n in decisions.indices {
-        if n > 0 { out.append(UInt8(ascii: ",")) }
-        text.newline(2, into: &out)
-        text.decision(decisions[n], into: &out)
-        if out.count >= pieceSize {
-          try sink(out)
-          out.removeAll(keepingCapacity: true)
-        }
-      }
-      text.newline(1, into: &out)
-      out.append(UInt8(ascii: "]"))
+      out.append(contentsOf: "null".utf8)
     }
-    text.member("totals", level: 1, into: &out)
-    out.append(UInt8(ascii: "{"))
-    text.member("untag", level: 2, first: true, into: &out)
-    text.int(untags, into: &out)
-    text.member("delete", level: 2, into: &out)
-    text.int(deletes, into: &out)
-    text.member("keep", level: 2, into: &out)
-    text.int(decisions.count - untags - deletes, into: &out)
-    text.member("bytesFreed", level: 2, into: &out)
-    text.int(bytes, into: &out)
-    text.newline(1, into: &out)
-    out.append(UInt8(ascii: "}"))
-    text.member("limitExceeded", level: 1, into: &out)
-    if let limitExceeded { text.string(limitExceeded, into: &out) } else { text.null(into: &out) }
     if let ecrRepositories {
-      text.member("ecrRepositories", level: 1, into: &out)
-      text.strings(ecrRepositories, level: 1, into: &out)
+      DocumentText.member("ecrRepositories", level: 1, into: &out)
+      DocumentText.strings(ecrRepositories, level: 1, into: &out)
     }
-    text.newline(0, into: &out)
+    DocumentText.newline(0, into: &out)
     out.append(UInt8(ascii: "}"))
-    try sink(out)
+    return out
   }
 }
 
-/// The pretty layout (two spaces a level) of the plan's few shapes; scalars are written by
-/// `JSONWriter` itself, so strings and numbers are escaped and spelled as it does.
-private struct DocumentText {
-  let scalars = JSONWriter(style: .compact)
-
-  func newline(_ level: Int, into out: inout [UInt8]) {
+/// The pretty layout (two spaces a level) of the plan's few shapes; strings and numbers
+/// are written by `JSONWriter` itself, so they are escaped and spelled as it does.
+enum DocumentText {
+  static func newline(_ level: Int, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\n"))
-    for _ in 0..<(level * 2) { out.append(UInt8(ascii: " ")) }
+    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: level * 2))
   }
 
   /// `,` (unless first), a new line at `level`, the key and `: `.
-  func member(_ key: String, level: Int, first: Bool = false, into out: inout [UInt8]) {
+  static func member(_ key: String, level: Int, first: Bool = false, into out: inout [UInt8]) {
     if !first { out.append(UInt8(ascii: ",")) }
     newline(level, into: &out)
     string(key, into: &out)
     out.append(contentsOf: ": ".utf8)
   }
 
-  func string(_ value: String, into out: inout [UInt8]) {
-    scalars.write(.string(value), into: &out)
+  static func string(_ value: String, into out: inout [UInt8]) {
+    JSONWriter.writeString(value, asciiOnly: false, into: &out)
   }
-  func int(_ value: Int, into out: inout [UInt8]) { scalars.write(.int(value), into: &out) }
-  func null(into out: inout [UInt8]) { out.append(contentsOf: "null".utf8) }
 
   /// An array of strings whose own line is at `level`.
-  func strings(_ values: [String], level: Int, into out: inout [UInt8]) {
+  static func strings(_ values: [String], level: Int, into out: inout [UInt8]) {
     guard !values.isEmpty else { return out.append(contentsOf: "[]".utf8) }
     out.append(UInt8(ascii: "["))
-    for n in values.indices {
-      if n > 0 { out.append(UInt8(ascii: ",")) }
-      newline(level + 1, into: &out)
-      string(values[n], into: &out)
+    values.withUnsafeBufferPointer { values in
+      for n in values.indices {
+        if n > 0 { out.append(UInt8(ascii: ",")) }
+        newline(level + 1, into: &out)
+        string(values[n], into: &out)
+      }
     }
     newline(level, into: &out)
     out.append(UInt8(ascii: "]"))
   }
+}
 
-  /// One candidate, an element of `candidates` (level 2): `PolicyDecision.document`'s
-  /// members in its order.
-  func decision(_ decision: PolicyDecision, into out: inout [UInt8]) {
-    out.append(UInt8(ascii: "{"))
-    member("repository", level: 3, first: true, into: &out)
-    string(decision.repository, into: &out)
-    member("kind", level: 3, into: &out)
-    string(decision.kind.rawValue, into: &out)
-    member("reference", level: 3, into: &out)
-    string(decision.reference, into: &out)
-    member("digest", level: 3, into: &out)
-    string(decision.digest, into: &out)
-    member("action", level: 3, into: &out)
-    string(decision.action.rawValue, into: &out)
-    member("chosenBy", level: 3, into: &out)
-    strings(decision.chosenBy, level: 3, into: &out)
-    member("keptBy", level: 3, into: &out)
-    strings(decision.keptBy, level: 3, into: &out)
-    member("time", level: 3, into: &out)
-    if let time = decision.time { string(time, into: &out) } else { null(into: &out) }
-    if decision.kind == .manifest {
-      member("tags", level: 3, into: &out)
-      strings(decision.tags, level: 3, into: &out)
+/// One candidate, an element of `candidates` (level 2): `PolicyDecision.document`'s
+/// members in its order. The keys' lines are static text: a constant array would be
+/// retained and released at each use, by every core at once, on one shared counter.
+enum CandidateText {
+  static let repository: StaticString = "\n    {\n      \"repository\": "
+  static let kind: StaticString = ",\n      \"kind\": "
+  static let reference: StaticString = ",\n      \"reference\": "
+  static let digest: StaticString = ",\n      \"digest\": "
+  static let action: StaticString = ",\n      \"action\": "
+  static let chosenBy: StaticString = ",\n      \"chosenBy\": "
+  static let keptBy: StaticString = ",\n      \"keptBy\": "
+  static let time: StaticString = ",\n      \"time\": "
+  static let tags: StaticString = ",\n      \"tags\": "
+  static let bytesFreed: StaticString = ",\n      \"bytesFreed\": "
+  static let end: StaticString = "\n    }"
+  static let kindTag: StaticString = "\"tag\""
+  static let kindManifest: StaticString = "\"manifest\""
+  static let actionUntag: StaticString = "\"untag\""
+  static let actionDelete: StaticString = "\"delete\""
+  static let actionKeep: StaticString = "\"keep\""
+  static let null: StaticString = "null"
+  static let emptyList: StaticString = "[]"
+
+  /// The candidates `from..<to` (the first of all without a leading `,`), in pieces of
+  /// about `pieceSize` bytes.
+  static func pieces(_ decisions: [PolicyDecision], from: Int, to: Int, pieceSize: Int)
+    -> [[UInt8]]
+  {
+    var pieces: [[UInt8]] = []
+    var out: [UInt8] = []
+    out.reserveCapacity(pieceSize + 4096)
+    // By pointer, field by field: a decision read from the array, or a string read from
+    // it, would be a copy, each retaining strings that other candidates (and the other
+    // cores) share, such as a sync's first-seen time.
+    decisions.withUnsafeBufferPointer { decisions in
+      guard let first = decisions.baseAddress else { return }
+      for n in from..<to {
+        if n > 0 { out.append(UInt8(ascii: ",")) }
+        write(first + n, into: &out)
+        if out.count >= pieceSize {
+          pieces.append(out)
+          out.removeAll(keepingCapacity: true)
+        }
+      }
     }
-    if let bytesFreed = decision.bytesFreed {
-      member("bytesFreed", level: 3, into: &out)
-      int(bytesFreed, into: &out)
+    if !out.isEmpty { pieces.append(out) }
+    return pieces
+  }
+
+  static func write(_ decision: UnsafePointer<PolicyDecision>, into out: inout [UInt8]) {
+    append(repository, to: &out)
+    DocumentText.string(decision.pointee.repository, into: &out)
+    append(kind, to: &out)
+    let isManifest = decision.pointee.kind == .manifest
+    append(isManifest ? kindManifest : kindTag, to: &out)
+    append(reference, to: &out)
+    DocumentText.string(decision.pointee.reference, into: &out)
+    append(digest, to: &out)
+    DocumentText.string(decision.pointee.digest, into: &out)
+    append(action, to: &out)
+    switch decision.pointee.action {
+    case .untag: append(actionUntag, to: &out)
+    case .delete: append(actionDelete, to: &out)
+    case .keep: append(actionKeep, to: &out)
     }
-    newline(2, into: &out)
-    out.append(UInt8(ascii: "}"))
+    append(chosenBy, to: &out)
+    strings(decision.pointee.chosenBy, into: &out)
+    append(keptBy, to: &out)
+    strings(decision.pointee.keptBy, into: &out)
+    append(time, to: &out)
+    if decision.pointee.time != nil {
+      DocumentText.string(decision.pointee.time.unsafelyUnwrapped, into: &out)
+    } else {
+      append(null, to: &out)
+    }
+    if isManifest {
+      append(tags, to: &out)
+      strings(decision.pointee.tags, into: &out)
+    }
+    if let value = decision.pointee.bytesFreed {
+      append(bytesFreed, to: &out)
+      JSONWriter.writeInt(value, into: &out)
+    }
+    append(end, to: &out)
+  }
+
+  /// A candidate's list: most are empty, and an empty list is written without touching
+  /// (retaining) the array.
+  @inline(__always)
+  static func strings(_ values: borrowing [String], into out: inout [UInt8]) {
+    if values.isEmpty {
+      append(emptyList, to: &out)
+    } else {
+      DocumentText.strings(copy values, level: 3, into: &out)
+    }
+  }
+
+  @inline(__always)
+  static func append(_ text: StaticString, to out: inout [UInt8]) {
+    text.withUTF8Buffer { out.append(contentsOf: $0) }
   }
 }

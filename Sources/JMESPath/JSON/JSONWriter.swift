@@ -84,7 +84,9 @@ public struct JSONWriter {
     for _ in 0..<(level * indent) { out.append(UInt8(ascii: " ")) }
   }
 
-  static func writeInt(_ value: Int, into out: inout [UInt8]) {
+  /// An integer's text, as every document writes it (public for writers of large documents
+  /// that lay out their own shapes, such as a policy plan's).
+  public static func writeInt(_ value: Int, into out: inout [UInt8]) {
     if value == 0 {
       out.append(UInt8(ascii: "0"))
       return
@@ -133,43 +135,55 @@ public struct JSONWriter {
 
   static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-  static func writeString(_ value: String, asciiOnly: Bool, into out: inout [UInt8]) {
-    out.append(UInt8(ascii: "\""))
-    var value = value
-    value.withUTF8 { bytes in
-      var runStart = 0
-      var i = 0
-      while i < bytes.count {
-        let b = bytes[i]
-        if b >= 0x20 && b != 0x22 && b != 0x5C && (b < 0x80 || !asciiOnly) {
-          i += 1
-          continue
-        }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-        if b >= 0x80 {
-          // asciiOnly: decode this scalar and escape it (as a surrogate pair above the BMP).
-          var iterator = bytes[i...].makeIterator()
-          var decoder = UTF8()
-          guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { break }
-          i += UTF8.width(scalar)
-          for unit in String(scalar).utf16 { appendUnicodeEscape(unit, into: &out) }
-        } else {
-          switch b {
-          case 0x22: out.append(contentsOf: "\\\"".utf8)
-          case 0x5C: out.append(contentsOf: "\\\\".utf8)
-          case 0x0A: out.append(contentsOf: "\\n".utf8)
-          case 0x0D: out.append(contentsOf: "\\r".utf8)
-          case 0x09: out.append(contentsOf: "\\t".utf8)
-          case 0x08: out.append(contentsOf: "\\b".utf8)
-          case 0x0C: out.append(contentsOf: "\\f".utf8)
-          default: appendUnicodeEscape(UInt16(b), into: &out)
-          }
-          i += 1
-        }
-        runStart = i
-      }
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+  /// A string quoted and escaped, as every document writes it.
+  public static func writeString(_ value: String, asciiOnly: Bool, into out: inout [UInt8]) {
+    // A native string's bytes are read where they are; `withUTF8` would need a copy of the
+    // string to mutate (a retain and release, contended when other threads share it).
+    let written: Void? = value.utf8.withContiguousStorageIfAvailable {
+      writeUTF8($0, asciiOnly: asciiOnly, into: &out)
     }
+    if written == nil {
+      var value = value
+      value.withUTF8 { writeUTF8($0, asciiOnly: asciiOnly, into: &out) }
+    }
+  }
+
+  static func writeUTF8(
+    _ bytes: UnsafeBufferPointer<UInt8>, asciiOnly: Bool, into out: inout [UInt8]
+  ) {
+    out.append(UInt8(ascii: "\""))
+    var runStart = 0
+    var i = 0
+    while i < bytes.count {
+      let b = bytes[i]
+      if b >= 0x20 && b != 0x22 && b != 0x5C && (b < 0x80 || !asciiOnly) {
+        i += 1
+        continue
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+      if b >= 0x80 {
+        // asciiOnly: decode this scalar and escape it (as a surrogate pair above the BMP).
+        var iterator = bytes[i...].makeIterator()
+        var decoder = UTF8()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { break }
+        i += UTF8.width(scalar)
+        for unit in String(scalar).utf16 { appendUnicodeEscape(unit, into: &out) }
+      } else {
+        switch b {
+        case 0x22: out.append(contentsOf: "\\\"".utf8)
+        case 0x5C: out.append(contentsOf: "\\\\".utf8)
+        case 0x0A: out.append(contentsOf: "\\n".utf8)
+        case 0x0D: out.append(contentsOf: "\\r".utf8)
+        case 0x09: out.append(contentsOf: "\\t".utf8)
+        case 0x08: out.append(contentsOf: "\\b".utf8)
+        case 0x0C: out.append(contentsOf: "\\f".utf8)
+        default: appendUnicodeEscape(UInt16(b), into: &out)
+        }
+        i += 1
+      }
+      runStart = i
+    }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     out.append(UInt8(ascii: "\""))
   }
 
