@@ -10,6 +10,8 @@ public struct NamePattern: Sendable, CustomStringConvertible {
   public let text: String
   let expression: NSRegularExpression?
   let shortcut: Shortcut?
+  /// A regex that needs no regex engine (`v[0-9]+`), for ASCII names.
+  let simple: SimpleExpression?
 
   public var description: String { "\(kind.rawValue) \(text)" }
 
@@ -21,10 +23,12 @@ public struct NamePattern: Sendable, CustomStringConvertible {
     self.kind = kind
     self.text = text
     shortcut = Self.shortcut(kind, text)
+    simple = kind == .regex && shortcut == nil ? SimpleExpression(text) : nil
     let pattern: String?
     switch kind {
     case .exact: pattern = nil
-    case .regex: pattern = "^(?:" + text + ")$"
+    // \A and \z: ICU's ^ and $ would also match around a final line end ("v1\n").
+    case .regex: pattern = "\\A(?:" + text + ")\\z"
     case .glob: pattern = Self.globExpression(text)
     }
     guard let pattern else {
@@ -46,6 +50,7 @@ public struct NamePattern: Sendable, CustomStringConvertible {
       return name.hasPrefix(prefix) && !name.dropFirst(prefix.count).contains("/")
     case nil: break
     }
+    if let simple, let answer = simple.matches(name) { return answer }
     guard let expression else { return name == text }
     return expression.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
   }
@@ -81,7 +86,7 @@ public struct NamePattern: Sendable, CustomStringConvertible {
   /// A glob as repositories are named: `*` stays within one path segment, `**` crosses
   /// them, `?` is one character.
   static func globExpression(_ glob: String) -> String {
-    var out = "^"
+    var out = "\\A"
     var characters = Array(glob)[...]
     while let character = characters.popFirst() {
       switch character {
@@ -96,6 +101,6 @@ public struct NamePattern: Sendable, CustomStringConvertible {
       default: out += NSRegularExpression.escapedPattern(for: String(character))
       }
     }
-    return out + "$"
+    return out + "\\z"
   }
 }
