@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import JMESPath
 
 /// A plan's document as JSON text, written candidate by candidate: a plan of a million
@@ -12,7 +12,7 @@ extension PolicyPlan {
   /// batches of a window on every core at once (writing the text of a million candidates
   /// takes one core longer than making the plan); `sink` runs on the caller's thread.
   public func writeDocument(
-    pieceSize: Int = 1 << 16, decisionsPerBatch: Int = 8_192,
+    pieceSize: Int = 1 << 20, decisionsPerBatch: Int = 8_192,
     to sink: ([UInt8]) throws -> Void
   ) rethrows {
     var head: [UInt8] = [UInt8(ascii: "{")]
@@ -44,19 +44,35 @@ extension PolicyPlan {
     if batches == 1 || lanes == 1 {
       for batch in 0..<batches { for piece in pieces(batch) { try sink(piece) } }
     } else {
-      // A window of a few batches per core at a time: the text in memory stays a few tens
-      // of megabytes, however large the plan.
-      var start = 0
-      while start < batches {
-        let (first, end) = (start, min(batches, start + lanes * 2))
-        let written = ParallelFacts.Results<[[UInt8]]>(count: end - first)
+      // A window of a few batches per core at a time, the next one written while the
+      // caller takes the last: the text in memory stays a few tens of megabytes, however
+      // large the plan, and neither the cores nor the caller wait for each other.
+      let window = lanes * 2
+      let written: @Sendable (Int) -> ParallelFacts.Results<[[UInt8]]> = { first in
+        let end = min(batches, first + window)
+        let results = ParallelFacts.Results<[[UInt8]]>(count: end - first)
         DispatchQueue.concurrentPerform(iterations: end - first) { k in
-          written.set(k, .success(pieces(first + k)))
+          results.set(k, .success(pieces(first + k)))
         }
-        for batch in written.take() {
+        return results
+      }
+      var current = written(0)
+      var start = window
+      while true {
+        let next = start < batches ? Promise<ParallelFacts.Results<[[UInt8]]>>() : nil
+        if let next {
+          let first = start
+          DispatchQueue.global().async { next.fulfil(written(first)) }
+        }
+        // The next window reads the decisions until it is done, so it is awaited even
+        // when the sink throws.
+        defer { _ = next?.value }
+        for batch in current.take() {
           for piece in try! batch.get() { try sink(piece) }
         }
-        start = end
+        guard let next else { break }
+        current = next.value
+        start += window
       }
     }
     var end: [UInt8] = []
@@ -235,5 +251,33 @@ enum CandidateText {
   @inline(__always)
   static func append(_ text: StaticString, to out: inout [UInt8]) {
     text.withUTF8Buffer { out.append(contentsOf: $0) }
+  }
+}
+
+/// A value made on another thread, waited for once.
+private final class Promise<Value: Sendable>: @unchecked Sendable {
+  private let ready = DispatchSemaphore(value: 0)
+  private let lock = NSLock()
+  private var made: Value?
+
+  func fulfil(_ value: Value) {
+    lock.lock()
+    made = value
+    lock.unlock()
+    ready.signal()
+  }
+
+  /// Waits for the value the first time; later reads return it at once.
+  var value: Value {
+    lock.lock()
+    if let made {
+      lock.unlock()
+      return made
+    }
+    lock.unlock()
+    ready.wait()
+    lock.lock()
+    defer { lock.unlock() }
+    return made!
   }
 }
