@@ -76,4 +76,25 @@ struct JSONTests {
     let value: JSON = .string("é😀")
     #expect(JSONWriter(style: .compact, asciiOnly: true).string(value) == #""\u00e9\ud83d\ude00""#)
   }
+
+  /// Strings are scanned eight bytes at a time: a character to escape is found at every
+  /// offset of a word, next to plain bytes and to bytes that only look close (space, DEL,
+  /// `!`, `[`, `]`, non-ASCII).
+  @Test func everyCharacterToEscapeIsFoundAtEveryOffset() {
+    let escapes: [(Unicode.Scalar, String)] = [
+      ("\u{0}", #"\u0000"#), ("\u{1}", #"\u0001"#), ("\u{1F}", #"\u001f"#), ("\n", #"\n"#),
+      ("\t", #"\t"#), ("\"", #"\""#), ("\\", #"\\"#), (" ", " "), ("\u{7F}", "\u{7F}"),
+      ("!", "!"), ("[", "["), ("]", "]"), ("é", "é"), ("#", "#"),
+    ]
+    for (character, escaped) in escapes {
+      for offset in 0..<20 {
+        let before = String(repeating: "a", count: offset)
+        let after = String(repeating: "b", count: 19 - offset)
+        let text = before + String(character) + after
+        #expect(
+          JSONWriter(style: .compact).string(.string(text)) == "\"\(before)\(escaped)\(after)\"",
+          "\(character.escaped(asASCII: true)) at \(offset)")
+      }
+    }
+  }
 }

@@ -155,6 +155,16 @@ public struct JSONWriter {
     var runStart = 0
     var i = 0
     while i < bytes.count {
+      // Eight bytes at a time while none needs escaping (names and digests are long runs
+      // of plain ASCII; a plan prints a million of them).
+      if !asciiOnly {
+        while i + 8 <= bytes.count,
+          !Self.needsEscape(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self))
+        {
+          i += 8
+        }
+        guard i < bytes.count else { break }
+      }
       let b = bytes[i]
       if b >= 0x20 && b != 0x22 && b != 0x5C && (b < 0x80 || !asciiOnly) {
         i += 1
@@ -185,6 +195,20 @@ public struct JSONWriter {
     }
     out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     out.append(UInt8(ascii: "\""))
+  }
+
+  /// Whether any of a word's eight bytes is a control character, `"` or `\\` (bytes of
+  /// 0x80 and above pass: they are escaped only with `asciiOnly`). A byte below 0x20 is
+  /// found by subtracting 0x20 from each byte (it borrows into bit 7); the quote and the
+  /// backslash as bytes equal to zero after an exclusive or. Each test may flag a byte next
+  /// to a real one, never miss one, and the byte loop decides.
+  @inline(__always)
+  static func needsEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & high != 0 }
+    let control = (word &- ones &* 0x20) & ~word & high != 0
+    return control || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
   }
 
   static func appendUnicodeEscape(_ unit: UInt16, into out: inout [UInt8]) {
