@@ -100,7 +100,11 @@ let package = Package(
       ]),
     .testTarget(
       name: "CleanupTests",
-      dependencies: ["Cleanup", "ImageActions", "RegistryAPI", "MetadataCache", "JMESPath"]),
+      dependencies: [
+        "Cleanup", "ImageActions", "RegistryAPI", "MetadataCache", "JMESPath",
+        // TemporaryDirectory: the caches the bulk-read tests populate.
+        "TestSupport",
+      ]),
     .testTarget(
       name: "ShellTests",
       dependencies: ["Shell", "JMESPath", "TestSupport", "SeededRandom", "regsh"]),

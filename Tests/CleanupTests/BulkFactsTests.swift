@@ -1,17 +1,16 @@
 import Cleanup
 import Foundation
 import MetadataCache
+import TestSupport
 import Testing
 
 /// A plan over many repositories reads the cache in one scan per table; it must read the
 /// same facts as the indexed read of each repository, and so make the same plan.
 @Suite struct BulkFactsTests {
   @Test func oneScanReadsWhatEachRepositorysReadReads() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "regsh-bulk-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try MetadataStore(url: directory.appendingPathComponent("cache.sqlite"))
+    let directory = try TemporaryDirectory()
+    defer { withExtendedLifetime(directory) {} }  // removed only after the store is done
+    let store = try MetadataStore(url: directory.url.appendingPathComponent("cache.sqlite"))
     let count = CleanupPlanner.bulkReadThreshold + 10
     try store.populateBenchmark(manifests: count * 20, repositories: count)
     // A second registry whose rows the scan must leave out.
@@ -54,11 +53,9 @@ import Testing
   /// read does on either basis (and whether or not its facts are kept until exit).
   @Test(arguments: [TimeBasis.updated, .created], [false, true])
   func configTimesAreReadOnlyForTheCreatedBasis(basis: TimeBasis, keepsFacts: Bool) throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "regsh-bulk-created-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try MetadataStore(url: directory.appendingPathComponent("cache.sqlite"))
+    let directory = try TemporaryDirectory()
+    defer { withExtendedLifetime(directory) {} }  // removed only after the store is done
+    let store = try MetadataStore(url: directory.url.appendingPathComponent("cache.sqlite"))
     let count = CleanupPlanner.bulkReadThreshold + 5
     try store.populateBenchmark(manifests: count * 20, repositories: count)
     let registry = try #require(try store.registry(named: "bench"))

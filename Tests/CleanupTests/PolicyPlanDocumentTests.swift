@@ -2,6 +2,7 @@ import Cleanup
 import Foundation
 import JMESPath
 import MetadataCache
+import TestSupport
 import Testing
 
 /// A policy plan over many repositories is read in bulk on every core and printed as it is
@@ -24,11 +25,9 @@ import Testing
     """
 
   @Test func bulkPlanDecidesAsEachRepositorysReadAndPrintsItsDocument() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "regsh-plan-text-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try MetadataStore(url: directory.appendingPathComponent("cache.sqlite"))
+    let directory = try TemporaryDirectory()
+    defer { withExtendedLifetime(directory) {} }  // removed only after the store is done
+    let store = try MetadataStore(url: directory.url.appendingPathComponent("cache.sqlite"))
     let count = CleanupPlanner.bulkReadThreshold + 10
     try store.populateBenchmark(manifests: count * 20, repositories: count)
     let registry = try #require(try store.registry(named: "bench"))

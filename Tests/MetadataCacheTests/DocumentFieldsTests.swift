@@ -1,6 +1,7 @@
 import Foundation
 import JMESPath
 import MetadataCache
+import TestSupport
 import Testing
 
 /// Issue 15's compact documents: a listing built whole for the interpreter builds `tags` and
@@ -45,11 +46,9 @@ import Testing
   /// The answer over documents built with only what the query reads is, byte for byte, the
   /// answer over whole documents, on a real cache.
   @Test func theAnswerIsTheWholeDocumentsAnswer() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "regsh-document-fields-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try MetadataStore(url: directory.appendingPathComponent("cache.sqlite"))
+    let directory = try TemporaryDirectory()
+    defer { withExtendedLifetime(directory) {} }  // removed only after the store is done
+    let store = try MetadataStore(url: directory.url.appendingPathComponent("cache.sqlite"))
     try store.populateBenchmark(manifests: 300, repositories: 3)
     let registryId = try #require(try store.registries().first { $0.name == "bench" }).id
     let whole = try store.manifestDocuments(registryId: registryId, repository: nil)

@@ -62,40 +62,8 @@ extension OutputRenderer {
     }
   }
 
-  /// `TerminalSafeText.holdsDELOrC1` on bytes already written. Read eight bytes at a time:
-  /// a document of hundreds of megabytes is checked before it is printed, and nearly all of
-  /// it is ASCII below DEL, which one test of a word rules out.
+  /// `TerminalSafeText.holdsDELOrC1` on bytes already written.
   static func holdsDELOrC1(_ bytes: [UInt8]) -> Bool {
-    bytes.withUnsafeBytes { raw in
-      let highBits: UInt64 = 0x8080_8080_8080_8080
-      let lowBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-      let ones: UInt64 = 0x0101_0101_0101_0101
-      var i = 0
-      while i + 8 <= raw.count {
-        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        // A byte is 0x7F or above when its low seven bits plus one, or the byte itself,
-        // reach bit 7; no sum carries into the next byte.
-        if (((word & lowBits) &+ ones) | word) & highBits != 0,
-          holdsDELOrC1(raw, from: i, to: i + 8)
-        {
-          return true
-        }
-        i += 8
-      }
-      return holdsDELOrC1(raw, from: i, to: raw.count)
-    }
-  }
-
-  /// The bytes `from..<to`, each with the byte before it (a C1 character's two bytes may
-  /// straddle a word).
-  private static func holdsDELOrC1(_ raw: UnsafeRawBufferPointer, from: Int, to: Int) -> Bool {
-    var previous: UInt8 = from > 0 ? raw[from - 1] : 0
-    for i in from..<to {
-      let byte = raw[i]
-      // C1 characters are 0xC2 0x80...0x9F in UTF-8; 0xC2 is never a continuation byte.
-      if byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) { return true }
-      previous = byte
-    }
-    return false
+    bytes.withUnsafeBytes { TerminalSafeText.holdsDELOrC1($0) }
   }
 }

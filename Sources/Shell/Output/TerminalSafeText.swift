@@ -48,8 +48,37 @@ enum TerminalSafeText {
   /// Whether `text` holds U+007F–U+009F, checked on its UTF-8 bytes: `-o json` of a large
   /// result is megabytes that almost never hold one.
   static func holdsDELOrC1(_ text: String) -> Bool {
-    var previous: UInt8 = 0
-    for byte in text.utf8 {
+    var text = text
+    return text.withUTF8 { holdsDELOrC1(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// The check on UTF-8 bytes, eight at a time: nearly all of a document is ASCII below
+  /// DEL, which one test of a word rules out.
+  static func holdsDELOrC1(_ raw: UnsafeRawBufferPointer) -> Bool {
+    let highBits: UInt64 = 0x8080_8080_8080_8080
+    let lowBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    var i = 0
+    while i + 8 <= raw.count {
+      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      // A byte is 0x7F or above when its low seven bits plus one, or the byte itself,
+      // reach bit 7; no sum carries into the next byte.
+      if (((word & lowBits) &+ ones) | word) & highBits != 0,
+        holdsDELOrC1(raw, from: i, to: i + 8)
+      {
+        return true
+      }
+      i += 8
+    }
+    return holdsDELOrC1(raw, from: i, to: raw.count)
+  }
+
+  /// The bytes `from..<to`, each with the byte before it (a C1 character's two bytes may
+  /// straddle a word).
+  private static func holdsDELOrC1(_ raw: UnsafeRawBufferPointer, from: Int, to: Int) -> Bool {
+    var previous: UInt8 = from > 0 ? raw[from - 1] : 0
+    for i in from..<to {
+      let byte = raw[i]
       // C1 characters are 0xC2 0x80...0x9F in UTF-8; 0xC2 is never a continuation byte.
       if byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) { return true }
       previous = byte
